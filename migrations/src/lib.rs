@@ -1,0 +1,14 @@
+//! Store migrations: append-only, one file per change, never edited after landing.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_audit_log::Migration)]
+    }
+}

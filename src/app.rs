@@ -1,0 +1,140 @@
+//! Builds the shared state and the router, binds the listener: the one builder used by
+//! `main` and by the tests (which bind 127.0.0.1:0).
+
+use crate::auth::{AuthError, Authenticator};
+use crate::config::Config;
+use crate::graphql::{FascicoloSchema, schema_builder};
+use crate::sources::SourceRegistry;
+use crate::store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub registry: Arc<SourceRegistry>,
+    pub auth: Authenticator,
+    /// Demo mode only: the operator token GraphiQL sends.
+    pub graphiql_token: Option<String>,
+}
+
+/// What the HTTP layer holds: the services and the schema built over them.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: FascicoloSchema,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("store {url}: {source}")]
+    Store { url: String, source: sea_orm::DbErr },
+    #[error("regional sources: {0}")]
+    Sources(sea_orm::DbErr),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: HttpState,
+}
+
+impl Application {
+    /// Connects and migrates the store, prepares the sources (a source that is down only logs
+    /// a warning) and binds `server.listen`.
+    pub async fn build(
+        config: Config,
+        graphiql_token: Option<String>,
+    ) -> Result<Self, StartupError> {
+        let url = config.store_url().to_owned();
+        let store = Store::connect(&url)
+            .await
+            .map_err(|source| StartupError::Store {
+                url: redact(&url),
+                source,
+            })?;
+        store
+            .migrate()
+            .await
+            .map_err(|source| StartupError::Store {
+                url: redact(&url),
+                source,
+            })?;
+        let registry = SourceRegistry::from_config(&config.sources)
+            .await
+            .map_err(StartupError::Sources)?;
+        for (source, outcome) in registry.sources().iter().zip(registry.probe_all().await) {
+            match outcome {
+                Ok(()) => {
+                    tracing::info!(source = %source.name, engine = source.engine(), "regional source up")
+                }
+                Err(f) => {
+                    tracing::warn!(source = %source.name, reason = %f.reason, "regional source down at start-up")
+                }
+            }
+        }
+        let auth = Authenticator::from_config(&config.auth)?;
+        let config = Arc::new(config);
+        let listen = config.server.listen;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: listen,
+                source,
+            })?;
+        let app = AppState {
+            config,
+            store,
+            registry: Arc::new(registry),
+            auth,
+            graphiql_token,
+        };
+        let state = HttpState {
+            schema: schema_builder().data(app.clone()).finish(),
+            app,
+        };
+        Ok(Application { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| self.state.app.config.server.listen)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state.app
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = crate::http::router(self.state);
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// A URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,386 @@
+//! Configuration: a TOML file (`--config FILE` or `FASCICOLO_CONFIG`) with every key
+//! overridable by `FASCICOLO_<SECTION>__<KEY>` environment variables; without a file the
+//! embedded demo configuration is used.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The configuration used when no file is given: a SQLite store and two SQLite regional
+/// sources in a data directory, filled with synthetic citizens on first start.
+pub const DEMO_TOML: &str = r#"
+[server]
+listen = "127.0.0.1:8080"
+
+[demo]
+data_dir = "fascicolo-data"
+citizens = 10000
+"#;
+
+/// Top-level environment sections; other `FASCICOLO_*` variables (e.g. `FASCICOLO_CONFIG`,
+/// the test database URLs) are not configuration keys.
+const SECTIONS: [&str; 7] = [
+    "server", "store", "auth", "sources", "limits", "log", "demo",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub auth: AuthConfig,
+    #[serde(default)]
+    pub sources: Vec<SourceConfig>,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+    /// Present only in demo mode: where the demo databases live and how many citizens.
+    pub demo: Option<DemoConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Serve GraphiQL at `/`.
+    #[serde(default = "yes")]
+    pub graphiql: bool,
+    #[serde(default = "default_body_limit")]
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: default_listen(),
+            graphiql: true,
+            max_body_bytes: default_body_limit(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `sqlite://file.db?mode=rwc` or `postgres://…`. Required outside demo mode.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub hs256_secret: Option<SecretString>,
+    /// PEM file with the RS256 public key that verifies tokens issued by the region's IdP.
+    pub rs256_public_key_file: Option<PathBuf>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Sql,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Appears in provenance and in errors.
+    pub name: String,
+    pub kind: SourceKind,
+    /// `postgres://`, `mysql://` or `sqlite://`.
+    pub url: SecretString,
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    #[serde(default = "default_pool")]
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Most fiscal codes one `citizens` call may ask for.
+    #[serde(default = "default_max_codes")]
+    pub max_fiscal_codes: usize,
+    #[serde(default = "default_page")]
+    pub max_page_size: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_fiscal_codes: default_max_codes(),
+            max_page_size: default_page(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    #[serde(default)]
+    pub format: LogFormat,
+    /// `tracing` filter directive; `RUST_LOG` wins when set.
+    #[serde(default = "default_level")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            level: default_level(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoConfig {
+    pub data_dir: PathBuf,
+    #[serde(default = "default_citizens")]
+    pub citizens: usize,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+fn yes() -> bool {
+    true
+}
+fn default_body_limit() -> usize {
+    1024 * 1024
+}
+fn default_timeout_ms() -> u64 {
+    800
+}
+fn default_pool() -> u32 {
+    8
+}
+fn default_max_codes() -> usize {
+    1000
+}
+fn default_page() -> usize {
+    100
+}
+fn default_level() -> String {
+    "info".into()
+}
+fn default_citizens() -> usize {
+    10_000
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+}
+
+impl From<figment::Error> for ConfigError {
+    fn from(err: figment::Error) -> Self {
+        // figment names the key path and the provider (file or environment variable)
+        let all: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
+        ConfigError::Invalid(all.join("; "))
+    }
+}
+
+impl Config {
+    /// Loads the file if given (else the demo defaults) and applies `FASCICOLO_*` overrides.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let base = match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(ConfigError::MissingFile(path.to_owned()));
+                }
+                Figment::from(Toml::file_exact(path))
+            }
+            None => Figment::from(Toml::string(DEMO_TOML)),
+        };
+        Self::from_figment(base.merge(environment()))
+    }
+
+    /// Parses a TOML text (no environment overrides): for tests and tools.
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        Self::from_figment(Figment::from(Toml::string(text)))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let mut config: Config = figment.extract()?;
+        config.fill_demo_defaults();
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    /// In demo mode the store and the two sources live in the data directory unless set.
+    fn fill_demo_defaults(&mut self) {
+        let Some(demo) = &self.demo else { return };
+        let dir = demo.data_dir.display().to_string();
+        if self.store.url.is_none() {
+            self.store.url = Some(format!("sqlite://{dir}/store.db?mode=rwc"));
+        }
+        if self.sources.is_empty() {
+            for name in crate::demo::DEMO_SOURCES {
+                self.sources.push(SourceConfig {
+                    name: name.to_owned(),
+                    kind: SourceKind::Sql,
+                    url: SecretString::from(format!("sqlite://{dir}/{name}.db?mode=ro")),
+                    timeout_ms: default_timeout_ms(),
+                    max_connections: default_pool(),
+                });
+            }
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |msg: String| Err(ConfigError::Invalid(msg));
+        if self.store.url.is_none() {
+            return invalid("store.url is required (sqlite://… or postgres://…)".into());
+        }
+        if self.auth.hs256_secret.is_none()
+            && self.auth.rs256_public_key_file.is_none()
+            && !self.is_demo()
+        {
+            return invalid(
+                "auth: set auth.hs256_secret or auth.rs256_public_key_file to verify tokens".into(),
+            );
+        }
+        let mut names = std::collections::HashSet::new();
+        for (i, source) in self.sources.iter().enumerate() {
+            if source.name.trim().is_empty() {
+                return invalid(format!("sources[{i}].name must not be empty"));
+            }
+            if !names.insert(source.name.as_str()) {
+                return invalid(format!(
+                    "sources[{i}].name \"{}\" is used twice: names must be unique",
+                    source.name
+                ));
+            }
+            let url = secrecy::ExposeSecret::expose_secret(&source.url);
+            if ![
+                "postgres://",
+                "postgresql://",
+                "mysql://",
+                "mariadb://",
+                "sqlite:",
+            ]
+            .iter()
+            .any(|p| url.starts_with(p))
+            {
+                return invalid(format!(
+                    "sources[{i}].url (source \"{}\") must start with postgres://, mysql:// or sqlite:",
+                    source.name
+                ));
+            }
+            if source.timeout_ms == 0 {
+                return invalid(format!("sources[{i}].timeout_ms must be greater than 0"));
+            }
+        }
+        if self.limits.max_page_size == 0 || self.limits.max_fiscal_codes == 0 {
+            return invalid("limits: max_page_size and max_fiscal_codes must be > 0".into());
+        }
+        Ok(())
+    }
+
+    pub fn store_url(&self) -> &str {
+        self.store.url.as_deref().unwrap_or_default()
+    }
+}
+
+fn environment() -> Env {
+    Env::prefixed("FASCICOLO_").split("__").filter(|key| {
+        SECTIONS
+            .iter()
+            .any(|s| key.as_str().split('.').next() == Some(s))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_defaults_fill_store_and_two_sources() {
+        let config = Config::from_toml(DEMO_TOML).unwrap();
+        assert!(config.is_demo());
+        assert_eq!(
+            config.store_url(),
+            "sqlite://fascicolo-data/store.db?mode=rwc"
+        );
+        let names: Vec<_> = config.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, crate::demo::DEMO_SOURCES);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Config::from_toml("[server]\nlisten = \"127.0.0.1:1\"\nport = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("port"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_names_the_key() {
+        let err = Config::from_toml("[server]\nlisten = \"nowhere\"\n[demo]\ndata_dir = \"d\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("server.listen"), "{err}");
+    }
+
+    #[test]
+    fn production_config_needs_store_and_auth() {
+        let err = Config::from_toml("[auth]\nhs256_secret = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("store.url"), "{err}");
+        let err = Config::from_toml("[store]\nurl = \"sqlite::memory:\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("auth"), "{err}");
+    }
+
+    #[test]
+    fn source_names_unique_and_urls_known() {
+        let text = r#"
+            [store]
+            url = "sqlite::memory:"
+            [auth]
+            hs256_secret = "s"
+            [[sources]]
+            name = "a"
+            kind = "sql"
+            url = "sqlite::memory:"
+            [[sources]]
+            name = "a"
+            kind = "sql"
+            url = "oracle://x"
+        "#;
+        let err = Config::from_toml(text).unwrap_err().to_string();
+        assert!(err.contains("sources[1].name"), "{err}");
+        let err = Config::from_toml(&text.replacen("name = \"a\"", "name = \"b\"", 1))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sources[1].url"), "{err}");
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure domain types and rules, no I/O (DESIGN.md layout).
+
+pub mod codes;
+pub mod fiscal_code;
+
+pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -1,0 +1,102 @@
+//! The error type of the API and its one mapping to GraphQL `extensions.code` (DESIGN.md
+//! "Errors"). Internal causes are logged with an id; the client sees only `INTERNAL` and the id.
+
+use async_graphql::ErrorExtensions;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A client mistake; `field` names the argument or input field when there is one.
+    #[error("{message}")]
+    BadUserInput {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("source {source_name} unavailable: {reason}")]
+    SourceUnavailable { source_name: String, reason: String },
+    #[error("{limit} is {max}: {message}")]
+    LimitExceeded {
+        limit: &'static str,
+        max: usize,
+        message: String,
+    },
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadUserInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadUserInput { .. } => "BAD_USER_INPUT",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::SourceUnavailable { .. } => "SOURCE_UNAVAILABLE",
+            AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        let message = match self {
+            AppError::Internal(cause) => {
+                let id = uuid::Uuid::new_v4().simple().to_string();
+                tracing::error!(error_id = %id, %cause, "internal error");
+                format!("internal error (id {id})")
+            }
+            other => other.to_string(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            match self {
+                AppError::BadUserInput {
+                    field: Some(field), ..
+                } => ext.set("field", field.as_str()),
+                AppError::SourceUnavailable {
+                    source_name,
+                    reason,
+                } => {
+                    ext.set("source", source_name.as_str());
+                    ext.set("reason", reason.as_str());
+                }
+                AppError::LimitExceeded { limit, max, .. } => {
+                    ext.set("limit", *limit);
+                    ext.set("max", *max as u64);
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.extend()
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal(err)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

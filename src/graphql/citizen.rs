@@ -1,0 +1,477 @@
+//! The citizen profile: `citizen`, `citizens`, `searchCitizens` and the `Citizen` type whose
+//! fields are resolved through the loaders and audited.
+
+use super::loaders;
+use super::scalars::Date;
+use super::scope::{RequestScope, require_personal_data, scope};
+use crate::app::AppState;
+use crate::domain::FiscalCode;
+use crate::domain::codes;
+use crate::error::AppError;
+use crate::sources::contract::{EmploymentRow, TrainingRow};
+use crate::sources::merge::{Merged, MergedPerson, PersonSourceRef, Sourced};
+use crate::sources::search::{PersonSearch, SearchCursor};
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::NaiveDateTime;
+
+const DEFAULT_PAGE: usize = 20;
+
+#[derive(Default)]
+pub struct CitizenQuery;
+
+#[Object]
+impl CitizenQuery {
+    /// One citizen's profile; null when no regional source knows the code. An omocodia
+    /// variant and its base code find the same citizen.
+    async fn citizen(&self, ctx: &Context<'_>, fiscal_code: FiscalCode) -> Result<Option<Citizen>> {
+        require_personal_data(ctx)?;
+        Ok(load_citizens(ctx, vec![fiscal_code]).await?.pop().flatten())
+    }
+
+    /// Several citizens at once, in the order asked, null where unknown.
+    async fn citizens(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_codes: Vec<FiscalCode>,
+    ) -> Result<Vec<Option<Citizen>>> {
+        require_personal_data(ctx)?;
+        let max = ctx
+            .data_unchecked::<AppState>()
+            .config
+            .limits
+            .max_fiscal_codes;
+        if fiscal_codes.len() > max {
+            return Err(AppError::LimitExceeded {
+                limit: "limits.max_fiscal_codes",
+                max,
+                message: format!(
+                    "citizens() was asked for {} fiscal codes",
+                    fiscal_codes.len()
+                ),
+            }
+            .into());
+        }
+        Ok(load_citizens(ctx, fiscal_codes).await?)
+    }
+
+    /// People whose names start with the given text (case-insensitive), born on a date,
+    /// resident in a province; at least one criterion. Ordered by family name, given name,
+    /// fiscal code across all sources; Relay pagination with `first`/`after`.
+    #[expect(clippy::too_many_arguments, reason = "one GraphQL argument each")]
+    async fn search_citizens(
+        &self,
+        ctx: &Context<'_>,
+        family_name: Option<String>,
+        given_name: Option<String>,
+        birth_date: Option<Date>,
+        #[graphql(desc = "Province sigla, e.g. FI")] province: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Citizen>> {
+        let scope = require_personal_data(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let search = validate_search(family_name, given_name, birth_date, province)?;
+        let first = page_size(first, state.config.limits.max_page_size)?;
+        let after = match after {
+            Some(text) => Some(SearchCursor::decode(&text).ok_or_else(|| {
+                AppError::bad_input("after", "is not a cursor returned by searchCitizens")
+            })?),
+            None => None,
+        };
+        let gathered = state.registry.search(&search, after.as_ref(), first).await;
+        scope.note_failures(&gathered.failures);
+        let (hits, has_next) = gathered.value;
+        let keys: Vec<FiscalCode> = hits.iter().map(|(_, key)| key.clone()).collect();
+        loaders::prime(
+            ctx,
+            ctx.look_ahead().field("edges").field("node"),
+            &keys,
+            false,
+        )
+        .await;
+        let mut connection = Connection::new(after.is_some(), has_next);
+        for (cursor, key) in hits {
+            connection.edges.push(Edge::new(
+                cursor.encode(),
+                Citizen {
+                    asked: key.clone(),
+                    key,
+                },
+            ));
+        }
+        Ok(connection)
+    }
+}
+
+fn validate_search(
+    family_name: Option<String>,
+    given_name: Option<String>,
+    birth_date: Option<Date>,
+    province: Option<String>,
+) -> Result<PersonSearch, AppError> {
+    let name = |field: &str, value: Option<String>| -> Result<Option<String>, AppError> {
+        match value.map(|v| v.trim().to_owned()) {
+            Some(v) if v.chars().count() < 2 => Err(AppError::bad_input(
+                field,
+                format!("{field} must have at least 2 characters"),
+            )),
+            other => Ok(other),
+        }
+    };
+    let province = match province.map(|p| p.trim().to_uppercase()) {
+        Some(p) if p.len() != 2 || !p.chars().all(|c| c.is_ascii_uppercase()) => {
+            return Err(AppError::bad_input(
+                "province",
+                format!("province \"{p}\" must be a 2-letter sigla such as FI"),
+            ));
+        }
+        other => other,
+    };
+    let search = PersonSearch {
+        family_name_prefix: name("familyName", family_name)?,
+        given_name_prefix: name("givenName", given_name)?,
+        birth_date: birth_date.map(|d| d.0),
+        province,
+    };
+    if search.family_name_prefix.is_none()
+        && search.given_name_prefix.is_none()
+        && search.birth_date.is_none()
+        && search.province.is_none()
+    {
+        return Err(AppError::bad_input(
+            "familyName",
+            "give at least one of familyName, givenName, birthDate, province",
+        ));
+    }
+    Ok(search)
+}
+
+pub(crate) fn page_size(first: Option<i32>, max: usize) -> Result<usize, AppError> {
+    match first {
+        None => Ok(DEFAULT_PAGE.min(max)),
+        Some(n) if n < 1 => Err(AppError::bad_input("first", "first must be at least 1")),
+        Some(n) if n as usize > max => Err(AppError::LimitExceeded {
+            limit: "limits.max_page_size",
+            max,
+            message: format!("first is {n}"),
+        }),
+        Some(n) => Ok(n as usize),
+    }
+}
+
+/// Resolves the asked codes to citizens (null where no source knows them), fetching every
+/// relation the query selects in the same round.
+async fn load_citizens(ctx: &Context<'_>, asked: Vec<FiscalCode>) -> Result<Vec<Option<Citizen>>> {
+    let keys: Vec<FiscalCode> = asked.iter().map(FiscalCode::base).collect();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    // the person is needed to know who exists, whatever the selection
+    let (known, ()) = tokio::join!(
+        loaders::persons(ctx).load_many(unique.iter().cloned()),
+        loaders::prime(ctx, ctx.look_ahead(), &unique, true)
+    );
+    let known = known.unwrap_or_else(|never| match never {});
+    Ok(asked
+        .into_iter()
+        .zip(keys)
+        .map(|(asked, key)| known.contains_key(&key).then_some(Citizen { asked, key }))
+        .collect())
+}
+
+/// A citizen of the region, identified by codice fiscale.
+pub struct Citizen {
+    /// The code as the caller wrote it (normalised).
+    asked: FiscalCode,
+    /// The de-omocoded code every loader is keyed by.
+    key: FiscalCode,
+}
+
+impl Citizen {
+    fn audited<'a>(&self, ctx: &Context<'a>, field: &'static str) -> &'a RequestScope {
+        let scope = scope(ctx);
+        scope.note_read(&self.key, field);
+        scope
+    }
+}
+
+#[Object]
+impl Citizen {
+    /// The code as asked (search results give the base code).
+    async fn fiscal_code(&self, ctx: &Context<'_>) -> &FiscalCode {
+        self.audited(ctx, "fiscalCode");
+        &self.asked
+    }
+
+    /// Person record merged from every source that knows the citizen.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        self.audited(ctx, "person");
+        Ok(loaders::persons(ctx)
+            .load_one(self.key.clone())
+            .await
+            .unwrap_or_else(|never| match never {})
+            .map(Person))
+    }
+
+    /// Employment relationships from every source, newest first.
+    async fn employments(&self, ctx: &Context<'_>) -> Result<Vec<Employment>> {
+        self.audited(ctx, "employments");
+        let rows = loaders::employments(ctx)
+            .load_one(self.key.clone())
+            .await
+            .unwrap_or_else(|never| match never {})
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Employment).collect())
+    }
+
+    /// Education and training from every source, newest first.
+    async fn trainings(&self, ctx: &Context<'_>) -> Result<Vec<Training>> {
+        self.audited(ctx, "trainings");
+        let rows = loaders::trainings(ctx)
+            .load_one(self.key.clone())
+            .await
+            .unwrap_or_else(|never| match never {})
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Training).collect())
+    }
+}
+
+/// The merged person record: each field from the most recently updated source that has it.
+pub struct Person(MergedPerson);
+
+fn value<T: Clone>(field: &Option<Merged<T>>) -> Option<T> {
+    field.as_ref().map(|m| m.value.clone())
+}
+
+#[Object]
+impl Person {
+    /// The base (de-omocoded) code shared by every spelling the sources use.
+    async fn fiscal_code(&self) -> &FiscalCode {
+        &self.0.base_code
+    }
+    async fn given_name(&self) -> Option<String> {
+        value(&self.0.given_name)
+    }
+    async fn family_name(&self) -> Option<String> {
+        value(&self.0.family_name)
+    }
+    async fn birth_date(&self) -> Option<Date> {
+        value(&self.0.birth_date).map(Date)
+    }
+    /// Belfiore code of the birth comune, or `Z…` for a foreign state.
+    async fn birth_place_code(&self) -> Option<String> {
+        value(&self.0.birth_place_code)
+    }
+    async fn born_abroad(&self) -> Option<bool> {
+        self.0
+            .birth_place_code
+            .as_ref()
+            .map(|m| m.value.starts_with('Z'))
+    }
+    /// `M` or `F`, as in the codice fiscale.
+    async fn gender(&self) -> Option<String> {
+        value(&self.0.gender)
+    }
+    /// ISO 3166 alpha-2.
+    async fn citizenship(&self) -> Option<String> {
+        value(&self.0.citizenship)
+    }
+    /// ISTAT code of the comune of residence.
+    async fn residence_municipality(&self) -> Option<String> {
+        value(&self.0.residence_municipality)
+    }
+    async fn residence_municipality_name(&self) -> Option<&'static str> {
+        let code = self.0.residence_municipality.as_ref()?;
+        codes::municipality_by_istat(&code.value).map(|m| m.name)
+    }
+    /// Province sigla.
+    async fn residence_province(&self) -> Option<String> {
+        value(&self.0.residence_province)
+    }
+    async fn email(&self) -> Option<String> {
+        value(&self.0.email)
+    }
+    async fn phone(&self) -> Option<String> {
+        value(&self.0.phone)
+    }
+    /// Centro per l'Impiego in charge.
+    async fn cpi_code(&self) -> Option<String> {
+        value(&self.0.cpi_code)
+    }
+    /// Date of the DID (dichiarazione di immediata disponibilità).
+    async fn did_date(&self) -> Option<Date> {
+        value(&self.0.did_date).map(Date)
+    }
+    /// Every source that knows the citizen, most recently updated first.
+    async fn sources(&self) -> Vec<PersonSource> {
+        self.0
+            .sources
+            .iter()
+            .cloned()
+            .map(PersonSource::from)
+            .collect()
+    }
+    /// Where each non-empty field came from.
+    async fn provenance(&self) -> Vec<FieldProvenance> {
+        let p = &self.0;
+        let mut out = Vec::new();
+        let mut add = |field: &'static str, source: Option<(&str, NaiveDateTime)>| {
+            if let Some((source, updated_at)) = source {
+                out.push(FieldProvenance {
+                    field,
+                    source: source.to_owned(),
+                    updated_at,
+                });
+            }
+        };
+        fn of<T>(m: &Option<Merged<T>>) -> Option<(&str, NaiveDateTime)> {
+            m.as_ref().map(|m| (&*m.source, m.updated_at))
+        }
+        add("givenName", of(&p.given_name));
+        add("familyName", of(&p.family_name));
+        add("birthDate", of(&p.birth_date));
+        add("birthPlaceCode", of(&p.birth_place_code));
+        add("gender", of(&p.gender));
+        add("citizenship", of(&p.citizenship));
+        add("residenceMunicipality", of(&p.residence_municipality));
+        add("residenceProvince", of(&p.residence_province));
+        add("email", of(&p.email));
+        add("phone", of(&p.phone));
+        add("cpiCode", of(&p.cpi_code));
+        add("didDate", of(&p.did_date));
+        out
+    }
+}
+
+/// One regional source's record of the citizen.
+#[derive(SimpleObject)]
+pub struct PersonSource {
+    pub source: String,
+    /// The code as that source stores it (may be an omocodia variant).
+    pub fiscal_code: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<PersonSourceRef> for PersonSource {
+    fn from(r: PersonSourceRef) -> Self {
+        PersonSource {
+            source: r.source.to_string(),
+            fiscal_code: r.fiscal_code,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// The source a merged field was taken from.
+#[derive(SimpleObject)]
+pub struct FieldProvenance {
+    pub field: &'static str,
+    pub source: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An employment relationship (COB/UNILAV) as a regional source records it.
+pub struct Employment(Sourced<EmploymentRow>);
+
+#[Object]
+impl Employment {
+    /// Regional source the row comes from.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    /// Row id in that source (`gw_employment.id`).
+    async fn source_row_id(&self) -> String {
+        self.0.row.id.to_string()
+    }
+    async fn employer_tax_code(&self) -> Option<&str> {
+        self.0.row.employer_tax_code.as_deref()
+    }
+    async fn employer_name(&self) -> Option<&str> {
+        self.0.row.employer_name.as_deref()
+    }
+    async fn start_date(&self) -> Date {
+        Date(self.0.row.start_date)
+    }
+    async fn end_date(&self) -> Option<Date> {
+        self.0.row.end_date.map(Date)
+    }
+    /// True while the relationship has no end date, or ends in the future.
+    async fn current(&self) -> bool {
+        let today = chrono::Local::now().date_naive();
+        self.0.row.end_date.is_none_or(|end| end >= today)
+    }
+    /// COB contract type code, e.g. `A.01.00`.
+    async fn contract_type(&self) -> Option<&str> {
+        self.0.row.contract_type.as_deref()
+    }
+    /// Ministerial description of the contract type.
+    async fn contract_type_label(&self) -> Option<&'static str> {
+        codes::contract_type(self.0.row.contract_type.as_deref()?).map(|c| c.description)
+    }
+    /// Whether the contract type code was in force at the start date (DOMAIN.md V4);
+    /// null when the code is unknown to the reference table.
+    async fn contract_type_valid_at_start(&self) -> Option<bool> {
+        codes::contract_type(self.0.row.contract_type.as_deref()?)
+            .map(|c| c.valid_at(self.0.row.start_date))
+    }
+    /// ISTAT CP2011 occupation.
+    async fn occupation_code(&self) -> Option<&str> {
+        self.0.row.occupation_code.as_deref()
+    }
+    /// ATECO sector.
+    async fn sector_code(&self) -> Option<&str> {
+        self.0.row.sector_code.as_deref()
+    }
+    async fn weekly_hours(&self) -> Option<f64> {
+        self.0.row.weekly_hours
+    }
+    /// ISTAT code of the workplace comune.
+    async fn workplace_municipality(&self) -> Option<&str> {
+        self.0.row.workplace_municipality.as_deref()
+    }
+}
+
+/// Education or training as a regional source records it.
+pub struct Training(Sourced<TrainingRow>);
+
+#[Object]
+impl Training {
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    /// Row id in that source (`gw_training.id`).
+    async fn source_row_id(&self) -> String {
+        self.0.row.id.to_string()
+    }
+    /// education, vocational, internship or apprenticeship.
+    async fn kind(&self) -> Option<&str> {
+        self.0.row.kind.as_deref()
+    }
+    async fn title(&self) -> Option<&str> {
+        self.0.row.title.as_deref()
+    }
+    async fn provider_name(&self) -> Option<&str> {
+        self.0.row.provider_name.as_deref()
+    }
+    async fn start_date(&self) -> Option<Date> {
+        self.0.row.start_date.map(Date)
+    }
+    async fn end_date(&self) -> Option<Date> {
+        self.0.row.end_date.map(Date)
+    }
+    async fn hours(&self) -> Option<i64> {
+        self.0.row.hours
+    }
+    /// completed, qualified, withdrawn or ongoing.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.row.outcome.as_deref()
+    }
+    async fn qualification_code(&self) -> Option<&str> {
+        self.0.row.qualification_code.as_deref()
+    }
+    /// EQF level 1-8.
+    async fn eqf_level(&self) -> Option<i64> {
+        self.0.row.eqf_level
+    }
+}

@@ -1,0 +1,139 @@
+//! The DataLoaders: every relation of `Citizen` goes through one, so a query for N citizens
+//! costs one batch per contract view per source, whatever N is (DESIGN.md principle 1).
+//! Loaders are built per request: no data outlives the request that was audited for it.
+
+use super::scope::RequestScope;
+use crate::domain::FiscalCode;
+use crate::sources::SourceRegistry;
+use crate::sources::contract::{EmploymentRow, TrainingRow};
+use crate::sources::merge::{MergedPerson, Sourced};
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// Up to this many citizens go to the sources in one batch (the SQL adapter chunks further).
+const MAX_BATCH: usize = 100_000;
+
+/// Shared by the three loaders: the registry, and where to report failed sources.
+#[derive(Clone)]
+pub struct LoaderContext {
+    pub registry: Arc<SourceRegistry>,
+    pub scope: Arc<RequestScope>,
+}
+
+pub struct PersonLoader(LoaderContext);
+pub struct EmploymentLoader(LoaderContext);
+pub struct TrainingLoader(LoaderContext);
+
+impl Loader<FiscalCode> for PersonLoader {
+    type Value = MergedPerson;
+    type Error = Infallible;
+
+    async fn load(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Result<HashMap<FiscalCode, MergedPerson>, Infallible> {
+        let gathered = self.0.registry.persons(keys).await;
+        self.0.scope.note_failures(&gathered.failures);
+        Ok(gathered.value)
+    }
+}
+
+impl Loader<FiscalCode> for EmploymentLoader {
+    type Value = Vec<Sourced<EmploymentRow>>;
+    type Error = Infallible;
+
+    async fn load(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
+        let gathered = self.0.registry.employments(keys).await;
+        self.0.scope.note_failures(&gathered.failures);
+        Ok(with_every_key(keys, gathered.value))
+    }
+}
+
+impl Loader<FiscalCode> for TrainingLoader {
+    type Value = Vec<Sourced<TrainingRow>>;
+    type Error = Infallible;
+
+    async fn load(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
+        let gathered = self.0.registry.trainings(keys).await;
+        self.0.scope.note_failures(&gathered.failures);
+        Ok(with_every_key(keys, gathered.value))
+    }
+}
+
+/// An empty list for citizens without rows: the cache only keeps keys present in the answer,
+/// and a missing key would be fetched again by the field resolver.
+fn with_every_key<V: Default>(
+    keys: &[FiscalCode],
+    mut found: HashMap<FiscalCode, V>,
+) -> HashMap<FiscalCode, V> {
+    for key in keys {
+        found.entry(key.clone()).or_default();
+    }
+    found
+}
+
+/// Registers every loader on a request; the same function serves the server and the tests.
+/// Each caches for the request only, so a value primed at the root is not fetched again.
+pub fn add_data_loaders(
+    request: async_graphql::Request,
+    context: &LoaderContext,
+) -> async_graphql::Request {
+    request
+        .data(cached(PersonLoader(context.clone())))
+        .data(cached(EmploymentLoader(context.clone())))
+        .data(cached(TrainingLoader(context.clone())))
+}
+
+fn cached<L: Loader<FiscalCode>>(loader: L) -> DataLoader<L, HashMapCache> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default()).max_batch_size(MAX_BATCH)
+}
+
+pub fn persons<'a>(ctx: &Context<'a>) -> &'a DataLoader<PersonLoader, HashMapCache> {
+    ctx.data_unchecked()
+}
+
+pub fn employments<'a>(ctx: &Context<'a>) -> &'a DataLoader<EmploymentLoader, HashMapCache> {
+    ctx.data_unchecked()
+}
+
+pub fn trainings<'a>(ctx: &Context<'a>) -> &'a DataLoader<TrainingLoader, HashMapCache> {
+    ctx.data_unchecked()
+}
+
+/// Loads, in one concurrent round, every relation the query asks of these citizens, so each
+/// view is one batch however the executor schedules the fields below. `citizen` is the
+/// selection that holds the Citizen fields (the field itself, or `edges.node`).
+pub async fn prime(
+    ctx: &Context<'_>,
+    citizen: async_graphql::Lookahead<'_>,
+    keys: &[FiscalCode],
+    persons_loaded: bool,
+) {
+    let wants = |field: &str| citizen.field(field).exists() && !keys.is_empty();
+    let keys = keys.iter().cloned();
+    let persons = async {
+        if wants("person") && !persons_loaded {
+            let _ = persons(ctx).load_many(keys.clone()).await;
+        }
+    };
+    let employments = async {
+        if wants("employments") {
+            let _ = employments(ctx).load_many(keys.clone()).await;
+        }
+    };
+    let trainings = async {
+        if wants("trainings") {
+            let _ = trainings(ctx).load_many(keys.clone()).await;
+        }
+    };
+    tokio::join!(persons, employments, trainings);
+}

@@ -1,0 +1,84 @@
+//! What one GraphQL request carries: the caller, its id, the reads to audit and the sources
+//! that failed while it ran (reported once each, after execution).
+
+use crate::auth::{Principal, Role};
+use crate::domain::FiscalCode;
+use crate::error::AppError;
+use crate::sources::SourceFailure;
+use crate::store::audit::AccessRecord;
+use async_graphql::Context;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+pub struct RequestScope {
+    pub principal: Principal,
+    pub request_id: String,
+    access: Mutex<AccessRecord>,
+    failures: Mutex<BTreeMap<String, String>>,
+}
+
+impl RequestScope {
+    pub fn new(principal: Principal, request_id: String) -> Self {
+        RequestScope {
+            principal,
+            request_id,
+            access: Mutex::default(),
+            failures: Mutex::default(),
+        }
+    }
+
+    pub fn note_read(&self, citizen: &FiscalCode, field: &'static str) {
+        self.access
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .note(citizen, field);
+    }
+
+    pub fn note_failures(&self, failures: &[SourceFailure]) {
+        let mut all = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for f in failures {
+            all.entry(f.source.clone())
+                .or_insert_with(|| f.reason.clone());
+        }
+    }
+
+    pub fn take_access(&self) -> AccessRecord {
+        std::mem::take(&mut *self.access.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Failed sources, by name, with the first reason seen.
+    pub fn take_failures(&self) -> BTreeMap<String, String> {
+        std::mem::take(&mut *self.failures.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+pub fn scope<'a>(ctx: &Context<'a>) -> &'a RequestScope {
+    ctx.data_unchecked::<std::sync::Arc<RequestScope>>()
+}
+
+/// Personal data is for operators and administrators only (DESIGN.md "Roles and privacy").
+pub fn require_personal_data<'a>(ctx: &Context<'a>) -> Result<&'a RequestScope, AppError> {
+    let scope = scope(ctx);
+    if scope.principal.role.reads_personal_data() {
+        Ok(scope)
+    } else {
+        Err(AppError::Forbidden(format!(
+            "role {} may not read citizens' personal data",
+            scope.principal.role.as_str()
+        )))
+    }
+}
+
+pub fn require_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), AppError> {
+    let role = scope(ctx).principal.role;
+    if roles.contains(&role) {
+        Ok(())
+    } else {
+        let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(AppError::Forbidden(format!(
+            "role {} may not use this field (allowed: {})",
+            role.as_str(),
+            allowed.join(", ")
+        )))
+    }
+}

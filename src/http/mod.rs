@@ -1,0 +1,89 @@
+//! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, `/healthz` and `/readyz`.
+
+pub mod graphql;
+
+use crate::app::HttpState;
+use crate::sources::registry::SourceState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: HttpState) -> Router {
+    let request_id = HeaderName::from_static(graphql::REQUEST_ID_HEADER);
+    let mut router = Router::new()
+        .route(
+            "/graphql",
+            get(graphql::graphql_handler).post(graphql::graphql_handler),
+        )
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    if state.app.config.server.graphiql {
+        router = router.route("/", get(graphiql));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(
+            state.app.config.server.max_body_bytes,
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn graphiql(State(state): State<HttpState>) -> Html<String> {
+    let mut page = async_graphql::http::GraphiQLSource::build().endpoint("/graphql");
+    let bearer;
+    if let Some(token) = &state.app.graphiql_token {
+        // demo mode only: the page carries a ready operator token
+        bearer = format!("Bearer {token}");
+        page = page.header("Authorization", &bearer);
+    }
+    Html(page.title("fascicolo").finish())
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the store answers; lists each source's state (a down source degrades answers
+/// but does not make the gateway unready).
+async fn readyz(State(state): State<HttpState>) -> Response {
+    let store = state.app.store.ping().await;
+    state.app.registry.probe_all().await;
+    let sources: Vec<serde_json::Value> = state
+        .app
+        .registry
+        .sources()
+        .iter()
+        .map(|s| {
+            let h = s.health();
+            serde_json::json!({
+                "name": &*s.name,
+                "state": match h.state {
+                    SourceState::Up => "up",
+                    SourceState::Down => "down",
+                    SourceState::Unknown => "unknown",
+                },
+                "latencyMs": h.latency_ms,
+                "error": h.last_error,
+            })
+        })
+        .collect();
+    let ready = store.is_ok();
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "unready" },
+        "store": if ready { "up" } else { "down" },
+        "sources": sources,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}

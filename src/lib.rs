@@ -1,0 +1,14 @@
+//! fascicolo: a GraphQL gateway that answers a whole citizen profile for the Centri per
+//! l'Impiego from several regional databases plus the documents it stores itself.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod sources;
+pub mod store;
+pub mod testing;

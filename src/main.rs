@@ -1,0 +1,265 @@
+//! The `fascicolo` command: parses the CLI, loads the configuration, sets up logging and
+//! calls the library. Run with no arguments for the demo.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use fascicolo::app::{Application, redact};
+use fascicolo::auth::{Authenticator, Role};
+use fascicolo::config::{Config, LogFormat};
+use fascicolo::sources::check::check_contract;
+use fascicolo::store::Store;
+use fascicolo::{demo, graphql};
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(
+    name = "fascicolo",
+    version,
+    about = "GraphQL gateway for the Centri per l'Impiego: one citizen profile from several regional databases"
+)]
+struct Cli {
+    /// TOML configuration file; without one the embedded demo runs.
+    #[arg(long, global = true, env = "FASCICOLO_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve GraphQL (the default).
+    Serve,
+    /// Apply the store migrations and exit.
+    Migrate,
+    /// (Re)create the demo regional databases with synthetic citizens.
+    SeedDemo {
+        /// Number of citizens (default: demo.citizens of the configuration).
+        #[arg(long)]
+        citizens: Option<usize>,
+        /// Fill this SQL database (postgres://, mysql:// or sqlite://) with one demo source
+        /// instead of the demo directory: base tables plus the gw_* contract views.
+        #[arg(long, requires = "part")]
+        url: Option<String>,
+        /// Which demo source to write with --url.
+        #[arg(long, value_parser = ["lavoro", "formazione"])]
+        part: Option<String>,
+    },
+    /// Write the GraphQL SDL.
+    ExportSchema {
+        #[arg(long, default_value = "schema/schema.graphql")]
+        out: PathBuf,
+    },
+    /// Check every configured source against the contract views; exit 1 on any problem.
+    CheckSources,
+    /// Mint a JWT signed with the configured HS256 secret (development and scripts).
+    Token {
+        #[arg(long, value_enum)]
+        role: Role,
+        /// CPI code of the office.
+        #[arg(long)]
+        office: Option<String>,
+        /// Lifetime, e.g. 30m, 8h, 7d.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+        #[arg(long, default_value = "dev")]
+        subject: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    init_logging(&config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            demo::prepare(&mut config).await?;
+            let store = Store::connect(config.store_url()).await?;
+            store.migrate().await?;
+            println!("store {} is up to date", redact(config.store_url()));
+            Ok(())
+        }
+        Command::SeedDemo {
+            citizens,
+            url,
+            part,
+        } => seed_demo(&config, citizens, url, part).await,
+        Command::ExportSchema { out } => {
+            if let Some(dir) = out.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&out, graphql::sdl())?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::CheckSources => check_sources(&config).await,
+        Command::Token {
+            role,
+            office,
+            ttl,
+            subject,
+        } => {
+            demo::prepare(&mut config).await?;
+            let auth = Authenticator::from_config(&config.auth)?;
+            println!("{}", auth.mint(&subject, role, office.as_deref(), ttl)?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(mut config: Config) -> anyhow::Result<()> {
+    let started = Instant::now();
+    demo::prepare(&mut config).await?;
+    let demo_token = if config.is_demo() {
+        let auth = Authenticator::from_config(&config.auth)?;
+        Some(auth.mint(
+            "demo-operator",
+            Role::Operator,
+            Some("CPI-FI-01"),
+            Duration::from_secs(12 * 3600),
+        )?)
+    } else {
+        None
+    };
+    let app = Application::build(config, demo_token.clone()).await?;
+    let addr = app.local_addr();
+    println!("fascicolo ready in {} ms", started.elapsed().as_millis());
+    println!("GraphiQL:  http://{addr}/");
+    println!("GraphQL:   http://{addr}/graphql");
+    if let Some(token) = demo_token {
+        println!("Demo operator token (GraphiQL already sends it; valid 12 h):\n{token}");
+    }
+    app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn seed_demo(
+    config: &Config,
+    citizens: Option<usize>,
+    url: Option<String>,
+    part: Option<String>,
+) -> anyhow::Result<()> {
+    let citizens = citizens
+        .or(config.demo.as_ref().map(|d| d.citizens))
+        .unwrap_or(10_000);
+    if let Some(url) = url {
+        let data = fascicolo::sources::demo::generate(demo::DEMO_SEED, citizens);
+        let source = if part.as_deref() == Some("formazione") {
+            &data.formazione
+        } else {
+            &data.lavoro
+        };
+        let db = sea_orm::Database::connect(&url)
+            .await
+            .with_context(|| format!("connecting to {}", redact(&url)))?;
+        fascicolo::sources::demo::create_schema(&db).await?;
+        fascicolo::sources::demo::insert(&db, source).await?;
+        println!(
+            "{}: {} persons, {} employments, {} trainings",
+            redact(&url),
+            source.persons.len(),
+            source.employments.len(),
+            source.trainings.len()
+        );
+        return Ok(());
+    }
+    let Some(demo_config) = &config.demo else {
+        bail!("seed-demo without --url needs the demo configuration (run it without --config)");
+    };
+    demo::seed(&demo_config.data_dir, citizens).await?;
+    println!(
+        "demo sources written to {} ({citizens} citizens)",
+        demo_config.data_dir.display()
+    );
+    Ok(())
+}
+
+async fn check_sources(config: &Config) -> anyhow::Result<()> {
+    if config.sources.is_empty() {
+        bail!("no [[sources]] configured");
+    }
+    let mut failed = false;
+    for source in &config.sources {
+        let url = source.url.expose_secret();
+        let connect = tokio::time::timeout(
+            Duration::from_millis(source.timeout_ms.max(2_000)),
+            sea_orm::Database::connect(url),
+        )
+        .await;
+        let db = match connect {
+            Ok(Ok(db)) => db,
+            Ok(Err(e)) => {
+                println!("✗ {}: unreachable ({}): {e}", source.name, redact(url));
+                failed = true;
+                continue;
+            }
+            Err(_) => {
+                println!(
+                    "✗ {}: unreachable ({}): no answer in time",
+                    source.name,
+                    redact(url)
+                );
+                failed = true;
+                continue;
+            }
+        };
+        match check_contract(&db).await {
+            Ok(problems) if problems.is_empty() => {
+                println!(
+                    "✓ {}: gw_person, gw_employment, gw_training match the contract",
+                    source.name
+                );
+            }
+            Ok(problems) => {
+                failed = true;
+                println!("✗ {}: {} problem(s)", source.name, problems.len());
+                for p in problems {
+                    println!("    - {p}");
+                }
+            }
+            Err(e) => {
+                failed = true;
+                println!("✗ {}: cannot read the catalogue: {e}", source.name);
+            }
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,348 @@
+//! The source registry: fans each batch out to every configured regional source at once,
+//! with each source's own deadline, and merges the answers with provenance (DESIGN.md
+//! "Merging"). A failed source costs only its own rows: the failure is returned beside the data.
+
+use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::merge::{MergedPerson, Sourced, merge_person};
+use super::search::{PersonSearch, SearchCursor};
+use super::sql::SqlSource;
+use crate::config::{SourceConfig, SourceKind};
+use crate::domain::FiscalCode;
+use chrono::{DateTime, Utc};
+use futures::future::join_all;
+use secrecy::ExposeSecret;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A source that did not answer a batch, and why ("timeout", "unreachable: …", "error: …").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFailure {
+    pub source: String,
+    pub reason: String,
+}
+
+/// What the sources answered, plus the sources that could not.
+#[derive(Debug, Clone)]
+pub struct Gathered<T> {
+    pub value: T,
+    pub failures: Vec<SourceFailure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+pub enum SourceState {
+    /// Not asked anything yet.
+    Unknown,
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceHealth {
+    pub state: SourceState,
+    pub checked_at: Option<DateTime<Utc>>,
+    pub latency_ms: Option<u64>,
+    pub last_error: Option<String>,
+}
+
+pub struct RegionalSource {
+    pub name: Arc<str>,
+    pub kind: SourceKind,
+    pub timeout: Duration,
+    adapter: SqlSource,
+    health: Mutex<SourceHealth>,
+}
+
+impl RegionalSource {
+    pub fn new(name: &str, kind: SourceKind, timeout: Duration, adapter: SqlSource) -> Self {
+        RegionalSource {
+            name: name.into(),
+            kind,
+            timeout,
+            adapter,
+            health: Mutex::new(SourceHealth {
+                state: SourceState::Unknown,
+                checked_at: None,
+                latency_ms: None,
+                last_error: None,
+            }),
+        }
+    }
+
+    pub fn health(&self) -> SourceHealth {
+        self.health
+            .lock()
+            .map(|h| h.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub fn statement_count(&self) -> u64 {
+        self.adapter.statement_count()
+    }
+
+    pub fn engine(&self) -> &'static str {
+        self.adapter.backend_name()
+    }
+
+    pub fn adapter(&self) -> &SqlSource {
+        &self.adapter
+    }
+
+    fn record(&self, started: Instant, error: Option<&str>) {
+        let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        health.checked_at = Some(Utc::now());
+        health.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        match error {
+            None => {
+                health.state = SourceState::Up;
+                health.last_error = None;
+            }
+            Some(e) => {
+                health.state = SourceState::Down;
+                health.last_error = Some(e.to_owned());
+            }
+        }
+    }
+
+    /// Runs one call under this source's deadline and records its health.
+    async fn call<T, F>(&self, work: F) -> Result<T, SourceFailure>
+    where
+        F: Future<Output = Result<T, sea_orm::DbErr>>,
+    {
+        let started = Instant::now();
+        let outcome = match tokio::time::timeout(self.timeout, work).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(err)) => Err(describe(&err)),
+            Err(_) => Err("timeout".to_owned()),
+        };
+        match outcome {
+            Ok(value) => {
+                self.record(started, None);
+                Ok(value)
+            }
+            Err(reason) => {
+                tracing::warn!(source = %self.name, %reason, "regional source failed");
+                self.record(started, Some(&reason));
+                Err(SourceFailure {
+                    source: self.name.to_string(),
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// A cheap round trip, for `/readyz` and start-up.
+    pub async fn probe(&self) -> Result<(), SourceFailure> {
+        self.call(async {
+            self.adapter.ping().await?;
+            self.adapter.prepare().await
+        })
+        .await
+    }
+}
+
+fn describe(err: &sea_orm::DbErr) -> String {
+    match err {
+        sea_orm::DbErr::Conn(e) => format!("unreachable: {e}"),
+        sea_orm::DbErr::ConnectionAcquire(e) => format!("unreachable: {e}"),
+        other => format!("error: {other}"),
+    }
+}
+
+pub struct SourceRegistry {
+    sources: Vec<Arc<RegionalSource>>,
+}
+
+impl SourceRegistry {
+    pub fn new(sources: Vec<Arc<RegionalSource>>) -> Self {
+        SourceRegistry { sources }
+    }
+
+    /// Builds a pool per configured source without connecting yet: a source that is down
+    /// at start-up must not stop the gateway.
+    pub async fn from_config(configs: &[SourceConfig]) -> Result<Self, sea_orm::DbErr> {
+        let mut sources = Vec::new();
+        for config in configs {
+            let timeout = Duration::from_millis(config.timeout_ms);
+            let adapter = SqlSource::connect_lazy(
+                config.url.expose_secret(),
+                config.max_connections,
+                timeout,
+            )
+            .await?;
+            sources.push(Arc::new(RegionalSource::new(
+                &config.name,
+                config.kind,
+                timeout,
+                adapter,
+            )));
+        }
+        Ok(SourceRegistry { sources })
+    }
+
+    pub fn sources(&self) -> &[Arc<RegionalSource>] {
+        &self.sources
+    }
+
+    /// Probes every source concurrently (start-up and `/readyz`).
+    pub async fn probe_all(&self) -> Vec<Result<(), SourceFailure>> {
+        join_all(self.sources.iter().map(|s| s.probe())).await
+    }
+
+    /// Total statements sent to each source so far, by name.
+    pub fn statement_counts(&self) -> HashMap<String, u64> {
+        self.sources
+            .iter()
+            .map(|s| (s.name.to_string(), s.statement_count()))
+            .collect()
+    }
+
+    async fn fan_out<'a, T, F, Fut>(&'a self, call: F) -> (Vec<(Arc<str>, T)>, Vec<SourceFailure>)
+    where
+        F: Fn(&'a SqlSource) -> Fut,
+        Fut: Future<Output = Result<T, sea_orm::DbErr>> + 'a,
+    {
+        let answers = join_all(self.sources.iter().map(|s| {
+            let work = call(&s.adapter);
+            async move { (s.name.clone(), s.call(work).await) }
+        }))
+        .await;
+        let mut values = Vec::new();
+        let mut failures = Vec::new();
+        for (name, answer) in answers {
+            match answer {
+                Ok(v) => values.push((name, v)),
+                Err(f) => failures.push(f),
+            }
+        }
+        (values, failures)
+    }
+
+    /// Merged person records for the given base codes (one statement per source).
+    pub async fn persons(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Gathered<HashMap<FiscalCode, MergedPerson>> {
+        let spellings = spellings_of(keys);
+        let (answers, failures) = self.fan_out(|s| s.persons(&spellings)).await;
+        let mut grouped: HashMap<FiscalCode, Vec<Sourced<PersonRow>>> = HashMap::new();
+        for (source, rows) in answers {
+            for row in rows {
+                if let Some(key) = base_of(&row.fiscal_code) {
+                    grouped.entry(key).or_default().push(Sourced {
+                        source: source.clone(),
+                        row,
+                    });
+                }
+            }
+        }
+        let value = grouped
+            .into_iter()
+            .filter_map(|(key, rows)| merge_person(key.clone(), rows).map(|p| (key, p)))
+            .collect();
+        Gathered { value, failures }
+    }
+
+    /// Employments of every source, newest first per citizen.
+    pub async fn employments(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<EmploymentRow>>>> {
+        let spellings = spellings_of(keys);
+        let (answers, failures) = self.fan_out(|s| s.employments(&spellings)).await;
+        let mut value = group(answers, |r: &EmploymentRow| &r.fiscal_code);
+        for rows in value.values_mut() {
+            rows.sort_by(|a, b| {
+                (
+                    b.row.start_date,
+                    b.row.end_date.is_none(),
+                    &b.source,
+                    b.row.id,
+                )
+                    .cmp(&(
+                        a.row.start_date,
+                        a.row.end_date.is_none(),
+                        &a.source,
+                        a.row.id,
+                    ))
+            });
+        }
+        Gathered { value, failures }
+    }
+
+    /// Trainings of every source, newest first per citizen (undated last).
+    pub async fn trainings(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<TrainingRow>>>> {
+        let spellings = spellings_of(keys);
+        let (answers, failures) = self.fan_out(|s| s.trainings(&spellings)).await;
+        let mut value = group(answers, |r: &TrainingRow| &r.fiscal_code);
+        for rows in value.values_mut() {
+            rows.sort_by(|a, b| {
+                (b.row.start_date, &b.source, b.row.id).cmp(&(
+                    a.row.start_date,
+                    &a.source,
+                    a.row.id,
+                ))
+            });
+        }
+        Gathered { value, failures }
+    }
+
+    /// The next `first` distinct citizens after `after`, merged across sources in
+    /// (family name, given name, fiscal code) order; `bool` says whether more follow.
+    pub async fn search(
+        &self,
+        search: &PersonSearch,
+        after: Option<&SearchCursor>,
+        first: usize,
+    ) -> Gathered<(Vec<(SearchCursor, FiscalCode)>, bool)> {
+        let (answers, failures) = self.fan_out(|s| s.search(search, after, first + 1)).await;
+        let mut hits: Vec<(SearchCursor, FiscalCode)> = answers
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .filter_map(|row| base_of(&row.fiscal_code).map(|key| (SearchCursor::of(&row), key)))
+            .collect();
+        hits.sort();
+        let mut seen = std::collections::HashSet::new();
+        hits.retain(|(_, key)| seen.insert(key.clone()));
+        let has_more = hits.len() > first;
+        hits.truncate(first);
+        Gathered {
+            value: (hits, has_more),
+            failures,
+        }
+    }
+}
+
+fn spellings_of(keys: &[FiscalCode]) -> Vec<String> {
+    let mut all: Vec<String> = keys.iter().flat_map(FiscalCode::lookup_spellings).collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// The citizen a stored code belongs to; rows with malformed codes cannot match a request.
+fn base_of(stored: &str) -> Option<FiscalCode> {
+    FiscalCode::parse(stored).ok().map(|fc| fc.base())
+}
+
+fn group<T>(
+    answers: Vec<(Arc<str>, Vec<T>)>,
+    code: impl Fn(&T) -> &String,
+) -> HashMap<FiscalCode, Vec<Sourced<T>>> {
+    let mut grouped: HashMap<FiscalCode, Vec<Sourced<T>>> = HashMap::new();
+    for (source, rows) in answers {
+        for row in rows {
+            if let Some(key) = base_of(code(&row)) {
+                grouped.entry(key).or_default().push(Sourced {
+                    source: source.clone(),
+                    row,
+                });
+            }
+        }
+    }
+    grouped
+}

@@ -1,0 +1,243 @@
+//! The contract suite: merging, provenance, ordering, omocodia, unknown and bad codes, a
+//! source down — on SQLite, PostgreSQL and MariaDB sources.
+
+use crate::fixtures::{self, MARIO, anna, luca, nobody};
+use crate::helpers::{DeadSource, error_codes, spawn_app};
+use fascicolo::testing::Engine;
+use serde_json::{Value, json};
+
+const PROFILE: &str = r#"
+query($cf: FiscalCode!) {
+  citizen(fiscalCode: $cf) {
+    fiscalCode
+    person {
+      fiscalCode givenName familyName email phone residenceMunicipality residenceProvince
+      sources { source fiscalCode updatedAt }
+      provenance { field source }
+    }
+    employments { source sourceRowId employerName startDate endDate contractType contractTypeValidAtStart }
+    trainings { source sourceRowId kind title startDate }
+  }
+}"#;
+
+fn provenance(person: &Value, field: &str) -> String {
+    person["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["field"] == field)
+        .map(|p| p["source"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn merged_profile(test: &str, lavoro: Engine, formazione: Engine, store: Engine) {
+    let Some(app) = spawn_app(test, store, fixtures::sources(lavoro, formazione), &[]).await else {
+        return;
+    };
+    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+    assert_eq!(body.get("errors"), None, "{body}");
+    let citizen = &body["data"]["citizen"];
+    let person = &citizen["person"];
+    // newest row (formazione, 2025) wins field by field...
+    assert_eq!(person["email"], "mario.rossi@new.example.it");
+    assert_eq!(person["residenceMunicipality"], "100005");
+    assert_eq!(person["residenceProvince"], "PO");
+    assert_eq!(provenance(person, "email"), "formazione");
+    // ...and the older source still supplies what the newer lacks, saying so
+    assert_eq!(person["phone"], "055 123456");
+    assert_eq!(provenance(person, "phone"), "lavoro");
+    let sources: Vec<&str> = person["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["formazione", "lavoro"]);
+    assert_eq!(person["sources"][0]["updatedAt"], "2025-06-01T09:00:00");
+
+    let employments = citizen["employments"].as_array().unwrap();
+    let starts: Vec<&str> = employments
+        .iter()
+        .map(|e| e["startDate"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        ["2016-05-02", "2013-01-07", "2010-03-01"],
+        "newest first"
+    );
+    assert!(employments.iter().all(|e| e["source"] == "lavoro"));
+    assert_eq!(employments[0]["endDate"], Value::Null);
+    assert_eq!(employments[1]["contractType"], "A.03.02");
+    assert_eq!(employments[1]["contractTypeValidAtStart"], false);
+    assert_eq!(employments[0]["contractTypeValidAtStart"], true);
+
+    let trainings: Vec<(String, String)> = citizen["trainings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["source"].as_str().unwrap().into(),
+                t["title"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trainings,
+        [
+            ("formazione".to_owned(), "Corso HACCP".to_owned()),
+            ("lavoro".to_owned(), "Tirocinio magazzino".to_owned()),
+            ("formazione".to_owned(), "Diploma di ragioneria".to_owned()),
+        ]
+    );
+
+    // batch: same order as asked, null where unknown, an omocode finds its citizen
+    let body = app
+        .query(
+            "query($cfs: [FiscalCode!]!) { citizens(fiscalCodes: $cfs) { fiscalCode person { fiscalCode familyName givenName sources { source fiscalCode } } employments { employerName } } }",
+            json!({ "cfs": [anna().as_str(), nobody().as_str(), luca().as_str(), MARIO, luca().omocode_variant(1).as_str()] }),
+        )
+        .await;
+    assert_eq!(body.get("errors"), None, "{body}");
+    let list = body["data"]["citizens"].as_array().unwrap();
+    assert_eq!(list.len(), 5);
+    assert_eq!(list[0]["person"]["familyName"], "BIANCHI");
+    assert_eq!(list[1], Value::Null);
+    assert_eq!(list[2]["fiscalCode"], luca().as_str());
+    assert_eq!(list[2]["person"]["familyName"], "VERDI");
+    assert_eq!(
+        list[2]["person"]["sources"][0]["fiscalCode"],
+        luca().omocode_variant(1).as_str(),
+        "the source's own spelling is kept in provenance"
+    );
+    assert_eq!(list[2]["employments"][0]["employerName"], "Gamma Spa");
+    assert_eq!(list[3]["person"]["givenName"], "MARIO");
+    assert_eq!(list[4]["fiscalCode"], luca().omocode_variant(1).as_str());
+    assert_eq!(list[4]["person"]["fiscalCode"], luca().as_str());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn merged_profile_sqlite_sources() {
+    merged_profile(
+        "merged_profile_sqlite_sources",
+        Engine::Sqlite,
+        Engine::Sqlite,
+        Engine::Sqlite,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn merged_profile_postgres_sources_and_store() {
+    merged_profile(
+        "merged_profile_postgres_sources_and_store",
+        Engine::Postgres,
+        Engine::Postgres,
+        Engine::Postgres,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn merged_profile_mariadb_and_postgres_sources() {
+    merged_profile(
+        "merged_profile_mariadb_and_postgres_sources",
+        Engine::MySql,
+        Engine::Postgres,
+        Engine::Sqlite,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn merged_profile_mariadb_sources() {
+    merged_profile(
+        "merged_profile_mariadb_sources",
+        Engine::MySql,
+        Engine::MySql,
+        Engine::Sqlite,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bad_fiscal_code_is_rejected_before_any_source_is_asked() {
+    let Some(app) = spawn_app(
+        "bad_fiscal_code",
+        Engine::Sqlite,
+        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    let before = app.source_statements("lavoro") + app.source_statements("formazione");
+    for (code, problem) in [
+        ("RSSMRA85T10A562X", "check character"),
+        ("RSSMRA85T10A562", "16 characters"),
+        ("RSSMRA85F10A562S", "month"),
+        ("RSSMRA85T1AA562S", "character 11"),
+    ] {
+        let body = app.query(PROFILE, json!({ "cf": code })).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(problem), "{code}: {message}");
+    }
+    // one bad code in a batch rejects the batch
+    let body = app
+        .query(
+            "query($cfs: [FiscalCode!]!) { citizens(fiscalCodes: $cfs) { fiscalCode } }",
+            json!({ "cfs": [MARIO, "RSSMRA85T10A562X"] }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    let after = app.source_statements("lavoro") + app.source_statements("formazione");
+    assert_eq!(before, after, "no source saw a bad code");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_source_down_costs_only_its_own_fields() {
+    let Some(app) = spawn_app(
+        "source_down",
+        Engine::Sqlite,
+        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
+        &[DeadSource("sil-spento")],
+    )
+    .await
+    else {
+        return;
+    };
+    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+    // data from the two live sources is all there
+    let citizen = &body["data"]["citizen"];
+    assert_eq!(citizen["person"]["email"], "mario.rossi@new.example.it");
+    assert_eq!(citizen["employments"].as_array().unwrap().len(), 3);
+    assert_eq!(citizen["trainings"].as_array().unwrap().len(), 3);
+    // one error for the dead source, although three views were asked of it
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(errors[0]["extensions"]["code"], "SOURCE_UNAVAILABLE");
+    assert_eq!(errors[0]["extensions"]["source"], "sil-spento");
+    assert!(
+        errors[0]["extensions"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("unreachable")
+    );
+    // the sources query shows it down
+    let body = app
+        .query("{ sources { name state lastError } }", json!({}))
+        .await;
+    let dead = body["data"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "sil-spento")
+        .unwrap()
+        .clone();
+    assert_eq!(dead["state"], "DOWN");
+    app.stop().await;
+}

@@ -1,0 +1,236 @@
+//! `spawn_app()`: the real server on 127.0.0.1:0 over fresh databases, and fixture data
+//! written into regional sources through the same code the demo uses.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use fascicolo::app::{AppState, Application};
+use fascicolo::auth::Role;
+use fascicolo::config::Config;
+use fascicolo::sources::contract::{EmploymentRow, PersonRow, TrainingRow};
+use fascicolo::sources::demo::{SourceData, create_schema, insert};
+use fascicolo::testing::{Engine, TestDatabase, database_or_skip};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub const SECRET: &str = "test-secret-for-fascicolo-0123456789";
+
+/// A regional source for a test: its engine and what it contains.
+pub struct SourceSpec {
+    pub name: &'static str,
+    pub engine: Engine,
+    pub data: SourceData,
+}
+
+/// A source that cannot be reached (nothing listens on port 1).
+pub struct DeadSource(pub &'static str);
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    databases: Vec<TestDatabase>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn token(&self, role: Role, office: Option<&str>) -> String {
+        self.state
+            .auth
+            .mint("tester", role, office, Duration::from_secs(600))
+            .expect("mint")
+    }
+
+    pub fn operator(&self) -> String {
+        self.token(Role::Operator, Some("CPI-FI-01"))
+    }
+
+    /// POSTs a query with a bearer token; returns the HTTP status and the JSON body.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json body"))
+    }
+
+    /// Operator query that must answer 200.
+    pub async fn query(&self, query: &str, variables: Value) -> Value {
+        let token = self.operator();
+        let (status, body) = self.post(Some(&token), query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Statements sent so far to the named source.
+    pub fn source_statements(&self, name: &str) -> u64 {
+        self.state.registry.statement_counts()[name]
+    }
+
+    pub fn store_statements(&self) -> u64 {
+        self.state.store.statement_count()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for db in self.databases.drain(..) {
+            db.drop_database().await.expect("drop test database");
+        }
+    }
+}
+
+/// Starts the server with a store on `store` and the given sources. `None` when a needed
+/// database engine is not configured on this machine (the caller's test then skips).
+pub async fn spawn_app(
+    test: &str,
+    store: Engine,
+    sources: Vec<SourceSpec>,
+    dead: &[DeadSource],
+) -> Option<TestApp> {
+    init_test_logging();
+    let mut databases = Vec::new();
+    let store_db = database_or_skip(store, test).await?;
+    let mut toml = format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\n[store]\nurl = \"{}\"\n[auth]\nhs256_secret = \"{SECRET}\"\n",
+        store_db.url
+    );
+    databases.push(store_db);
+    for spec in sources {
+        let Some(db) = database_or_skip(spec.engine, test).await else {
+            for d in databases {
+                d.drop_database().await.ok();
+            }
+            return None;
+        };
+        let conn = db.connect().await.expect("connect source");
+        create_schema(&conn).await.expect("create contract schema");
+        insert(&conn, &spec.data).await.expect("insert source rows");
+        conn.close().await.ok();
+        toml.push_str(&format!(
+            "[[sources]]\nname = \"{}\"\nkind = \"sql\"\nurl = \"{}\"\ntimeout_ms = 3000\n",
+            spec.name, db.url
+        ));
+        databases.push(db);
+    }
+    for DeadSource(name) in dead {
+        toml.push_str(&format!(
+            "[[sources]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"postgres://nobody@127.0.0.1:1/none\"\ntimeout_ms = 1500\n"
+        ));
+    }
+    let config = Config::from_toml(&toml).expect("test config");
+    let app = Application::build(config, None).await.expect("build app");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    Some(TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        state,
+        databases,
+        shutdown: Some(tx),
+    })
+}
+
+fn init_test_logging() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,fascicolo=debug")
+            .try_init();
+    }
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+pub fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").expect("timestamp")
+}
+
+pub fn person(code: &str, family: &str, given: &str, updated: &str) -> PersonRow {
+    PersonRow {
+        fiscal_code: code.to_owned(),
+        given_name: Some(given.to_owned()),
+        family_name: Some(family.to_owned()),
+        birth_date: Some(date("1985-12-10")),
+        birth_place_code: Some(code[11..15].to_owned()),
+        gender: Some("M".into()),
+        citizenship: Some("IT".into()),
+        residence_municipality: Some("048017".into()),
+        residence_province: Some("FI".into()),
+        email: None,
+        phone: None,
+        cpi_code: Some("CPI-FI-01".into()),
+        did_date: None,
+        updated_at: at(updated),
+    }
+}
+
+pub fn employment(
+    id: i64,
+    code: &str,
+    employer: &str,
+    start: &str,
+    end: Option<&str>,
+    contract: &str,
+) -> EmploymentRow {
+    EmploymentRow {
+        id,
+        fiscal_code: code.to_owned(),
+        employer_tax_code: Some("01234567897".into()),
+        employer_name: Some(employer.to_owned()),
+        start_date: date(start),
+        end_date: end.map(date),
+        contract_type: Some(contract.to_owned()),
+        occupation_code: Some("5.1.2.2.0".into()),
+        sector_code: Some("47.11.10".into()),
+        weekly_hours: Some(38.5),
+        workplace_municipality: Some("048017".into()),
+    }
+}
+
+pub fn training(id: i64, code: &str, kind: &str, title: &str, start: &str) -> TrainingRow {
+    TrainingRow {
+        id,
+        fiscal_code: code.to_owned(),
+        kind: Some(kind.to_owned()),
+        title: Some(title.to_owned()),
+        provider_name: Some("Agenzia formativa".into()),
+        start_date: Some(date(start)),
+        end_date: None,
+        hours: Some(600),
+        outcome: Some("ongoing".into()),
+        qualification_code: None,
+        eqf_level: Some(3),
+    }
+}
+
+/// The `extensions.code` of every error, in order.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on 127.0.0.1:0, real GraphQL over HTTP, real databases
+//! (SQLite always; PostgreSQL and MariaDB when FASCICOLO_TEST_POSTGRES_URL /
+//! FASCICOLO_TEST_MYSQL_URL are set, and required when CI is set).
+
+mod auth_audit;
+mod batching;
+mod citizen;
+mod fixtures;
+mod helpers;
+mod http_misc;
+mod search;
