@@ -75,10 +75,10 @@ impl Application {
         for (source, outcome) in registry.sources().iter().zip(registry.probe_all().await) {
             match outcome {
                 Ok(()) => {
-                    tracing::info!(source = %source.name, engine = source.engine(), "regional source up")
+                    tracing::info!(source = %source.name, engine = source.engine(), "regional source up");
                 }
                 Err(f) => {
-                    tracing::warn!(source = %source.name, reason = %f.reason, "regional source down at start-up")
+                    tracing::warn!(source = %source.name, reason = %f.reason, "regional source down at start-up");
                 }
             }
         }

@@ -214,15 +214,15 @@ impl Config {
             }
             None => Figment::from(Toml::string(DEMO_TOML)),
         };
-        Self::from_figment(base.merge(environment()))
+        Self::from_figment(&base.merge(environment()))
     }
 
     /// Parses a TOML text (no environment overrides): for tests and tools.
     pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        Self::from_figment(Figment::from(Toml::string(text)))
+        Self::from_figment(&Figment::from(Toml::string(text)))
     }
 
-    fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+    fn from_figment(figment: &Figment) -> Result<Config, ConfigError> {
         let mut config: Config = figment.extract()?;
         config.fill_demo_defaults();
         config.validate()?;

@@ -52,7 +52,7 @@ impl CitizenQuery {
             }
             .into());
         }
-        Ok(load_citizens(ctx, fiscal_codes).await?)
+        load_citizens(ctx, fiscal_codes).await
     }
 
     /// People whose names start with the given text (case-insensitive), born on a date,

@@ -57,24 +57,23 @@ pub async fn execute(
         response.errors.push(source_unavailable(&source, &reason));
     }
     let access = scope.take_access();
-    if !access.is_empty() {
-        if let Err(err) = audit::write(
+    if !access.is_empty()
+        && let Err(err) = audit::write(
             state.app.store.db(),
             &scope.principal,
             &scope.request_id,
             &access,
         )
         .await
-        {
-            // Personal data never leaves unaudited.
-            let id = uuid::Uuid::new_v4().simple().to_string();
-            tracing::error!(error_id = %id, error = %err, "audit write failed; response withheld");
-            let mut withheld = async_graphql::Response::new(async_graphql::Value::Null);
-            withheld
-                .errors
-                .push(coded(format!("internal error (id {id})"), "INTERNAL"));
-            return withheld;
-        }
+    {
+        // Personal data never leaves unaudited.
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        tracing::error!(error_id = %id, error = %err, "audit write failed; response withheld");
+        let mut withheld = async_graphql::Response::new(async_graphql::Value::Null);
+        withheld
+            .errors
+            .push(coded(format!("internal error (id {id})"), "INTERNAL"));
+        return withheld;
     }
     tracing::info!(
         request_id = %scope.request_id,
