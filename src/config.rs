@@ -180,7 +180,8 @@ fn default_page() -> usize {
     100
 }
 fn default_level() -> String {
-    "info".into()
+    // statements are logged by our own spans; sqlx's per-statement lines would drown them
+    "info,sqlx=warn".into()
 }
 fn default_citizens() -> usize {
     10_000
@@ -309,10 +310,10 @@ impl Config {
 }
 
 fn environment() -> Env {
+    // the key keeps the variable's case here (`SERVER.LISTEN`), so compare without it
     Env::prefixed("FASCICOLO_").split("__").filter(|key| {
-        SECTIONS
-            .iter()
-            .any(|s| key.as_str().split('.').next() == Some(s))
+        let section = key.as_str().split('.').next().unwrap_or_default();
+        SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section))
     })
 }
 

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::sources::demo as generator;
 use rand::TryRngCore;
-use sea_orm::Database;
+use sea_orm::{ConnectOptions, Database};
 use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -77,9 +77,9 @@ pub async fn seed(dir: &Path, citizens: usize) -> Result<(), DemoError> {
             path: partial.clone(),
             source,
         };
-        let db = Database::connect(format!("sqlite://{}?mode=rwc", partial.display()))
-            .await
-            .map_err(db_err)?;
+        let mut options = ConnectOptions::new(format!("sqlite://{}?mode=rwc", partial.display()));
+        options.sqlx_logging(false);
+        let db = Database::connect(options).await.map_err(db_err)?;
         generator::create_schema(&db).await.map_err(db_err)?;
         generator::insert(&db, part).await.map_err(db_err)?;
         db.close().await.map_err(db_err)?;

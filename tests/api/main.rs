@@ -5,6 +5,7 @@
 mod auth_audit;
 mod batching;
 mod citizen;
+mod cli;
 mod fixtures;
 mod helpers;
 mod http_misc;

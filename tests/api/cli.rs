@@ -1,0 +1,236 @@
+//! The `fascicolo` binary itself: `check-sources`, `token`, configuration errors, and the
+//! embedded demo served with no configuration.
+
+use crate::helpers::SECRET;
+use fascicolo::sources::demo::{create_schema, generate};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn fascicolo() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fascicolo"));
+    // the test environment must not leak configuration into the child
+    command
+        .env_remove("FASCICOLO_CONFIG")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+async fn sqlite_source(path: &std::path::Path, with_views: bool) {
+    let db = sea_orm::Database::connect(format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .expect("create sqlite source");
+    if with_views {
+        create_schema(&db).await.expect("schema");
+    } else {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("CREATE TABLE gw_person (fiscal_code CHAR(16) PRIMARY KEY)")
+            .await
+            .expect("partial schema");
+    }
+    db.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn check_sources_reports_each_problem_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    sqlite_source(&dir.path().join("good.db"), true).await;
+    sqlite_source(&dir.path().join("bad.db"), false).await;
+    let config = dir.path().join("fascicolo.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[store]
+url = "sqlite://{d}/store.db?mode=rwc"
+[auth]
+hs256_secret = "{SECRET}"
+[[sources]]
+name = "good"
+kind = "sql"
+url = "sqlite://{d}/good.db?mode=ro"
+[[sources]]
+name = "bad"
+kind = "sql"
+url = "sqlite://{d}/bad.db?mode=ro"
+[[sources]]
+name = "nowhere"
+kind = "sql"
+url = "postgres://nobody@127.0.0.1:1/none"
+timeout_ms = 300
+"#,
+            d = dir.path().display()
+        ),
+    )
+    .unwrap();
+    let output = fascicolo()
+        .args(["check-sources", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let all = format!("{stdout}{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{all}");
+    assert!(all.contains("gw_employment"), "missing view named: {all}");
+    assert!(all.contains("given_name"), "missing column named: {all}");
+    assert!(all.contains("nowhere"), "unreachable source named: {all}");
+    let good_line = all
+        .lines()
+        .find(|l| l.contains("good"))
+        .expect("a line about the good source");
+    assert!(good_line.contains("match the contract"), "{all}");
+}
+
+#[tokio::test]
+async fn token_mints_a_jwt_the_server_accepts_and_bad_config_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fascicolo.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\nurl = \"sqlite://{}/s.db?mode=rwc\"\n[auth]\nhs256_secret = \"{SECRET}\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let output = fascicolo()
+        .args([
+            "token",
+            "--role",
+            "admin",
+            "--office",
+            "CPI-PI-01",
+            "--ttl",
+            "2h",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let auth = fascicolo::auth::Authenticator::from_config(
+        &fascicolo::config::Config::from_toml(&std::fs::read_to_string(&config).unwrap())
+            .unwrap()
+            .auth,
+    )
+    .unwrap();
+    let principal = auth
+        .authenticate(Some(&format!("Bearer {token}")))
+        .expect("the minted token verifies");
+    assert_eq!(principal.role, fascicolo::auth::Role::Admin);
+    assert_eq!(principal.office.as_deref(), Some("CPI-PI-01"));
+
+    // an unknown key and an environment override with a bad value both name the key
+    std::fs::write(&config, "[server]\nlisten = \"127.0.0.1:0\"\nlisen = 1\n").unwrap();
+    let output = fascicolo()
+        .arg("migrate")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("lisen"),
+        "{output:?}"
+    );
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\nurl = \"sqlite://{}/s.db?mode=rwc\"\n[auth]\nhs256_secret = \"{SECRET}\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let output = fascicolo()
+        .arg("migrate")
+        .arg("--config")
+        .arg(&config)
+        .env("FASCICOLO_SERVER__LISTEN", "not-an-address")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .to_lowercase()
+            .contains("server.listen"),
+        "{output:?}"
+    );
+}
+
+/// `fascicolo` with no configuration seeds the demo, prints a working token, and GraphiQL
+/// carries it. (A small `FASCICOLO_DEMO__CITIZENS` keeps the test fast.)
+#[tokio::test]
+async fn demo_serves_with_no_configuration_and_its_token_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = fascicolo()
+        .current_dir(dir.path())
+        .env("FASCICOLO_SERVER__LISTEN", "127.0.0.1:0")
+        .env("FASCICOLO_DEMO__CITIZENS", "300")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut graphql_url = None;
+    let mut token = None;
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(url) = line.strip_prefix("GraphQL:") {
+            graphql_url = Some(url.trim().to_owned());
+        }
+        if line.starts_with("Demo operator token") {
+            token = lines.next().and_then(Result::ok);
+            break;
+        }
+    }
+    let (graphql_url, token) = (graphql_url.expect("URL printed"), token.expect("token"));
+    let base = graphql_url.trim_end_matches("/graphql").to_owned();
+    let client = reqwest::Client::new();
+    let page = client
+        .get(&base)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&token), "GraphiQL sends the printed token");
+
+    // a citizen the demo put in both sources answers with both listed
+    let data = generate(fascicolo::demo::DEMO_SEED, 300);
+    let shared = data
+        .lavoro
+        .persons
+        .iter()
+        .find(|p| {
+            data.formazione
+                .persons
+                .iter()
+                .any(|f| f.fiscal_code == p.fiscal_code)
+        })
+        .expect("the demo has citizens in both sources");
+    let body: serde_json::Value = client
+        .post(&graphql_url)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "query": "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person { sources { source } } } }",
+            "variables": { "cf": shared.fiscal_code },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    let mut sources: Vec<&str> = body["data"]["citizen"]["person"]["sources"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    sources.sort_unstable();
+    assert_eq!(sources, ["formazione", "lavoro"]);
+    assert!(dir.path().join("fascicolo-data/store.db").exists());
+}
