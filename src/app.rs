@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::graphql::{FascicoloSchema, schema_builder};
 use crate::sources::SourceRegistry;
 use crate::store::Store;
+use crate::store::reference::ReferenceData;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub registry: Arc<SourceRegistry>,
+    /// Reference code tables, read from the store once at start-up.
+    pub reference: Arc<ReferenceData>,
     pub auth: Authenticator,
     /// Demo mode only: the operator token GraphiQL sends.
     pub graphiql_token: Option<String>,
@@ -69,6 +72,12 @@ impl Application {
                 url: redact(&url),
                 source,
             })?;
+        let reference = ReferenceData::load(store.db())
+            .await
+            .map_err(|source| StartupError::Store {
+                url: redact(&url),
+                source,
+            })?;
         let registry = SourceRegistry::from_config(&config.sources)
             .await
             .map_err(StartupError::Sources)?;
@@ -95,6 +104,7 @@ impl Application {
             config,
             store,
             registry: Arc::new(registry),
+            reference: Arc::new(reference),
             auth,
             graphiql_token,
         };

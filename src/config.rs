@@ -22,8 +22,16 @@ citizens = 10000
 
 /// Top-level environment sections; other `FASCICOLO_*` variables (e.g. `FASCICOLO_CONFIG`,
 /// the test database URLs) are not configuration keys.
-const SECTIONS: [&str; 7] = [
-    "server", "store", "auth", "sources", "limits", "log", "demo",
+const SECTIONS: [&str; 9] = [
+    "server",
+    "store",
+    "auth",
+    "sources",
+    "limits",
+    "log",
+    "demo",
+    "documents",
+    "ivc",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +49,10 @@ pub struct Config {
     pub limits: LimitsConfig,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub documents: DocumentsConfig,
+    #[serde(default)]
+    pub ivc: IvcConfig,
     /// Present only in demo mode: where the demo databases live and how many citizens.
     pub demo: Option<DemoConfig>,
 }
@@ -150,6 +162,145 @@ impl Default for LogConfig {
     }
 }
 
+/// The documents fascicolo stores (libretti, IVC dossiers) and their evidence files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsConfig {
+    /// Region code that issues the documents and selects region-specific reference codes.
+    #[serde(default = "default_region")]
+    pub region: String,
+    /// Largest evidence file accepted (PDF, PNG or JPEG).
+    #[serde(default = "default_file_bytes")]
+    pub max_file_bytes: usize,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        DocumentsConfig {
+            region: default_region(),
+            max_file_bytes: default_file_bytes(),
+        }
+    }
+}
+
+/// The IVC rules of the region (DOMAIN.md §2.7, §8 V18-V19). Defaults: seed 003 (IVC PLUS
+/// Piemonte) for hours, cost, ages and the one-path rule; seed 000 (Toscana pilot) for the
+/// interview plan, which only gives warnings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IvcConfig {
+    /// Region of the dossiers' reference codes (SEP sectors); unset = `documents.region`.
+    pub region: Option<String>,
+    /// seed 003: "durata massima del percorso IVC (26 ore)", back office included.
+    #[serde(default = "default_ivc_max_hours")]
+    pub max_hours: u32,
+    /// seed 003: "UCS di 40 € ora/servizio (applicabile anche per il back office)".
+    #[serde(default = "default_ivc_hourly_cost")]
+    pub hourly_cost_eur: f64,
+    /// seed 003: "tra i 15-64 anni".
+    #[serde(default = "default_ivc_min_age")]
+    pub min_age: i32,
+    #[serde(default = "default_ivc_max_age")]
+    pub max_age: i32,
+    /// seed 003: "che non abbiano già fruito del servizio di IVC".
+    #[serde(default = "yes")]
+    pub one_path_per_citizen: bool,
+    /// Ente pubblico titolare named on the Attestato di validazione unless the input names one.
+    #[serde(default = "default_ivc_public_body")]
+    pub public_body: String,
+    /// seed 000 (Toscana pilot): "da 2 a 4 colloqui di 1-2 ore" — warnings only.
+    #[serde(default = "default_ivc_interviews_min")]
+    pub interviews_min: u32,
+    #[serde(default = "default_ivc_interviews_max")]
+    pub interviews_max: u32,
+    #[serde(default = "default_ivc_interview_min_minutes")]
+    pub interview_min_minutes: i32,
+    #[serde(default = "default_ivc_interview_max_minutes")]
+    pub interview_max_minutes: i32,
+}
+
+impl Default for IvcConfig {
+    fn default() -> Self {
+        IvcConfig {
+            region: None,
+            max_hours: default_ivc_max_hours(),
+            hourly_cost_eur: default_ivc_hourly_cost(),
+            min_age: default_ivc_min_age(),
+            max_age: default_ivc_max_age(),
+            one_path_per_citizen: true,
+            public_body: default_ivc_public_body(),
+            interviews_min: default_ivc_interviews_min(),
+            interviews_max: default_ivc_interviews_max(),
+            interview_min_minutes: default_ivc_interview_min_minutes(),
+            interview_max_minutes: default_ivc_interview_max_minutes(),
+        }
+    }
+}
+
+impl IvcConfig {
+    /// The hourly cost in cents, the unit dossiers store.
+    pub fn hourly_cost_cents(&self) -> i64 {
+        (self.hourly_cost_eur * 100.0).round() as i64
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |msg: &str| Err(ConfigError::Invalid(format!("ivc: {msg}")));
+        if self.max_hours == 0 {
+            return invalid("max_hours must be greater than 0");
+        }
+        if !(self.hourly_cost_eur.is_finite() && self.hourly_cost_eur >= 0.0) {
+            return invalid("hourly_cost_eur must be a non-negative amount");
+        }
+        if self.min_age < 0 || self.min_age > self.max_age {
+            return invalid("min_age must be between 0 and max_age");
+        }
+        if self.interviews_min > self.interviews_max
+            || self.interview_min_minutes > self.interview_max_minutes
+        {
+            return invalid("interviews_min/interview_min_minutes must not exceed their max");
+        }
+        if self.public_body.trim().is_empty() {
+            return invalid("public_body must not be empty");
+        }
+        Ok(())
+    }
+}
+
+fn default_ivc_max_hours() -> u32 {
+    26
+}
+fn default_ivc_hourly_cost() -> f64 {
+    40.0
+}
+fn default_ivc_min_age() -> i32 {
+    15
+}
+fn default_ivc_max_age() -> i32 {
+    64
+}
+fn default_ivc_public_body() -> String {
+    "Regione Toscana".into()
+}
+fn default_ivc_interviews_min() -> u32 {
+    2
+}
+fn default_ivc_interviews_max() -> u32 {
+    4
+}
+fn default_ivc_interview_min_minutes() -> i32 {
+    60
+}
+fn default_ivc_interview_max_minutes() -> i32 {
+    120
+}
+
+fn default_region() -> String {
+    "TOS".into()
+}
+fn default_file_bytes() -> usize {
+    5 * 1024 * 1024
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoConfig {
@@ -165,7 +316,8 @@ fn yes() -> bool {
     true
 }
 fn default_body_limit() -> usize {
-    1024 * 1024
+    // an evidence file (documents.max_file_bytes) plus the multipart envelope
+    6 * 1024 * 1024
 }
 fn default_timeout_ms() -> u64 {
     800
@@ -267,6 +419,13 @@ impl Config {
                 "auth: set auth.hs256_secret or auth.rs256_public_key_file to verify tokens".into(),
             );
         }
+        if self.server.max_body_bytes <= self.documents.max_file_bytes {
+            return invalid(format!(
+                "server.max_body_bytes ({}) must exceed documents.max_file_bytes ({}) so an \
+                 evidence file fits in a request",
+                self.server.max_body_bytes, self.documents.max_file_bytes
+            ));
+        }
         let mut names = std::collections::HashSet::new();
         for (i, source) in self.sources.iter().enumerate() {
             if source.name.trim().is_empty() {
@@ -298,10 +457,16 @@ impl Config {
                 return invalid(format!("sources[{i}].timeout_ms must be greater than 0"));
             }
         }
+        self.ivc.validate()?;
         if self.limits.max_page_size == 0 || self.limits.max_fiscal_codes == 0 {
             return invalid("limits: max_page_size and max_fiscal_codes must be > 0".into());
         }
         Ok(())
+    }
+
+    /// The region whose reference codes and rules IVC dossiers follow.
+    pub fn ivc_region(&self) -> &str {
+        self.ivc.region.as_deref().unwrap_or(&self.documents.region)
     }
 
     pub fn store_url(&self) -> &str {

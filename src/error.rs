@@ -17,6 +17,16 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// Optimistic concurrency: the caller's `version` is not the stored one.
+    #[error("{message}")]
+    Conflict { message: String, current_version: i64 },
+    /// A lifecycle step not allowed from the document's current state.
+    #[error("{message}")]
+    InvalidTransition {
+        message: String,
+        current: String,
+        allowed: Vec<String>,
+    },
     #[error("source {source_name} unavailable: {reason}")]
     SourceUnavailable { source_name: String, reason: String },
     #[error("{limit} is {max}: {message}")]
@@ -37,6 +47,25 @@ impl AppError {
         }
     }
 
+    /// `what` may not go from `current` to the step asked; `allowed` lists the next states.
+    pub fn invalid_transition(
+        what: &str,
+        current: &str,
+        step: &str,
+        allowed: &[&str],
+    ) -> Self {
+        let next = if allowed.is_empty() {
+            "none: it is read-only".to_owned()
+        } else {
+            allowed.join(", ")
+        };
+        AppError::InvalidTransition {
+            message: format!("{what} is {current}: cannot {step}; allowed next states: {next}"),
+            current: current.to_owned(),
+            allowed: allowed.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         AppError::Internal(cause.to_string())
     }
@@ -47,6 +76,8 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Conflict { .. } => "CONFLICT",
+            AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
             AppError::SourceUnavailable { .. } => "SOURCE_UNAVAILABLE",
             AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             AppError::Internal(_) => "INTERNAL",
@@ -76,6 +107,23 @@ impl ErrorExtensions for AppError {
                 } => {
                     ext.set("source", source_name.as_str());
                     ext.set("reason", reason.as_str());
+                }
+                AppError::Conflict {
+                    current_version, ..
+                } => ext.set("currentVersion", *current_version),
+                AppError::InvalidTransition {
+                    current, allowed, ..
+                } => {
+                    ext.set("current", current.as_str());
+                    ext.set(
+                        "allowed",
+                        async_graphql::Value::List(
+                            allowed
+                                .iter()
+                                .map(|a| async_graphql::Value::from(a.as_str()))
+                                .collect(),
+                        ),
+                    );
                 }
                 AppError::LimitExceeded { limit, max, .. } => {
                     ext.set("limit", *limit);

@@ -2,3 +2,13 @@
 //! have no entities here: they are read through the contract views).
 
 pub mod audit_log;
+pub mod competence_evidence;
+pub mod document_counter;
+pub mod evidence;
+pub mod evidence_file;
+pub mod libretto;
+pub mod libretto_competence;
+pub mod libretto_experience;
+pub mod libretto_transition;
+pub mod libretto_version;
+pub mod reference_code;

@@ -3,12 +3,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_audit_log;
+mod m20261123_000002_create_reference_codes;
+mod m20261123_000003_create_libretto;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_audit_log::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_audit_log::Migration),
+            Box::new(m20261123_000002_create_reference_codes::Migration),
+            Box::new(m20261123_000003_create_libretto::Migration),
+        ]
     }
 }

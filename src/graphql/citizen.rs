@@ -225,6 +225,21 @@ impl Citizen {
         Ok(rows.into_iter().map(Employment).collect())
     }
 
+    /// The citizen's Libretto formativo: the one not cancelled, else the latest cancelled.
+    async fn libretto(&self, ctx: &Context<'_>) -> Result<Option<super::libretto::Libretto>> {
+        self.audited(ctx, "libretto");
+        let all = super::store_loaders::loader(ctx)
+            .load_one(super::store_loaders::LibrettiOf(self.key.clone()))
+            .await?
+            .unwrap_or_default();
+        let chosen = all
+            .iter()
+            .find(|l| l.status != "CANCELLED")
+            .or_else(|| all.first())
+            .cloned();
+        Ok(chosen.map(super::libretto::Libretto))
+    }
+
     /// Education and training from every source, newest first.
     async fn trainings(&self, ctx: &Context<'_>) -> Result<Vec<Training>> {
         self.audited(ctx, "trainings");

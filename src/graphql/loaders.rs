@@ -20,6 +20,8 @@ const MAX_BATCH: usize = 100_000;
 #[derive(Clone)]
 pub struct LoaderContext {
     pub registry: Arc<SourceRegistry>,
+    /// The gateway's own store, for the libretto and IVC loaders.
+    pub store: crate::store::Store,
     pub scope: Arc<RequestScope>,
 }
 
@@ -91,6 +93,7 @@ pub fn add_data_loaders(
         .data(cached(PersonLoader(context.clone())))
         .data(cached(EmploymentLoader(context.clone())))
         .data(cached(TrainingLoader(context.clone())))
+        .data(super::store_loaders::new_loader(context.store.clone()))
 }
 
 fn cached<L: Loader<FiscalCode>>(loader: L) -> DataLoader<L, HashMapCache> {

@@ -3,20 +3,29 @@
 
 pub mod admin;
 pub mod citizen;
+pub mod libretto;
 pub mod loaders;
 pub mod scalars;
 pub mod scope;
+pub mod store_loaders;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 #[derive(MergedObject, Default)]
-pub struct Query(citizen::CitizenQuery, admin::AdminQuery);
+pub struct Query(
+    citizen::CitizenQuery,
+    admin::AdminQuery,
+    libretto::LibrettoQuery,
+);
 
-pub type FascicoloSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct Mutation(libretto::LibrettoMutation);
+
+pub type FascicoloSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema without runtime data (for `export-schema` and the drift test).
-pub fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(16)
         .limit_recursive_depth(32)
 }

@@ -46,6 +46,7 @@ pub async fn execute(
     let scope = Arc::new(RequestScope::new(principal, request_id));
     let loaders = LoaderContext {
         registry: state.app.registry.clone(),
+        store: state.app.store.clone(),
         scope: scope.clone(),
     };
     let request = add_data_loaders(request, &loaders).data(Arc::clone(&scope));

@@ -2,6 +2,10 @@
 //! one module per area. Only the audit log exists in this first slice.
 
 pub mod audit;
+pub mod evidence;
+pub mod libretto;
+pub mod reference;
+pub mod write;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};

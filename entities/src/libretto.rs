@@ -1,0 +1,33 @@
+//! A Libretto formativo del cittadino (DOMAIN.md §1): the working copy; consolidated
+//! versions are frozen in `libretto_version`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "libretto")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub fiscal_code: String,
+    pub region: String,
+    /// Reporting territory (CPI area, e.g. "Empoli"), from the residence at opening.
+    pub area: Option<String>,
+    pub office: Option<String>,
+    pub status: String,
+    pub number: Option<String>,
+    pub issued_at: Option<DateTimeUtc>,
+    pub last_consolidated_at: Option<DateTimeUtc>,
+    pub versions_issued: i32,
+    /// Section 1.1: JSON snapshot of the merged person.
+    pub person_snapshot: String,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub created_by: String,
+    pub updated_at: DateTimeUtc,
+    pub version: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,98 @@
+//! What every write to the store shares (DESIGN.md "Mutations"): one transaction, the
+//! optimistic `version` claimed first, and an audit row in the same transaction.
+
+use crate::auth::Principal;
+use crate::error::AppError;
+use chrono::Utc;
+use entities::audit_log;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set, TransactionTrait,
+};
+
+/// Who writes, for audit rows and `created_by`/`updated_by` columns.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub request_id: String,
+}
+
+impl Actor {
+    pub fn subject(&self) -> &str {
+        &self.principal.subject
+    }
+}
+
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    Ok(db.begin().await?)
+}
+
+/// Moves document `id` of `table` from `expected` to `expected + 1`, or fails: NOT_FOUND when
+/// there is no such document, CONFLICT when someone else changed it since the caller read it.
+/// Claiming first also locks the row (PostgreSQL) so the rest of the transaction sees the state
+/// it validates against.
+pub async fn claim_version(
+    txn: &DatabaseTransaction,
+    table: &'static str,
+    what: &str,
+    id: &str,
+    expected: i64,
+) -> Result<(), AppError> {
+    let update = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("version")).eq(expected))
+        .to_owned();
+    let done = txn.execute(&update).await?;
+    if done.rows_affected() == 1 {
+        return Ok(());
+    }
+    let select = Query::select()
+        .column(Alias::new("version"))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    match txn.query_one(&select).await? {
+        None => Err(AppError::NotFound(format!("{what} {id} does not exist"))),
+        Some(row) => {
+            let current: i64 = row
+                .try_get::<i64>("", "version")
+                .or_else(|_| row.try_get::<i32>("", "version").map(i64::from))?;
+            Err(AppError::Conflict {
+                message: format!(
+                    "{what} {id} was changed by someone else: you read version {expected}, \
+                     it is now version {current}; read it again and retry"
+                ),
+                current_version: current,
+            })
+        }
+    }
+}
+
+/// The audit row of a write, inside the write's transaction (DOMAIN.md V25).
+pub async fn audit(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    fiscal_code: &str,
+    what: String,
+) -> Result<(), AppError> {
+    let row = audit_log::ActiveModel {
+        at: Set(Utc::now()),
+        request_id: Set(actor.request_id.clone()),
+        subject: Set(actor.principal.subject.clone()),
+        role: Set(actor.principal.role.as_str().to_owned()),
+        office: Set(actor.principal.office.clone()),
+        fiscal_code: Set(fiscal_code.to_owned()),
+        action: Set("write".to_owned()),
+        fields: Set(what),
+        ..Default::default()
+    };
+    audit_log::Entity::insert(row).exec(txn).await?;
+    Ok(())
+}
+
+/// Commits, mapping a failure to INTERNAL (nothing was written).
+pub async fn commit(txn: DatabaseTransaction) -> Result<(), AppError> {
+    Ok(txn.commit().await?)
+}
