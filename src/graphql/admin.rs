@@ -43,8 +43,9 @@ pub struct AuditEntry {
     pub role: String,
     pub office: Option<String>,
     pub fiscal_code: String,
+    /// `read` or `write`.
     pub action: String,
-    /// Top-level Citizen fields returned.
+    /// `read`: the top-level fields returned; `write`: the mutation and the document changed.
     pub fields: Vec<String>,
 }
 

@@ -561,7 +561,7 @@ pub struct OpenLibrettoInput {
 }
 
 #[derive(InputObject)]
-pub struct LibrettoRef {
+pub struct LibrettoStepInput {
     pub id: ID,
     /// The version the client read.
     pub version: i64,
@@ -576,7 +576,7 @@ pub struct ConsolidateLibrettoInput {
 }
 
 #[derive(InputObject)]
-pub struct ReasonInput {
+pub struct LibrettoReasonInput {
     pub id: ID,
     pub version: i64,
     pub reason: String,
@@ -584,7 +584,7 @@ pub struct ReasonInput {
 
 /// A self-declared experience, or the new values of an existing one.
 #[derive(InputObject)]
-pub struct ExperienceInput {
+pub struct LibrettoExperienceInput {
     pub libretto_id: ID,
     pub version: i64,
     /// Only to edit an existing experience.
@@ -612,7 +612,7 @@ pub struct ExperienceInput {
 }
 
 #[derive(InputObject)]
-pub struct DropExperienceInput {
+pub struct DropLibrettoExperienceInput {
     pub libretto_id: ID,
     pub version: i64,
     pub experience_id: ID,
@@ -623,7 +623,7 @@ pub struct DropExperienceInput {
 }
 
 #[derive(InputObject)]
-pub struct CompetenceInput {
+pub struct LibrettoCompetenceInput {
     pub libretto_id: ID,
     pub version: i64,
     #[graphql(name = "type")]
@@ -639,7 +639,7 @@ pub struct CompetenceInput {
 }
 
 #[derive(InputObject)]
-pub struct CompetenceRefInput {
+pub struct LibrettoCompetenceRefInput {
     pub libretto_id: ID,
     pub version: i64,
     pub competence_id: ID,
@@ -743,7 +743,7 @@ impl LibrettoMutation {
     }
 
     /// DRAFT → IN_COMPILATION.
-    async fn start_libretto_compilation(&self, ctx: &Context<'_>, input: LibrettoRef) -> Result<Libretto> {
+    async fn start_libretto_compilation(&self, ctx: &Context<'_>, input: LibrettoStepInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "startCompilation", async |txn, m| {
             store::status_of(m)?.step(LibrettoStatus::InCompilation, &m.id, "start compiling it")?;
@@ -754,7 +754,7 @@ impl LibrettoMutation {
     }
 
     /// Adds a self-declared experience (autodichiarazione).
-    async fn add_libretto_experience(&self, ctx: &Context<'_>, input: ExperienceInput) -> Result<Libretto> {
+    async fn add_libretto_experience(&self, ctx: &Context<'_>, input: LibrettoExperienceInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let data = validated_experience(state, &input, ExperienceOrigin::SelfDeclared)?;
         let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "addExperience", async |txn, m| {
@@ -765,7 +765,7 @@ impl LibrettoMutation {
     }
 
     /// Changes an experience; a prefilled one keeps its provenance and its `original`.
-    async fn update_libretto_experience(&self, ctx: &Context<'_>, input: ExperienceInput) -> Result<Libretto> {
+    async fn update_libretto_experience(&self, ctx: &Context<'_>, input: LibrettoExperienceInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let Some(experience_id) = input.experience_id.clone() else {
             return Err(AppError::bad_input("experienceId", "experienceId: required to edit an experience").into());
@@ -780,7 +780,7 @@ impl LibrettoMutation {
     }
 
     /// Drops an experience from the libretto (it stays traceable), or restores it.
-    async fn drop_libretto_experience(&self, ctx: &Context<'_>, input: DropExperienceInput) -> Result<Libretto> {
+    async fn drop_libretto_experience(&self, ctx: &Context<'_>, input: DropLibrettoExperienceInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_optional_text("reason", input.reason.as_deref(), 500)?;
         let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "dropExperience", async |txn, m| {
@@ -791,7 +791,7 @@ impl LibrettoMutation {
     }
 
     /// Adds a competence to section 2, with the evidences that support it.
-    async fn add_libretto_competence(&self, ctx: &Context<'_>, input: CompetenceInput) -> Result<Libretto> {
+    async fn add_libretto_competence(&self, ctx: &Context<'_>, input: LibrettoCompetenceInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let region = state.config.documents.region.clone();
         state.reference.check("type", COMPETENCE_TYPE, &input.competence_type, Some(&region), None)?;
@@ -819,7 +819,7 @@ impl LibrettoMutation {
     }
 
     /// Links more evidences to a competence.
-    async fn link_competence_evidences(&self, ctx: &Context<'_>, input: CompetenceRefInput) -> Result<Libretto> {
+    async fn link_competence_evidences(&self, ctx: &Context<'_>, input: LibrettoCompetenceRefInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let ids: Vec<String> = input.evidence_ids.iter().map(|i| i.0.clone()).collect();
         if ids.is_empty() {
@@ -835,7 +835,7 @@ impl LibrettoMutation {
     }
 
     /// Removes a competence from the working copy (issued versions keep theirs).
-    async fn remove_libretto_competence(&self, ctx: &Context<'_>, input: CompetenceRefInput) -> Result<Libretto> {
+    async fn remove_libretto_competence(&self, ctx: &Context<'_>, input: LibrettoCompetenceRefInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "removeCompetence", async |txn, m| {
             store::remove_competence(txn, m, &input.competence_id).await
@@ -877,7 +877,7 @@ impl LibrettoMutation {
     }
 
     /// CONSOLIDATED → IN_UPDATE (e.g. a traineeship ended, a course was completed).
-    async fn update_libretto(&self, ctx: &Context<'_>, input: ReasonInput) -> Result<Libretto> {
+    async fn update_libretto(&self, ctx: &Context<'_>, input: LibrettoReasonInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_text("reason", &input.reason, 500)?;
         let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "update", async |txn, m| {
@@ -889,7 +889,7 @@ impl LibrettoMutation {
     }
 
     /// Any state → CANCELLED; the history and the issued versions stay readable.
-    async fn cancel_libretto(&self, ctx: &Context<'_>, input: ReasonInput) -> Result<Libretto> {
+    async fn cancel_libretto(&self, ctx: &Context<'_>, input: LibrettoReasonInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_text("reason", &input.reason, 500)?;
         let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "cancel", async |txn, m| {
@@ -951,7 +951,7 @@ pub fn validated_evidence(
 /// DOMAIN.md §8 on what the operator types for an experience.
 fn validated_experience(
     state: &AppState,
-    input: &ExperienceInput,
+    input: &LibrettoExperienceInput,
     origin: ExperienceOrigin,
 ) -> Result<ExperienceData, AppError> {
     let today = Utc::now().date_naive();

@@ -59,7 +59,9 @@ pub async fn open(
     };
     if let Err(err) = libretto::Entity::insert(row).exec(&txn).await {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
-            let existing = active_of(&txn, &new.fiscal_code).await?;
+            // PostgreSQL refuses further statements in a failed transaction
+            txn.rollback().await?;
+            let existing = active_of(db, &new.fiscal_code).await?;
             return Err(AppError::Conflict {
                 message: format!(
                     "citizen {} already has libretto {} ({}): update it instead of opening another",

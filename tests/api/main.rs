@@ -9,4 +9,5 @@ mod cli;
 mod fixtures;
 mod helpers;
 mod http_misc;
+mod libretto;
 mod search;
