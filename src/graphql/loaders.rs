@@ -138,5 +138,40 @@ pub async fn prime(
             let _ = trainings(ctx).load_many(keys.clone()).await;
         }
     };
-    tokio::join!(persons, employments, trainings);
+    let libretti = async {
+        if wants("libretto") {
+            prime_libretti(ctx, &keys.clone().collect::<Vec<_>>()).await;
+        }
+    };
+    tokio::join!(persons, employments, trainings, libretti);
+}
+
+/// Loads the citizens' libretti and every relation of them as one batch each, so the field
+/// resolvers below only read the request's cache, however many citizens there are.
+async fn prime_libretti(ctx: &Context<'_>, keys: &[FiscalCode]) {
+    use super::store_loaders::{
+        CompetencesOf, EvidenceIdsOf, EvidencesOf, ExperiencesOf, LibrettiOf, TransitionsOf,
+        VersionsOf, loader,
+    };
+    use crate::store::evidence::EvidenceOwner;
+    let loader = loader(ctx);
+    let Ok(libretti) = loader.load_many(keys.iter().cloned().map(LibrettiOf)).await else {
+        return;
+    };
+    let ids: Vec<String> = libretti.values().flatten().map(|l| l.id.clone()).collect();
+    let (_, competences, _, _, _) = tokio::join!(
+        loader.load_many(ids.iter().cloned().map(ExperiencesOf)),
+        loader.load_many(ids.iter().cloned().map(CompetencesOf)),
+        loader.load_many(
+            ids.iter()
+                .cloned()
+                .map(|id| EvidencesOf(EvidenceOwner::Libretto(id)))
+        ),
+        loader.load_many(ids.iter().cloned().map(VersionsOf)),
+        loader.load_many(ids.iter().cloned().map(TransitionsOf)),
+    );
+    if let Ok(competences) = competences {
+        let competence_ids = competences.values().flatten().map(|c| c.id.clone());
+        let _ = loader.load_many(competence_ids.map(EvidenceIdsOf)).await;
+    }
 }

@@ -20,6 +20,8 @@ pub struct StoreLoader(pub Store);
 pub type StoreDataLoader = DataLoader<StoreLoader, HashMapCache>;
 
 pub fn new_loader(store: Store) -> StoreDataLoader {
+    // citizen queries prime every relation with `load_many` (loaders::prime), so batches do
+    // not depend on how fast the executor registers the field resolvers
     DataLoader::with_cache(StoreLoader(store), tokio::spawn, HashMapCache::default())
         .max_batch_size(10_000)
 }
@@ -35,7 +37,11 @@ fn failed(err: sea_orm::DbErr) -> async_graphql::Error {
 }
 
 /// Groups rows by key, with an empty list for keys without rows (so they are cached too).
-fn grouped<K: Eq + Hash + Clone, V>(keys: &[K], rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+fn grouped<K: Eq + Hash + Clone, V>(
+    keys: &[K],
+    rows: Vec<V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for row in rows {
         map.entry(key(&row)).or_default().push(row);
@@ -71,7 +77,9 @@ impl Loader<LibrettiOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[LibrettiOf]) -> LoadResult<LibrettiOf, Self::Value> {
         let codes = inner(keys, |k| k.0.as_str().to_owned());
-        let rows = store::of_citizens(self.0.db(), &codes).await.map_err(failed)?;
+        let rows = store::of_citizens(self.0.db(), &codes)
+            .await
+            .map_err(failed)?;
         Ok(grouped(keys, rows, |r| {
             LibrettiOf(FiscalCode::parse(&r.fiscal_code).unwrap_or_else(|_| keys[0].0.clone()))
         }))
@@ -84,7 +92,10 @@ impl Loader<LibrettoById> for StoreLoader {
     async fn load(&self, keys: &[LibrettoById]) -> LoadResult<LibrettoById, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::by_ids(self.0.db(), &ids).await.map_err(failed)?;
-        Ok(rows.into_iter().map(|r| (LibrettoById(r.id.clone()), r)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| (LibrettoById(r.id.clone()), r))
+            .collect())
     }
 }
 
@@ -93,8 +104,12 @@ impl Loader<ExperiencesOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[ExperiencesOf]) -> LoadResult<ExperiencesOf, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
-        let rows = store::experiences_of(self.0.db(), &ids).await.map_err(failed)?;
-        Ok(grouped(keys, rows, |r| ExperiencesOf(r.libretto_id.clone())))
+        let rows = store::experiences_of(self.0.db(), &ids)
+            .await
+            .map_err(failed)?;
+        Ok(grouped(keys, rows, |r| {
+            ExperiencesOf(r.libretto_id.clone())
+        }))
     }
 }
 
@@ -103,8 +118,12 @@ impl Loader<CompetencesOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[CompetencesOf]) -> LoadResult<CompetencesOf, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
-        let rows = store::competences_of(self.0.db(), &ids).await.map_err(failed)?;
-        Ok(grouped(keys, rows, |r| CompetencesOf(r.libretto_id.clone())))
+        let rows = store::competences_of(self.0.db(), &ids)
+            .await
+            .map_err(failed)?;
+        Ok(grouped(keys, rows, |r| {
+            CompetencesOf(r.libretto_id.clone())
+        }))
     }
 }
 
@@ -113,7 +132,9 @@ impl Loader<EvidenceIdsOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[EvidenceIdsOf]) -> LoadResult<EvidenceIdsOf, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
-        let rows = store::evidence_links_of(self.0.db(), &ids).await.map_err(failed)?;
+        let rows = store::evidence_links_of(self.0.db(), &ids)
+            .await
+            .map_err(failed)?;
         let links = grouped(keys, rows, |r| EvidenceIdsOf(r.competence_id.clone()));
         Ok(links
             .into_iter()
@@ -145,7 +166,9 @@ impl Loader<VersionsOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[VersionsOf]) -> LoadResult<VersionsOf, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
-        let rows = store::versions_of(self.0.db(), &ids).await.map_err(failed)?;
+        let rows = store::versions_of(self.0.db(), &ids)
+            .await
+            .map_err(failed)?;
         Ok(grouped(keys, rows, |r| VersionsOf(r.libretto_id.clone())))
     }
 }
@@ -155,7 +178,11 @@ impl Loader<TransitionsOf> for StoreLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[TransitionsOf]) -> LoadResult<TransitionsOf, Self::Value> {
         let ids = inner(keys, |k| k.0.clone());
-        let rows = store::transitions_of(self.0.db(), &ids).await.map_err(failed)?;
-        Ok(grouped(keys, rows, |r| TransitionsOf(r.libretto_id.clone())))
+        let rows = store::transitions_of(self.0.db(), &ids)
+            .await
+            .map_err(failed)?;
+        Ok(grouped(keys, rows, |r| {
+            TransitionsOf(r.libretto_id.clone())
+        }))
     }
 }

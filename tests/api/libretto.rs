@@ -68,7 +68,10 @@ async fn add_evidence(
     if let Some((name, bytes)) = file {
         form = form
             .text("map", json!({ "0": ["variables.input.file"] }).to_string())
-            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
     } else {
         form = form.text("map", "{}");
     }
@@ -100,7 +103,10 @@ async fn lifecycle(test: &str, store: Engine) {
     };
     let libretto = open_mario(&app).await;
     assert_eq!(libretto["status"], "DRAFT");
-    assert_eq!(libretto["area"], "Prato", "reporting area from the residence");
+    assert_eq!(
+        libretto["area"], "Prato",
+        "reporting area from the residence"
+    );
     let experiences = libretto["experiences"].as_array().unwrap();
     // 3 employments in `lavoro`, 1 training in `lavoro`, 2 trainings in `formazione`
     assert_eq!(experiences.len(), 6, "{libretto}");
@@ -217,7 +223,10 @@ async fn lifecycle(test: &str, store: Engine) {
     .await;
     let libretto = ok(&body, "addLibrettoCompetence").clone();
     let competence = &libretto["competences"][0];
-    assert_eq!(competence["evidences"][0]["file"]["mediaType"], "application/pdf");
+    assert_eq!(
+        competence["evidences"][0]["file"]["mediaType"],
+        "application/pdf"
+    );
     assert_eq!(
         competence["evidences"][0]["file"]["sha256"]
             .as_str()
@@ -234,7 +243,10 @@ async fn lifecycle(test: &str, store: Engine) {
     )
     .await;
     assert_eq!(error_codes(&unsigned), ["BAD_USER_INPUT"]);
-    assert_eq!(unsigned["errors"][0]["extensions"]["field"], "citizenSigned");
+    assert_eq!(
+        unsigned["errors"][0]["extensions"]["field"],
+        "citizenSigned"
+    );
 
     let body = mutate(
         &app,
@@ -344,7 +356,10 @@ async fn lifecycle(test: &str, store: Engine) {
             json!({}),
         )
         .await;
-    assert_eq!(profile["data"]["citizen"]["libretto"]["number"], number.as_str());
+    assert_eq!(
+        profile["data"]["citizen"]["libretto"]["number"],
+        number.as_str()
+    );
     let admin = app.token(fascicolo::auth::Role::Admin, None);
     let (_, audit) = app
         .post(
@@ -360,7 +375,10 @@ async fn lifecycle(test: &str, store: Engine) {
         .filter(|e| e["node"]["action"] == "write")
         .map(|e| e["node"]["fields"][0].as_str().unwrap())
         .collect();
-    assert!(writes.iter().any(|w| w.starts_with("libretto.open")), "{audit}");
+    assert!(
+        writes.iter().any(|w| w.starts_with("libretto.open")),
+        "{audit}"
+    );
     assert_eq!(
         writes
             .iter()
@@ -413,7 +431,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             json!({ "kind": "TRAINING", "title": "Corso", "eqfLevel": 9 }),
             "eqfLevel",
         ),
-        (json!({ "kind": "WORK", "startDate": "2015-01-01" }), "organisation"),
+        (
+            json!({ "kind": "WORK", "startDate": "2015-01-01" }),
+            "organisation",
+        ),
     ];
     for (fields, field) in cases {
         let mut input = fields.clone();
@@ -424,18 +445,36 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
     // not a PDF or image; an unknown category
-    let body = add_evidence(&app, &libretto, "PROFESSIONAL", Some(("cv.docx", b"PK\x03\x04".to_vec()))).await;
+    let body = add_evidence(
+        &app,
+        &libretto,
+        "PROFESSIONAL",
+        Some(("cv.docx", b"PK\x03\x04".to_vec())),
+    )
+    .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "file", "{body}");
     let body = add_evidence(&app, &libretto, "SELFIE", None).await;
-    assert_eq!(body["errors"][0]["extensions"]["field"], "category", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "category",
+        "{body}"
+    );
     let after = app
         .query(
             "query($id: ID!) { libretto(id: $id) { version experiences { id } evidences { id } } }",
             json!({ "id": libretto["id"] }),
         )
         .await;
-    assert_eq!(after["data"]["libretto"]["version"], v, "nothing was written");
-    assert_eq!(after["data"]["libretto"]["experiences"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        after["data"]["libretto"]["version"], v,
+        "nothing was written"
+    );
+    assert_eq!(
+        after["data"]["libretto"]["experiences"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
     assert_eq!(after["data"]["libretto"]["evidences"], json!([]));
     app.stop().await;
 }
@@ -450,10 +489,8 @@ async fn failing_write_leaves_nothing(test: &str, store: Engine) {
     let libretto = open_mario(&app).await;
     let db = app.state.store.db();
     let ddl: &[&str] = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => &[
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
-             BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-        ],
+        sea_orm::DbBackend::Sqlite => &["CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
         _ => &[
             "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
              RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql",
@@ -572,4 +609,63 @@ async fn fifty_concurrent_writers_lose_nothing_sqlite() {
 #[tokio::test]
 async fn fifty_concurrent_writers_lose_nothing_postgres() {
     concurrent_writers("libretto_concurrency_postgres", Engine::Postgres).await;
+}
+
+/// Reading 100 citizens' libretti with every relation costs as many store statements as one.
+#[tokio::test]
+async fn libretto_reads_are_batched() {
+    let data = fascicolo::sources::demo::generate(7, 150);
+    let codes: Vec<String> = data
+        .lavoro
+        .persons
+        .iter()
+        .take(100)
+        .map(|p| p.fiscal_code.clone())
+        .collect();
+    let sources = vec![crate::helpers::SourceSpec {
+        name: "lavoro",
+        engine: Engine::Sqlite,
+        data: data.lavoro,
+    }];
+    let Some(app) = spawn_app("libretto_batched", Engine::Sqlite, sources, &[]).await else {
+        return;
+    };
+    for code in &codes {
+        let body = mutate(&app, "openLibretto", json!({ "fiscalCode": code })).await;
+        let libretto = ok(&body, "openLibretto");
+        let body = mutate(
+            &app,
+            "addLibrettoCompetence",
+            json!({ "librettoId": libretto["id"], "version": version(libretto),
+                    "type": "DIGITAL", "context": "INFORMAL", "description": "Uso del foglio di calcolo" }),
+        )
+        .await;
+        ok(&body, "addLibrettoCompetence");
+    }
+    let query = "query($codes: [FiscalCode!]!) { citizens(fiscalCodes: $codes) { libretto { \
+        status experiences { id } competences { id evidences { id } } evidences { id } \
+        versions { n } history { toStatus } } } }";
+    let mut counts = Vec::new();
+    for n in [1, 100] {
+        let before = app.store_statements();
+        let body = app.query(query, json!({ "codes": &codes[..n] })).await;
+        let answered = body["data"]["citizens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["libretto"]["competences"]
+                    .as_array()
+                    .is_some_and(|a| a.len() == 1)
+            })
+            .count();
+        assert_eq!(answered, n, "{body}");
+        counts.push(app.store_statements() - before);
+    }
+    eprintln!("store statements for 1 and 100 citizens' libretti: {counts:?}");
+    assert_eq!(
+        counts[0], counts[1],
+        "store statements grow with citizens: {counts:?}"
+    );
+    app.stop().await;
 }
