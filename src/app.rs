@@ -72,12 +72,13 @@ impl Application {
                 url: redact(&url),
                 source,
             })?;
-        let reference = ReferenceData::load(store.db())
-            .await
-            .map_err(|source| StartupError::Store {
-                url: redact(&url),
-                source,
-            })?;
+        let reference =
+            ReferenceData::load(store.db())
+                .await
+                .map_err(|source| StartupError::Store {
+                    url: redact(&url),
+                    source,
+                })?;
         let registry = SourceRegistry::from_config(&config.sources)
             .await
             .map_err(StartupError::Sources)?;

@@ -19,7 +19,10 @@ pub enum AppError {
     NotFound(String),
     /// Optimistic concurrency: the caller's `version` is not the stored one.
     #[error("{message}")]
-    Conflict { message: String, current_version: i64 },
+    Conflict {
+        message: String,
+        current_version: i64,
+    },
     /// A lifecycle step not allowed from the document's current state.
     #[error("{message}")]
     InvalidTransition {
@@ -48,12 +51,7 @@ impl AppError {
     }
 
     /// `what` may not go from `current` to the step asked; `allowed` lists the next states.
-    pub fn invalid_transition(
-        what: &str,
-        current: &str,
-        step: &str,
-        allowed: &[&str],
-    ) -> Self {
+    pub fn invalid_transition(what: &str, current: &str, step: &str, allowed: &[&str]) -> Self {
         let next = if allowed.is_empty() {
             "none: it is read-only".to_owned()
         } else {

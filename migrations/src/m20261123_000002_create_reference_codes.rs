@@ -36,7 +36,11 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(ReferenceCode::List).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(ReferenceCode::List)
+                            .string_len(32)
+                            .not_null(),
+                    )
                     // empty string = every region (NULL would defeat the unique index)
                     .col(
                         ColumnDef::new(ReferenceCode::Region)
@@ -44,9 +48,21 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(""),
                     )
-                    .col(ColumnDef::new(ReferenceCode::Version).string_len(32).not_null())
-                    .col(ColumnDef::new(ReferenceCode::Code).string_len(32).not_null())
-                    .col(ColumnDef::new(ReferenceCode::Label).string_len(300).not_null())
+                    .col(
+                        ColumnDef::new(ReferenceCode::Version)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ReferenceCode::Code)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ReferenceCode::Label)
+                            .string_len(300)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ReferenceCode::ValidFrom).date())
                     .col(ColumnDef::new(ReferenceCode::ValidTo).date())
                     .col(ColumnDef::new(ReferenceCode::Attribute).string_len(64))

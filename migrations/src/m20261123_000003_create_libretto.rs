@@ -173,7 +173,11 @@ impl MigrationTrait for Migration {
                         .timestamp_with_time_zone()
                         .not_null(),
                 )
-                .col(ColumnDef::new(Libretto::CreatedBy).string_len(128).not_null())
+                .col(
+                    ColumnDef::new(Libretto::CreatedBy)
+                        .string_len(128)
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(Libretto::UpdatedAt)
                         .timestamp_with_time_zone()
@@ -345,8 +349,16 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(EvidenceFile::MediaType).string_len(64).not_null())
-                .col(ColumnDef::new(EvidenceFile::SizeBytes).big_integer().not_null())
+                .col(
+                    ColumnDef::new(EvidenceFile::MediaType)
+                        .string_len(64)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(EvidenceFile::SizeBytes)
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(EvidenceFile::Content).blob().not_null())
                 .to_owned(),
         )
@@ -372,7 +384,11 @@ impl MigrationTrait for Migration {
                         .timestamp_with_time_zone()
                         .not_null(),
                 )
-                .col(ColumnDef::new(Evidence::CreatedBy).string_len(128).not_null())
+                .col(
+                    ColumnDef::new(Evidence::CreatedBy)
+                        .string_len(128)
+                        .not_null(),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(Evidence::Table, Evidence::LibrettoId)
@@ -442,7 +458,11 @@ impl MigrationTrait for Migration {
                 )
                 .col(id36(LibrettoVersion::LibrettoId))
                 .col(ColumnDef::new(LibrettoVersion::N).integer().not_null())
-                .col(ColumnDef::new(LibrettoVersion::Number).string_len(40).not_null())
+                .col(
+                    ColumnDef::new(LibrettoVersion::Number)
+                        .string_len(40)
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(LibrettoVersion::ConsolidatedAt)
                         .timestamp_with_time_zone()
@@ -495,7 +515,11 @@ impl MigrationTrait for Migration {
                         .timestamp_with_time_zone()
                         .not_null(),
                 )
-                .col(ColumnDef::new(LibrettoTransition::By).string_len(128).not_null())
+                .col(
+                    ColumnDef::new(LibrettoTransition::By)
+                        .string_len(128)
+                        .not_null(),
+                )
                 .col(ColumnDef::new(LibrettoTransition::Note).string_len(500))
                 .foreign_key(
                     ForeignKey::create()
@@ -523,7 +547,11 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(DocumentCounter::Value).big_integer().not_null())
+                .col(
+                    ColumnDef::new(DocumentCounter::Value)
+                        .big_integer()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await

@@ -221,7 +221,10 @@ pub struct LibrettoContent {
 /// What consolidation requires (DOMAIN.md §9 "evidence check; citizen signs"; the libretto
 /// doubles as the IVC Documento di trasparenza, whose minimum content is anagrafica,
 /// competences and related experiences: DM 30/6/2015 art. 6 c.1, V21).
-pub fn check_consolidation(content: &LibrettoContent, citizen_signed: bool) -> Result<(), AppError> {
+pub fn check_consolidation(
+    content: &LibrettoContent,
+    citizen_signed: bool,
+) -> Result<(), AppError> {
     if !citizen_signed {
         return Err(AppError::bad_input(
             "citizenSigned",
@@ -240,7 +243,11 @@ pub fn check_consolidation(content: &LibrettoContent, citizen_signed: bool) -> R
             "competences: section 2 needs at least one competence",
         ));
     }
-    if let Some(c) = content.competences.iter().find(|c| c.evidence_ids.is_empty()) {
+    if let Some(c) = content
+        .competences
+        .iter()
+        .find(|c| c.evidence_ids.is_empty())
+    {
         return Err(AppError::bad_input(
             "competences",
             format!(
@@ -267,7 +274,10 @@ fn truncate(text: &str, max: usize) -> String {
 
 pub fn check_text(field: &str, value: &str, max: usize) -> Result<(), AppError> {
     if value.trim().is_empty() {
-        return Err(AppError::bad_input(field, format!("{field}: must not be empty")));
+        return Err(AppError::bad_input(
+            field,
+            format!("{field}: must not be empty"),
+        ));
     }
     let len = value.chars().count();
     if len > max {
@@ -335,7 +345,9 @@ pub fn check_ateco(field: &str, code: &str) -> Result<(), AppError> {
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
     let ok = (1..=3).contains(&parts.len())
         && parts[0].len() == 2
-        && parts.iter().all(|p| digits(p) && !p.is_empty() && p.len() <= 2);
+        && parts
+            .iter()
+            .all(|p| digits(p) && !p.is_empty() && p.len() <= 2);
     if ok {
         Ok(())
     } else {
@@ -363,10 +375,9 @@ pub fn check_ada(field: &str, code: &str) -> Result<(), AppError> {
     let rest = code.strip_prefix("ADA.").unwrap_or("");
     let parts: Vec<&str> = rest.split('.').collect();
     let ok = parts.len() == 3
-        && parts
-            .iter()
-            .enumerate()
-            .all(|(i, p)| !p.is_empty() && p.len() <= [2, 3, 3][i] && p.bytes().all(|b| b.is_ascii_digit()));
+        && parts.iter().enumerate().all(|(i, p)| {
+            !p.is_empty() && p.len() <= [2, 3, 3][i] && p.bytes().all(|b| b.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else {

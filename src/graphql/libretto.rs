@@ -155,7 +155,7 @@ pub async fn evidences_of(ctx: &Context<'_>, owner: EvidenceOwner) -> Result<Vec
 }
 
 /// Section 1.1 of the libretto (the citizen's data as copied into it).
-pub struct PersonInfo(PersonSnapshot);
+pub struct PersonInfo(pub PersonSnapshot);
 
 #[Object]
 impl PersonInfo {
@@ -241,7 +241,10 @@ impl LibrettoExperience {
     async fn contract_type_label(&self, ctx: &Context<'_>) -> Option<String> {
         let code = self.0.contract_type.as_deref()?;
         let state = ctx.data_unchecked::<AppState>();
-        state.reference.find(CONTRACT_TYPE, code).map(|c| c.label.clone())
+        state
+            .reference
+            .find(CONTRACT_TYPE, code)
+            .map(|c| c.label.clone())
     }
     async fn occupation_code(&self) -> Option<&str> {
         self.0.occupation_code.as_deref()
@@ -454,7 +457,12 @@ impl LibrettoVersion {
             .collect()
     }
     async fn evidences(&self) -> Vec<Evidence> {
-        self.content.evidences.iter().cloned().map(Evidence).collect()
+        self.content
+            .evidences
+            .iter()
+            .cloned()
+            .map(Evidence)
+            .collect()
     }
 }
 
@@ -464,7 +472,10 @@ pub struct LibrettoTransition(libretto_transition::Model);
 #[Object]
 impl LibrettoTransition {
     async fn from_status(&self) -> Option<LibrettoStatus> {
-        self.0.from_status.as_deref().and_then(LibrettoStatus::parse)
+        self.0
+            .from_status
+            .as_deref()
+            .and_then(LibrettoStatus::parse)
     }
     async fn to_status(&self) -> Option<LibrettoStatus> {
         LibrettoStatus::parse(&self.0.to_status)
@@ -535,9 +546,10 @@ impl LibrettoQuery {
         let mut connection = Connection::new(query.after.is_some(), has_next);
         for row in rows {
             note_read(scope, &row.fiscal_code, "librettos");
-            connection
-                .edges
-                .push(Edge::new(store::ListCursor::of(&row).encode(), Libretto(row)));
+            connection.edges.push(Edge::new(
+                store::ListCursor::of(&row).encode(),
+                Libretto(row),
+            ));
         }
         Ok(connection)
     }
@@ -693,7 +705,10 @@ impl LibrettoMutation {
         scope.note_failures(&persons.failures);
         scope.note_failures(&employments.failures);
         scope.note_failures(&trainings.failures);
-        if !persons.failures.is_empty() || !employments.failures.is_empty() || !trainings.failures.is_empty() {
+        if !persons.failures.is_empty()
+            || !employments.failures.is_empty()
+            || !trainings.failures.is_empty()
+        {
             // a libretto prefilled from half the sources would silently miss experiences
             let names: Vec<&str> = persons
                 .failures
@@ -708,9 +723,10 @@ impl LibrettoMutation {
             }
             .into());
         }
-        let person = persons.value.get(&key).ok_or_else(|| {
-            AppError::NotFound(format!("no regional source knows citizen {key}"))
-        })?;
+        let person = persons
+            .value
+            .get(&key)
+            .ok_or_else(|| AppError::NotFound(format!("no regional source knows citizen {key}")))?;
         let area = person
             .residence_municipality
             .as_ref()
@@ -743,61 +759,133 @@ impl LibrettoMutation {
     }
 
     /// DRAFT → IN_COMPILATION.
-    async fn start_libretto_compilation(&self, ctx: &Context<'_>, input: LibrettoStepInput) -> Result<Libretto> {
+    async fn start_libretto_compilation(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoStepInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "startCompilation", async |txn, m| {
-            store::status_of(m)?.step(LibrettoStatus::InCompilation, &m.id, "start compiling it")?;
-            store::set_status(txn, m, LibrettoStatus::InCompilation, &actor, None).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.id,
+            input.version,
+            "startCompilation",
+            async |txn, m| {
+                store::status_of(m)?.step(
+                    LibrettoStatus::InCompilation,
+                    &m.id,
+                    "start compiling it",
+                )?;
+                store::set_status(txn, m, LibrettoStatus::InCompilation, &actor, None).await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Adds a self-declared experience (autodichiarazione).
-    async fn add_libretto_experience(&self, ctx: &Context<'_>, input: LibrettoExperienceInput) -> Result<Libretto> {
+    async fn add_libretto_experience(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoExperienceInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let data = validated_experience(state, &input, ExperienceOrigin::SelfDeclared)?;
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "addExperience", async |txn, m| {
-            store::add_experience(txn, m, &data, &actor).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "addExperience",
+            async |txn, m| store::add_experience(txn, m, &data, &actor).await,
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Changes an experience; a prefilled one keeps its provenance and its `original`.
-    async fn update_libretto_experience(&self, ctx: &Context<'_>, input: LibrettoExperienceInput) -> Result<Libretto> {
+    async fn update_libretto_experience(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoExperienceInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let Some(experience_id) = input.experience_id.clone() else {
-            return Err(AppError::bad_input("experienceId", "experienceId: required to edit an experience").into());
+            return Err(AppError::bad_input(
+                "experienceId",
+                "experienceId: required to edit an experience",
+            )
+            .into());
         };
         let mut data = validated_experience(state, &input, ExperienceOrigin::SelfDeclared)?;
         data.id = experience_id.0;
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "updateExperience", async |txn, m| {
-            store::update_experience(txn, m, &data, &actor).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "updateExperience",
+            async |txn, m| store::update_experience(txn, m, &data, &actor).await,
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Drops an experience from the libretto (it stays traceable), or restores it.
-    async fn drop_libretto_experience(&self, ctx: &Context<'_>, input: DropLibrettoExperienceInput) -> Result<Libretto> {
+    async fn drop_libretto_experience(
+        &self,
+        ctx: &Context<'_>,
+        input: DropLibrettoExperienceInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_optional_text("reason", input.reason.as_deref(), 500)?;
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "dropExperience", async |txn, m| {
-            store::drop_experience(txn, m, &input.experience_id, !input.restore, input.reason.clone(), &actor).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "dropExperience",
+            async |txn, m| {
+                store::drop_experience(
+                    txn,
+                    m,
+                    &input.experience_id,
+                    !input.restore,
+                    input.reason.clone(),
+                    &actor,
+                )
+                .await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Adds a competence to section 2, with the evidences that support it.
-    async fn add_libretto_competence(&self, ctx: &Context<'_>, input: LibrettoCompetenceInput) -> Result<Libretto> {
+    async fn add_libretto_competence(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoCompetenceInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let region = state.config.documents.region.clone();
-        state.reference.check("type", COMPETENCE_TYPE, &input.competence_type, Some(&region), None)?;
+        state.reference.check(
+            "type",
+            COMPETENCE_TYPE,
+            &input.competence_type,
+            Some(&region),
+            None,
+        )?;
         check_text("description", &input.description, 2000)?;
         let today = Utc::now().date_naive();
-        check_period("periodFrom", input.period_from.map(|d| d.0), "periodTo", input.period_to.map(|d| d.0), today)?;
+        check_period(
+            "periodFrom",
+            input.period_from.map(|d| d.0),
+            "periodTo",
+            input.period_to.map(|d| d.0),
+            today,
+        )?;
         if let Some(ada) = &input.ada_code {
             check_ada("adaCode", ada)?;
         }
@@ -811,57 +899,112 @@ impl LibrettoMutation {
             ada_code: input.ada_code.clone(),
             evidence_ids: input.evidence_ids.iter().map(|i| i.0.clone()).collect(),
         };
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "addCompetence", async |txn, m| {
-            store::add_competence(txn, m, &data, &actor).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "addCompetence",
+            async |txn, m| store::add_competence(txn, m, &data, &actor).await,
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Links more evidences to a competence.
-    async fn link_competence_evidences(&self, ctx: &Context<'_>, input: LibrettoCompetenceRefInput) -> Result<Libretto> {
+    async fn link_competence_evidences(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoCompetenceRefInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let ids: Vec<String> = input.evidence_ids.iter().map(|i| i.0.clone()).collect();
         if ids.is_empty() {
-            return Err(AppError::bad_input("evidenceIds", "evidenceIds: name at least one evidence").into());
+            return Err(AppError::bad_input(
+                "evidenceIds",
+                "evidenceIds: name at least one evidence",
+            )
+            .into());
         }
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "linkEvidences", async |txn, m| {
-            store::status_of(m)?.require_editable(&m.id, "link evidences")?;
-            store::competence_in(txn, m, &input.competence_id).await?;
-            store::link_evidences(txn, m, &input.competence_id, &ids).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "linkEvidences",
+            async |txn, m| {
+                store::status_of(m)?.require_editable(&m.id, "link evidences")?;
+                store::competence_in(txn, m, &input.competence_id).await?;
+                store::link_evidences(txn, m, &input.competence_id, &ids).await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Removes a competence from the working copy (issued versions keep theirs).
-    async fn remove_libretto_competence(&self, ctx: &Context<'_>, input: LibrettoCompetenceRefInput) -> Result<Libretto> {
+    async fn remove_libretto_competence(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoCompetenceRefInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "removeCompetence", async |txn, m| {
-            store::remove_competence(txn, m, &input.competence_id).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "removeCompetence",
+            async |txn, m| store::remove_competence(txn, m, &input.competence_id).await,
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Adds an evidence (with an optional PDF/PNG/JPEG file) to the libretto's dossier.
-    async fn add_libretto_evidence(&self, ctx: &Context<'_>, input: LibrettoEvidenceInput) -> Result<Libretto> {
+    async fn add_libretto_evidence(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoEvidenceInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let region = state.config.documents.region.clone();
-        let new = validated_evidence(ctx, state, &region, input.category, input.title, input.issuer, input.issued_on, input.file)?;
+        let new = validated_evidence(
+            ctx,
+            state,
+            &region,
+            input.category,
+            input.title,
+            input.issuer,
+            input.issued_on,
+            input.file,
+        )?;
         let max = state.config.documents.max_file_bytes;
         let owner = EvidenceOwner::Libretto(input.libretto_id.0.clone());
-        let model = store::mutate(state.store.db(), &actor, &input.libretto_id, input.version, "addEvidence", async |txn, m| {
-            store::status_of(m)?.require_editable(&m.id, "add an evidence")?;
-            evidence_store::insert(txn, &owner, new, max, &actor).await.map(|_| ())
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.libretto_id,
+            input.version,
+            "addEvidence",
+            async |txn, m| {
+                store::status_of(m)?.require_editable(&m.id, "add an evidence")?;
+                evidence_store::insert(txn, &owner, new, max, &actor)
+                    .await
+                    .map(|_| ())
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// IN_COMPILATION or IN_UPDATE → CONSOLIDATED: freezes a new immutable version, numbers
     /// and issues the libretto the first time. Section 1.1 is refreshed from the sources.
-    async fn consolidate_libretto(&self, ctx: &Context<'_>, input: ConsolidateLibrettoInput) -> Result<Libretto> {
+    async fn consolidate_libretto(
+        &self,
+        ctx: &Context<'_>,
+        input: ConsolidateLibrettoInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let current = store::find(state.store.db(), &input.id).await?;
         let key = FiscalCode::parse(&current.fiscal_code).map_err(AppError::internal)?;
@@ -869,34 +1012,77 @@ impl LibrettoMutation {
         scope(ctx).note_failures(&persons.failures);
         // a source down keeps the snapshot taken earlier rather than blocking the issue
         let person = persons.value.get(&key).map(snapshot);
-        let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "consolidate", async |txn, m| {
-            store::consolidate(txn, m, person.clone(), input.citizen_signed, &actor).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.id,
+            input.version,
+            "consolidate",
+            async |txn, m| {
+                store::consolidate(txn, m, person.clone(), input.citizen_signed, &actor).await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// CONSOLIDATED → IN_UPDATE (e.g. a traineeship ended, a course was completed).
-    async fn update_libretto(&self, ctx: &Context<'_>, input: LibrettoReasonInput) -> Result<Libretto> {
+    async fn update_libretto(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoReasonInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_text("reason", &input.reason, 500)?;
-        let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "update", async |txn, m| {
-            store::status_of(m)?.step(LibrettoStatus::InUpdate, &m.id, "update it")?;
-            store::set_status(txn, m, LibrettoStatus::InUpdate, &actor, Some(input.reason.clone())).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.id,
+            input.version,
+            "update",
+            async |txn, m| {
+                store::status_of(m)?.step(LibrettoStatus::InUpdate, &m.id, "update it")?;
+                store::set_status(
+                    txn,
+                    m,
+                    LibrettoStatus::InUpdate,
+                    &actor,
+                    Some(input.reason.clone()),
+                )
+                .await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
 
     /// Any state → CANCELLED; the history and the issued versions stay readable.
-    async fn cancel_libretto(&self, ctx: &Context<'_>, input: LibrettoReasonInput) -> Result<Libretto> {
+    async fn cancel_libretto(
+        &self,
+        ctx: &Context<'_>,
+        input: LibrettoReasonInput,
+    ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         check_text("reason", &input.reason, 500)?;
-        let model = store::mutate(state.store.db(), &actor, &input.id, input.version, "cancel", async |txn, m| {
-            store::status_of(m)?.step(LibrettoStatus::Cancelled, &m.id, "cancel it")?;
-            store::set_cancel_reason(txn, m, &input.reason).await?;
-            store::set_status(txn, m, LibrettoStatus::Cancelled, &actor, Some(input.reason.clone())).await
-        })
+        let model = store::mutate(
+            state.store.db(),
+            &actor,
+            &input.id,
+            input.version,
+            "cancel",
+            async |txn, m| {
+                store::status_of(m)?.step(LibrettoStatus::Cancelled, &m.id, "cancel it")?;
+                store::set_cancel_reason(txn, m, &input.reason).await?;
+                store::set_status(
+                    txn,
+                    m,
+                    LibrettoStatus::Cancelled,
+                    &actor,
+                    Some(input.reason.clone()),
+                )
+                .await
+            },
+        )
         .await?;
         Ok(Libretto(model))
     }
@@ -914,7 +1100,9 @@ pub fn validated_evidence(
     issued_on: Option<Date>,
     file: Option<Upload>,
 ) -> Result<NewEvidence, AppError> {
-    state.reference.check("category", EVIDENCE_CATEGORY, &category, Some(region), None)?;
+    state
+        .reference
+        .check("category", EVIDENCE_CATEGORY, &category, Some(region), None)?;
     check_text("title", &title, 300)?;
     check_optional_text("issuer", issuer.as_deref(), 200)?;
     let today = Utc::now().date_naive();
@@ -922,9 +1110,9 @@ pub fn validated_evidence(
     let file = match file {
         None => None,
         Some(upload) => {
-            let value = upload
-                .value(ctx)
-                .map_err(|e| AppError::bad_input("file", format!("file: cannot read the upload: {e}")))?;
+            let value = upload.value(ctx).map_err(|e| {
+                AppError::bad_input("file", format!("file: cannot read the upload: {e}"))
+            })?;
             let limit = state.config.documents.max_file_bytes;
             let mut content = Vec::new();
             // read one byte past the limit so an oversize file is reported, not truncated
@@ -932,7 +1120,9 @@ pub fn validated_evidence(
                 .content
                 .take(u64::try_from(limit).unwrap_or(u64::MAX) + 1)
                 .read_to_end(&mut content)
-                .map_err(|e| AppError::bad_input("file", format!("file: cannot read the upload: {e}")))?;
+                .map_err(|e| {
+                    AppError::bad_input("file", format!("file: cannot read the upload: {e}"))
+                })?;
             Some(UploadedFile {
                 name: value.filename,
                 content,
@@ -964,29 +1154,52 @@ fn validated_experience(
     match input.kind {
         ExperienceKind::Work => {
             if input.organisation.is_none() {
-                return Err(AppError::bad_input("organisation", "organisation: a work experience names the employer"));
+                return Err(AppError::bad_input(
+                    "organisation",
+                    "organisation: a work experience names the employer",
+                ));
             }
             let Some(start) = start else {
-                return Err(AppError::bad_input("startDate", "startDate: a work experience needs its start date"));
+                return Err(AppError::bad_input(
+                    "startDate",
+                    "startDate: a work experience needs its start date",
+                ));
             };
             if let Some(code) = &input.contract_type {
                 // V4: the contract type must be in force at the contract's start date
-                state.reference.check("contractType", CONTRACT_TYPE, code, None, Some(start))?;
+                state
+                    .reference
+                    .check("contractType", CONTRACT_TYPE, code, None, Some(start))?;
             }
         }
         ExperienceKind::Training => {
             if input.title.is_none() {
-                return Err(AppError::bad_input("title", "title: a training experience names the course or title"));
+                return Err(AppError::bad_input(
+                    "title",
+                    "title: a training experience names the course or title",
+                ));
             }
             if let Some(kind) = &input.training_kind
                 && !codes::TRAINING_KINDS.contains(&kind.as_str())
             {
-                return Err(AppError::bad_input("trainingKind", format!("trainingKind: \"{kind}\" is not one of {}", codes::TRAINING_KINDS.join(", "))));
+                return Err(AppError::bad_input(
+                    "trainingKind",
+                    format!(
+                        "trainingKind: \"{kind}\" is not one of {}",
+                        codes::TRAINING_KINDS.join(", ")
+                    ),
+                ));
             }
             if let Some(outcome) = &input.outcome
                 && !codes::TRAINING_OUTCOMES.contains(&outcome.as_str())
             {
-                return Err(AppError::bad_input("outcome", format!("outcome: \"{outcome}\" is not one of {}", codes::TRAINING_OUTCOMES.join(", "))));
+                return Err(AppError::bad_input(
+                    "outcome",
+                    format!(
+                        "outcome: \"{outcome}\" is not one of {}",
+                        codes::TRAINING_OUTCOMES.join(", ")
+                    ),
+                ));
             }
         }
     }
@@ -1002,8 +1215,14 @@ fn validated_experience(
     if input.hours.is_some_and(|h| h < 0) {
         return Err(AppError::bad_input("hours", "hours: must not be negative"));
     }
-    if input.weekly_hours.is_some_and(|h| !(0.0..=168.0).contains(&h)) {
-        return Err(AppError::bad_input("weeklyHours", "weeklyHours: must be between 0 and 168"));
+    if input
+        .weekly_hours
+        .is_some_and(|h| !(0.0..=168.0).contains(&h))
+    {
+        return Err(AppError::bad_input(
+            "weeklyHours",
+            "weeklyHours: must be between 0 and 168",
+        ));
     }
     Ok(ExperienceData {
         id: uuid::Uuid::new_v4().to_string(),
@@ -1048,7 +1267,11 @@ pub fn snapshot(person: &MergedPerson) -> PersonSnapshot {
         residence_province: v(&person.residence_province),
         email: v(&person.email),
         phone: v(&person.phone),
-        sources: person.sources.iter().map(|s| s.source.to_string()).collect(),
+        sources: person
+            .sources
+            .iter()
+            .map(|s| s.source.to_string())
+            .collect(),
         taken_at: Some(Utc::now().naive_utc()),
     }
 }

@@ -41,7 +41,10 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Checks type and size; returns the media type and the SHA-256 in hex.
-pub fn check_file(file: &UploadedFile, max_bytes: usize) -> Result<(&'static str, String), AppError> {
+pub fn check_file(
+    file: &UploadedFile,
+    max_bytes: usize,
+) -> Result<(&'static str, String), AppError> {
     if file.content.is_empty() {
         return Err(AppError::bad_input("file", "file: the file is empty"));
     }

@@ -81,7 +81,9 @@ pub async fn open(
         .map(|(i, e)| experience_row(&id, i, e, actor))
         .collect::<Result<_, _>>()?;
     if !rows.is_empty() {
-        libretto_experience::Entity::insert_many(rows).exec(&txn).await?;
+        libretto_experience::Entity::insert_many(rows)
+            .exec(&txn)
+            .await?;
     }
     record_transition(&txn, &id, None, LibrettoStatus::Draft, actor, None).await?;
     write::audit(
@@ -131,8 +133,9 @@ pub async fn mutate(
 }
 
 pub fn status_of(model: &libretto::Model) -> Result<LibrettoStatus, AppError> {
-    LibrettoStatus::parse(&model.status)
-        .ok_or_else(|| AppError::internal(format!("libretto {} has status {}", model.id, model.status)))
+    LibrettoStatus::parse(&model.status).ok_or_else(|| {
+        AppError::internal(format!("libretto {} has status {}", model.id, model.status))
+    })
 }
 
 pub async fn set_status(
@@ -232,7 +235,11 @@ pub async fn consolidate(
 
 /// `LFC-<region>-<year>-<sequence>`: one counter row per region and year, incremented under
 /// the transaction's lock so two consolidations never share a number.
-async fn next_number(txn: &DatabaseTransaction, region: &str, year: i32) -> Result<String, AppError> {
+async fn next_number(
+    txn: &DatabaseTransaction,
+    region: &str,
+    year: i32,
+) -> Result<String, AppError> {
     let name = format!("libretto/{region}/{year}");
     document_counter::Entity::insert(document_counter::ActiveModel {
         name: Set(name.clone()),
@@ -462,21 +469,29 @@ pub async fn link_evidences(
         .filter(evidence::Column::Id.is_in(evidence_ids.iter().cloned()))
         .all(txn)
         .await?;
-    if let Some(missing) = evidence_ids.iter().find(|id| !owned.iter().any(|e| &e.id == *id)) {
+    if let Some(missing) = evidence_ids
+        .iter()
+        .find(|id| !owned.iter().any(|e| &e.id == *id))
+    {
         return Err(AppError::bad_input(
             "evidenceIds",
-            format!("evidenceIds: evidence {missing} does not belong to libretto {}", model.id),
+            format!(
+                "evidenceIds: evidence {missing} does not belong to libretto {}",
+                model.id
+            ),
         ));
     }
-    let rows = evidence_ids.iter().map(|evidence_id| competence_evidence::ActiveModel {
-        competence_id: Set(competence_id.to_owned()),
-        evidence_id: Set(evidence_id.clone()),
-    });
+    let rows = evidence_ids
+        .iter()
+        .map(|evidence_id| competence_evidence::ActiveModel {
+            competence_id: Set(competence_id.to_owned()),
+            evidence_id: Set(evidence_id.clone()),
+        });
     competence_evidence::Entity::insert_many(rows)
         .on_conflict_do_nothing_on([
-                competence_evidence::Column::CompetenceId,
-                competence_evidence::Column::EvidenceId,
-            ])
+            competence_evidence::Column::CompetenceId,
+            competence_evidence::Column::EvidenceId,
+        ])
         .exec(txn)
         .await?;
     Ok(())
@@ -728,7 +743,10 @@ pub async fn set_cancel_reason(
     reason: &str,
 ) -> Result<(), AppError> {
     libretto::Entity::update_many()
-        .col_expr(libretto::Column::CancelReason, Expr::value(reason.to_owned()))
+        .col_expr(
+            libretto::Column::CancelReason,
+            Expr::value(reason.to_owned()),
+        )
         .filter(libretto::Column::Id.eq(&model.id))
         .exec(txn)
         .await?;
@@ -799,7 +817,12 @@ pub async fn list(
         select = select.filter(libretto::Column::IssuedAt.gte(from));
     }
     if let Some(to) = query.issued_to {
-        let next = to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let next = to
+            .succ_opt()
+            .unwrap_or(to)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
         select = select.filter(libretto::Column::IssuedAt.lt(next));
     }
     if let Some(after) = &query.after {

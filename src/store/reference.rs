@@ -98,7 +98,9 @@ impl ReferenceData {
                 format!(
                     "{field}: \"{code}\" is not a code of the {} table{}",
                     list.replace('_', " "),
-                    region.map(|r| format!(" for region {r}")).unwrap_or_default()
+                    region
+                        .map(|r| format!(" for region {r}"))
+                        .unwrap_or_default()
                 ),
             ));
         }

@@ -40,7 +40,10 @@ pub async fn claim_version(
 ) -> Result<(), AppError> {
     let update = Query::update()
         .table(Alias::new(table))
-        .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
+        .value(
+            Alias::new("version"),
+            Expr::col(Alias::new("version")).add(1),
+        )
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .and_where(Expr::col(Alias::new("version")).eq(expected))
         .to_owned();
