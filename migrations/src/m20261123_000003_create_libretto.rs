@@ -198,7 +198,7 @@ impl MigrationTrait for Migration {
             for col in cols {
                 index.col(col);
             }
-            m.create_index(index.to_owned()).await?;
+            m.create_index(index).await?;
         }
         // One libretto per citizen at a time; a cancelled one keeps its history beside the next.
         m.get_connection()

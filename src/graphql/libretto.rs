@@ -974,7 +974,7 @@ impl LibrettoMutation {
             state,
             &region,
             input.category,
-            input.title,
+            &input.title,
             input.issuer,
             input.issued_on,
             input.file,
@@ -1095,7 +1095,7 @@ pub fn validated_evidence(
     state: &AppState,
     region: &str,
     category: String,
-    title: String,
+    title: &str,
     issuer: Option<String>,
     issued_on: Option<Date>,
     file: Option<Upload>,
@@ -1103,7 +1103,7 @@ pub fn validated_evidence(
     state
         .reference
         .check("category", EVIDENCE_CATEGORY, &category, Some(region), None)?;
-    check_text("title", &title, 300)?;
+    check_text("title", title, 300)?;
     check_optional_text("issuer", issuer.as_deref(), 200)?;
     let today = Utc::now().date_naive();
     check_period("issuedOn", issued_on.map(|d| d.0), "issuedOn", None, today)?;
