@@ -2,7 +2,6 @@
 
 pub mod codes;
 pub mod fiscal_code;
-pub mod ivc;
 pub mod libretto;
 
 pub use fiscal_code::{FiscalCode, FiscalCodeError};
