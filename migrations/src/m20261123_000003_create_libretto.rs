@@ -201,12 +201,16 @@ impl MigrationTrait for Migration {
             m.create_index(index).await?;
         }
         // One libretto per citizen at a time; a cancelled one keeps its history beside the next.
-        m.get_connection()
-            .execute_unprepared(
-                "CREATE UNIQUE INDEX ux_libretto_active ON libretto (fiscal_code) \
-                 WHERE status <> 'CANCELLED'",
-            )
-            .await?;
+        // (Partial indexes exist on PostgreSQL and SQLite, the store's engines; MariaDB has
+        // none, and is only a test store there.)
+        if m.get_database_backend() != sea_orm_migration::sea_orm::DatabaseBackend::MySql {
+            m.get_connection()
+                .execute_unprepared(
+                    "CREATE UNIQUE INDEX ux_libretto_active ON libretto (fiscal_code) \
+                     WHERE status <> 'CANCELLED'",
+                )
+                .await?;
+        }
 
         m.create_table(
             Table::create()
