@@ -549,4 +549,26 @@ mod tests {
             .to_string();
         assert!(err.contains("sources[1].url"), "{err}");
     }
+
+    #[test]
+    fn ivc_defaults_follow_the_seeds_and_bad_values_are_named() {
+        let base = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
+        let config = Config::from_toml(base).unwrap();
+        assert_eq!(config.ivc.max_hours, 26);
+        assert_eq!(config.ivc.hourly_cost_cents(), 4000);
+        assert_eq!((config.ivc.min_age, config.ivc.max_age), (15, 64));
+        assert!(config.ivc.one_path_per_citizen);
+        assert_eq!(config.ivc_region(), config.documents.region);
+        let piemonte =
+            format!("{base}[ivc]\nregion = \"PIE\"\npublic_body = \"Regione Piemonte\"\n");
+        assert_eq!(Config::from_toml(&piemonte).unwrap().ivc_region(), "PIE");
+        let err = Config::from_toml(&format!("{base}[ivc]\nmin_age = 70\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ivc: min_age"), "{err}");
+        let err = Config::from_toml(&format!("{base}[ivc]\nmax_hour = 30\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_hour"), "{err}");
+    }
 }

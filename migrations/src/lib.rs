@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_audit_log;
 mod m20261123_000002_create_reference_codes;
 mod m20261123_000003_create_libretto;
+mod m20261123_000004_create_ivc;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_audit_log::Migration),
             Box::new(m20261123_000002_create_reference_codes::Migration),
             Box::new(m20261123_000003_create_libretto::Migration),
+            Box::new(m20261123_000004_create_ivc::Migration),
         ]
     }
 }

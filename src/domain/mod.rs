@@ -2,6 +2,7 @@
 
 pub mod codes;
 pub mod fiscal_code;
+pub mod ivc;
 pub mod libretto;
 
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -240,6 +240,12 @@ impl Citizen {
         Ok(chosen.map(super::libretto::Libretto))
     }
 
+    /// IVC dossiers of the citizen (DOMAIN.md §2), newest request first.
+    async fn ivc_dossiers(&self, ctx: &Context<'_>) -> Result<Vec<super::ivc::IvcDossier>> {
+        self.audited(ctx, "ivcDossiers");
+        super::ivc::dossiers_of(ctx, &self.key).await
+    }
+
     /// Education and training from every source, newest first.
     async fn trainings(&self, ctx: &Context<'_>) -> Result<Vec<Training>> {
         self.audited(ctx, "trainings");

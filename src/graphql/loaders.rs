@@ -143,7 +143,13 @@ pub async fn prime(
             prime_libretti(ctx, &keys.clone().collect::<Vec<_>>()).await;
         }
     };
-    tokio::join!(persons, employments, trainings, libretti);
+    let ivc = async {
+        if wants("ivcDossiers") {
+            let keys: Vec<FiscalCode> = keys.clone().collect();
+            super::ivc::loaders::prime(ctx, citizen.field("ivcDossiers"), &keys).await;
+        }
+    };
+    tokio::join!(persons, employments, trainings, libretti, ivc);
 }
 
 /// Loads the citizens' libretti and every relation of them as one batch each, so the field

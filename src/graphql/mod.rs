@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod citizen;
+pub mod ivc;
 pub mod libretto;
 pub mod loaders;
 pub mod scalars;
@@ -16,10 +17,11 @@ pub struct Query(
     citizen::CitizenQuery,
     admin::AdminQuery,
     libretto::LibrettoQuery,
+    ivc::IvcQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(libretto::LibrettoMutation);
+pub struct Mutation(libretto::LibrettoMutation, ivc::IvcMutation);
 
 pub type FascicoloSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod evidence;
+pub mod ivc;
 pub mod libretto;
 pub mod reference;
 pub mod write;

@@ -9,5 +9,6 @@ mod cli;
 mod fixtures;
 mod helpers;
 mod http_misc;
+mod ivc;
 mod libretto;
 mod search;

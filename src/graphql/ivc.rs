@@ -1,0 +1,130 @@
+//! IVC dossiers over GraphQL (DOMAIN.md §2, seeds 000 and 003): `ivcDossier`, `ivcDossiers`,
+//! `Citizen.ivcDossiers`, and one mutation per lifecycle step. Resolvers read the context,
+//! call `store::ivc` (which validates and writes in one transaction) and wrap the result.
+
+mod inputs;
+pub mod loaders;
+mod mutation;
+mod types;
+
+pub use inputs::*;
+pub use mutation::IvcMutation;
+pub use types::*;
+
+use super::citizen::page_size;
+use super::scope::{RequestScope, require_personal_data};
+use super::store_loaders::loader;
+use crate::domain::FiscalCode;
+use crate::error::AppError;
+use crate::store::ivc::read::{self, DossierFilter, ListCursor};
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, Object, Result};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use entities::ivc_dossier;
+use loaders::{IvcDossierById, IvcDossiersOf};
+
+/// The dossier's citizen as the audit log keys it.
+fn note_read(scope: &RequestScope, dossier: &ivc_dossier::Model, field: &'static str) {
+    if let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) {
+        scope.note_read(&code, field);
+    }
+}
+
+/// `Citizen.ivcDossiers`: every dossier of the citizen (base code), newest request first.
+pub async fn dossiers_of(ctx: &Context<'_>, key: &FiscalCode) -> Result<Vec<IvcDossier>> {
+    Ok(loader(ctx)
+        .load_one(IvcDossiersOf(key.clone()))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(IvcDossier)
+        .collect())
+}
+
+fn encode_cursor(d: &ivc_dossier::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", d.requested_on, d.id))
+}
+
+fn decode_cursor(text: &str) -> Option<ListCursor> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (date, id) = text.split_once('|')?;
+    Some(ListCursor {
+        requested_on: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+        id: id.to_owned(),
+    })
+}
+
+#[derive(Default)]
+pub struct IvcQuery;
+
+#[Object]
+impl IvcQuery {
+    /// One IVC dossier; null when there is none with this id.
+    async fn ivc_dossier(&self, ctx: &Context<'_>, id: ID) -> Result<Option<IvcDossier>> {
+        let scope = require_personal_data(ctx)?;
+        let dossier = loader(ctx).load_one(IvcDossierById(id.to_string())).await?;
+        if let Some(d) = &dossier {
+            note_read(scope, d, "ivcDossier");
+        }
+        Ok(dossier.map(IvcDossier))
+    }
+
+    /// IVC dossiers, newest request first, filtered by state, outcome, SEP sector of a
+    /// competence and year of the request; Relay pagination with `first`/`after`.
+    async fn ivc_dossiers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<IvcFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, IvcDossier>> {
+        let scope = require_personal_data(ctx)?;
+        let state = ctx.data_unchecked::<crate::app::AppState>();
+        let first = page_size(first, state.config.limits.max_page_size)?;
+        let after = match after {
+            Some(text) => Some(decode_cursor(&text).ok_or_else(|| {
+                AppError::bad_input("after", "after: is not a cursor returned by ivcDossiers")
+            })?),
+            None => None,
+        };
+        let filter = filter.unwrap_or_default();
+        let filter = DossierFilter {
+            status: filter.status,
+            outcome: filter.outcome,
+            sector: filter.sector.map(|s| s.trim().to_owned()),
+            year: filter.year,
+        };
+        let mut rows = read::list(state.store.db(), &filter, after.as_ref(), first).await?;
+        let has_next = rows.len() > first;
+        rows.truncate(first);
+        let ids: Vec<String> = rows.iter().map(|d| d.id.clone()).collect();
+        loaders::prime_relations(ctx, ctx.look_ahead().field("edges").field("node"), &ids).await;
+        let mut connection = Connection::new(after.is_some(), has_next);
+        for row in rows {
+            note_read(scope, &row, "ivcDossier");
+            connection
+                .edges
+                .push(Edge::new(encode_cursor(&row), IvcDossier(row)));
+        }
+        Ok(connection)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let cursor = ListCursor {
+            requested_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            id: "abc".into(),
+        };
+        let text = URL_SAFE_NO_PAD.encode("2026-01-02|abc");
+        assert_eq!(decode_cursor(&text), Some(cursor));
+        assert_eq!(decode_cursor("not a cursor"), None);
+    }
+}

@@ -1,0 +1,368 @@
+//! The IVC mutations: one per lifecycle step, each one transaction in `store::ivc`.
+
+use super::inputs::*;
+use super::loaders::{
+    IvcCompetencesOf, IvcDossierById, IvcDossiersOf, IvcHistoryOf, IvcSessionsOf,
+};
+use super::types::IvcDossier;
+use crate::domain::FiscalCode;
+use crate::domain::ivc::IvcStatus;
+use crate::domain::ivc::rules;
+use crate::domain::libretto::{PersonSnapshot, check_optional_text, check_text};
+use crate::error::AppError;
+use crate::graphql::libretto::{snapshot, writer};
+use crate::graphql::store_loaders::loader;
+use crate::store::ivc::steps::{
+    self, CertificationDecision, NewSession, TransparencyRelease, ValidationDecision,
+};
+use crate::store::ivc::{self as store, NewDossier, read};
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entities::ivc_dossier;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Default)]
+pub struct IvcMutation;
+
+/// The answer of a mutation: relations cached earlier in this request are stale now.
+fn changed(ctx: &Context<'_>, model: ivc_dossier::Model) -> IvcDossier {
+    let loader = loader(ctx);
+    loader.clear::<IvcDossierById>();
+    loader.clear::<IvcDossiersOf>();
+    loader.clear::<IvcSessionsOf>();
+    loader.clear::<IvcCompetencesOf>();
+    loader.clear::<IvcHistoryOf>();
+    IvcDossier(model)
+}
+
+/// The citizen's merged data now, for the anagrafica of a released document.
+async fn person_of(ctx: &Context<'_>, dossier_id: &str) -> Result<Option<PersonSnapshot>> {
+    let state = ctx.data_unchecked::<crate::app::AppState>();
+    let dossier = read::find(state.store.db(), dossier_id).await?;
+    let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) else {
+        return Ok(None);
+    };
+    let person = crate::graphql::loaders::persons(ctx)
+        .load_one(code)
+        .await
+        .unwrap_or_else(|never| match never {});
+    Ok(person.as_ref().map(snapshot))
+}
+
+#[Object]
+impl IvcMutation {
+    /// Opens a dossier (REQUESTED) for a citizen known to a regional source, aged 15-64 on
+    /// the request date and, with the one-path rule, who has not used the service before
+    /// (seed 003).
+    async fn request_ivc(&self, ctx: &Context<'_>, input: RequestIvcInput) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let policy = &state.config.ivc;
+        let requested_on = input.requested_on.0;
+        if requested_on > today() {
+            return Err(AppError::bad_input(
+                "requestedOn",
+                format!("requestedOn: {requested_on} is in the future"),
+            )
+            .into());
+        }
+        check_text("provider", &input.provider, 200)?;
+        check_optional_text("office", input.office.as_deref(), 32)?;
+        check_optional_text("program", input.program.as_deref(), 100)?;
+        let key = input.fiscal_code.base();
+        let person = crate::graphql::loaders::persons(ctx)
+            .load_one(key.clone())
+            .await
+            .unwrap_or_else(|never| match never {})
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "no regional source knows citizen {}",
+                    input.fiscal_code.as_str()
+                ))
+            })?;
+        let birth = person.birth_date.as_ref().map(|b| b.value);
+        rules::check_age(birth, requested_on, policy)?;
+        let dossier = store::request(
+            state.store.db(),
+            &actor,
+            NewDossier {
+                fiscal_code: key.as_str().to_owned(),
+                region: state.config.ivc_region().to_owned(),
+                requested_on,
+                provider: input.provider.trim().to_owned(),
+                office: input.office,
+                program: input.program,
+                max_minutes: i32::try_from(policy.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
+                hourly_cost_cents: policy.hourly_cost_cents(),
+                one_path: policy.one_path_per_citizen,
+            },
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// REQUESTED → TAKEN_IN_CHARGE: the Modulo di adesione is signed (seed 003).
+    async fn take_ivc_in_charge(
+        &self,
+        ctx: &Context<'_>,
+        input: TakeIvcInChargeInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let dossier = steps::take_in_charge(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            input.adhesion_signed_on.0,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// TAKEN_IN_CHARGE → IDENTIFICATION.
+    async fn start_ivc_identification(
+        &self,
+        ctx: &Context<'_>,
+        input: StartIvcPhaseInput,
+    ) -> Result<IvcDossier> {
+        self.start_phase(ctx, input, IvcStatus::Identification)
+            .await
+    }
+
+    /// Records an interview, test or back-office slot of the current phase. The path may
+    /// last at most `ivc.max_hours` (seed 003: 26 h); in validation and certification a
+    /// CONTENT_EXPERT may not be an operator of the identification (terzietà).
+    async fn add_ivc_session(
+        &self,
+        ctx: &Context<'_>,
+        input: AddIvcSessionInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let session = NewSession {
+            kind: input.kind,
+            held_on: input.held_on.0,
+            minutes: input.minutes,
+            operator: input.operator,
+            role: input.operator_role,
+            notes: input.notes,
+        };
+        let dossier = steps::add_session(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            session,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// Adds a competence referred to the regional repertoire (IDENTIFICATION only).
+    async fn add_ivc_competence(
+        &self,
+        ctx: &Context<'_>,
+        input: AddIvcCompetenceInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let version = input.version;
+        let dossier = steps::add_competence(
+            state.store.db(),
+            &actor,
+            (&id, version),
+            input.draft(),
+            &state.reference,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// IDENTIFICATION → TRANSPARENCY_RELEASED: the Documento di trasparenza, with the
+    /// citizen's data taken now, the competences and the related experiences (a consolidated
+    /// libretto, or typed ones).
+    async fn release_ivc_transparency_document(
+        &self,
+        ctx: &Context<'_>,
+        input: ReleaseIvcTransparencyDocumentInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let release = TransparencyRelease {
+            released_on: input.released_on.0,
+            libretto_id: input.libretto_id.map(|l| l.to_string()),
+            experiences: input
+                .experiences
+                .iter()
+                .map(|e| e.trim().to_owned())
+                .collect(),
+            person: person_of(ctx, &id).await?,
+        };
+        let dossier = steps::release_transparency(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            release,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// TRANSPARENCY_RELEASED → VALIDATION.
+    async fn start_ivc_validation(
+        &self,
+        ctx: &Context<'_>,
+        input: StartIvcPhaseInput,
+    ) -> Result<IvcDossier> {
+        self.start_phase(ctx, input, IvcStatus::Validation).await
+    }
+
+    /// VALIDATION → VALIDATION_NEGATIVE (NEGATIVE), or → ATTESTATO_RELEASED with the
+    /// Attestato di validazione (PARTIAL, POSITIVE). Needs a TECHNICAL_INTERVIEW by a
+    /// CONTENT_EXPERT.
+    async fn complete_ivc_validation(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteIvcValidationInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let person = match input.attestato {
+            Some(_) => person_of(ctx, &id).await?,
+            None => None,
+        };
+        let decision = ValidationDecision {
+            result: input.result,
+            decided_on: input.decided_on.0,
+            attestato: input
+                .attestato
+                .map(|a| a.draft(&state.config.ivc.public_body)),
+            person,
+        };
+        let dossier = steps::complete_validation(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            decision,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// ATTESTATO_RELEASED → CERTIFICATION (Fase B): enrolment in an exam session.
+    async fn start_ivc_certification(
+        &self,
+        ctx: &Context<'_>,
+        input: StartIvcCertificationInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let today = today();
+        let dossier = steps::start_certification(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            input.enrolled_on.map_or(today, |d| d.0),
+            input.exam_session_on.0,
+            today,
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// CERTIFICATION → CERTIFICATE_RELEASED (passed, with the certificate number) or
+    /// NOT_PASSED.
+    async fn record_ivc_certification(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordIvcCertificationInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let decision = CertificationDecision {
+            passed: input.passed,
+            certificate_number: input.certificate_number,
+            decided_on: input.decided_on.0,
+        };
+        let dossier = steps::record_certification(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            decision,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// → CLOSED after a released output; the outcome class follows the state reached
+    /// (DOSSIER_ONLY, DOSSIER_AND_ATTESTATO, QUALIFICATION). The dossier is read-only after.
+    async fn close_ivc_dossier(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseIvcDossierInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let dossier = steps::close(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            input.closed_on.0,
+            input.reason,
+            false,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// The citizen stops: → CLOSED from any open state, outcome WITHDRAWN.
+    async fn withdraw_ivc_dossier(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawIvcDossierInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let dossier = steps::close(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            input.withdrawn_on.0,
+            input.reason,
+            true,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+}
+
+impl IvcMutation {
+    async fn start_phase(
+        &self,
+        ctx: &Context<'_>,
+        input: StartIvcPhaseInput,
+        phase: IvcStatus,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let id = input.id.to_string();
+        let dossier = steps::start_phase(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            phase,
+            input.started_on.0,
+            today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+}

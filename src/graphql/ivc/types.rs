@@ -1,0 +1,403 @@
+//! The IVC output types: they wrap the store's rows and read relations through the loaders.
+
+use super::loaders::{IvcCompetencesOf, IvcHistoryOf, IvcSessionsOf};
+use crate::app::AppState;
+use crate::domain::ivc::content::Attestato;
+use crate::domain::ivc::rules::{self, cost_cents};
+use crate::domain::ivc::{IvcOutcome, IvcStatus, OperatorRole, SessionKind, ValidationResult};
+use crate::domain::libretto::{LearningContext, PersonSnapshot};
+use crate::error::AppError;
+use crate::graphql::libretto::{Evidence, PersonInfo, evidences_of};
+use crate::graphql::scalars::Date;
+use crate::graphql::store_loaders::loader;
+use crate::store::evidence::EvidenceOwner;
+use crate::store::ivc::{session_facts, status_of};
+use crate::store::libretto::from_json;
+use crate::store::reference::SEP_SECTOR;
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{ivc_competence, ivc_dossier, ivc_session, ivc_transition};
+
+/// An IVC dossier (Individuazione, Validazione e Certificazione delle competenze, D.Lgs
+/// 13/2013): one citizen's path through identification and validation (Fase A) and
+/// certification (Fase B), its sessions and hours, the competences referred to the regional
+/// repertoire, and the documents released.
+pub struct IvcDossier(pub ivc_dossier::Model);
+
+fn hours(minutes: i32) -> f64 {
+    f64::from(minutes) / 60.0
+}
+
+fn euros(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+#[Object]
+impl IvcDossier {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// Give it back with every change: a stale one is a CONFLICT.
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+    /// Base (de-omocoded) codice fiscale.
+    async fn fiscal_code(&self) -> &str {
+        &self.0.fiscal_code
+    }
+    async fn region(&self) -> &str {
+        &self.0.region
+    }
+    async fn status(&self) -> Result<IvcStatus> {
+        Ok(status_of(&self.0)?)
+    }
+    /// The states the dossier may move to next (empty once CLOSED).
+    async fn allowed_transitions(&self) -> Result<Vec<IvcStatus>> {
+        Ok(status_of(&self.0)?.next().to_vec())
+    }
+    /// How the path ended (seed 003 classes); null while open.
+    async fn outcome(&self) -> Option<IvcOutcome> {
+        self.0.outcome.as_deref().and_then(IvcOutcome::parse)
+    }
+    async fn requested_on(&self) -> Date {
+        Date(self.0.requested_on)
+    }
+    /// When the current state began.
+    async fn state_since(&self) -> Date {
+        Date(self.0.state_since)
+    }
+    /// Ente titolato delivering the service.
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+    async fn office(&self) -> Option<&str> {
+        self.0.office.as_deref()
+    }
+    /// Funding programme, e.g. "IVC PLUS" (PR FSE+ 2021-2027).
+    async fn program(&self) -> Option<&str> {
+        self.0.program.as_deref()
+    }
+    /// Date the Modulo di adesione was signed.
+    async fn adhesion_signed_on(&self) -> Option<Date> {
+        self.0.adhesion_signed_on.map(Date)
+    }
+    /// Hours of every session so far, back office included (seed 003).
+    async fn hours_used(&self) -> f64 {
+        hours(self.0.minutes_used)
+    }
+    async fn hours_left(&self) -> f64 {
+        hours((self.0.max_minutes - self.0.minutes_used).max(0))
+    }
+    /// The cap of the path when it was requested (seed 003: 26 hours).
+    async fn max_hours(&self) -> f64 {
+        hours(self.0.max_minutes)
+    }
+    /// Unit cost (UCS) per hour when the path was requested (seed 003: 40 €).
+    async fn hourly_cost_eur(&self) -> f64 {
+        euros(self.0.hourly_cost_cents)
+    }
+    /// hoursUsed × hourlyCostEur, to the cent.
+    async fn cost_eur(&self) -> f64 {
+        euros(cost_cents(
+            i64::from(self.0.minutes_used),
+            self.0.hourly_cost_cents,
+        ))
+    }
+    /// Departures from the Toscana pilot's interview plan (seed 000: 2-4 interviews of 1-2
+    /// hours); advice, not errors.
+    async fn warnings(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let rows = sessions(ctx, &self.0.id).await?;
+        let facts = rows
+            .iter()
+            .map(session_facts)
+            .collect::<Result<Vec<_>, _>>()?;
+        let policy = &ctx.data_unchecked::<AppState>().config.ivc;
+        Ok(rules::warnings(
+            self.0.transparency_released_on.is_some(),
+            &facts,
+            policy,
+        ))
+    }
+    /// Interviews, tests and back office, in the order held.
+    async fn sessions(&self, ctx: &Context<'_>) -> Result<Vec<IvcSession>> {
+        Ok(sessions(ctx, &self.0.id)
+            .await?
+            .into_iter()
+            .map(IvcSession)
+            .collect())
+    }
+    async fn competences(&self, ctx: &Context<'_>) -> Result<Vec<IvcCompetence>> {
+        let rows = loader(ctx)
+            .load_one(IvcCompetencesOf(self.0.id.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(IvcCompetence).collect())
+    }
+    /// The dossier delle evidenze.
+    async fn evidences(&self, ctx: &Context<'_>) -> Result<Vec<Evidence>> {
+        evidences_of(ctx, EvidenceOwner::IvcDossier(self.0.id.clone())).await
+    }
+    /// Every state step, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<IvcTransition>> {
+        let rows = loader(ctx)
+            .load_one(IvcHistoryOf(self.0.id.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(IvcTransition).collect())
+    }
+    /// Documento di trasparenza (DM 30/6/2015 art. 6 c.1), once released.
+    async fn transparency_document(&self) -> Result<Option<IvcTransparencyDocument>> {
+        let d = &self.0;
+        let (Some(released_on), Some(person)) =
+            (d.transparency_released_on, &d.transparency_person)
+        else {
+            return Ok(None);
+        };
+        let experiences: Vec<String> = match &d.experiences {
+            Some(text) => from_json(text)?,
+            None => Vec::new(),
+        };
+        Ok(Some(IvcTransparencyDocument {
+            released_on: Date(released_on),
+            kind: if d.libretto_id.is_some() {
+                TransparencyKind::Libretto
+            } else {
+                TransparencyKind::CitizenDossier
+            },
+            anagrafica: PersonInfo(from_json(person)?),
+            libretto_id: d.libretto_id.clone().map(ID),
+            libretto_number: d.libretto_number.clone(),
+            libretto_version: d.libretto_version,
+            experiences,
+        }))
+    }
+    /// The outcome of validation, once decided.
+    async fn validation(&self) -> Option<IvcValidation> {
+        Some(IvcValidation {
+            result: ValidationResult::parse(self.0.validation_result.as_deref()?)?,
+            decided_on: Date(self.0.validation_decided_on?),
+        })
+    }
+    /// Attestato di validazione (DM 30/6/2015 art. 6 c.2), once released.
+    async fn attestato(&self) -> Result<Option<IvcAttestato>> {
+        let (Some(attestato), Some(person)) = (&self.0.attestato, &self.0.attestato_person) else {
+            return Ok(None);
+        };
+        let a: Attestato = from_json(attestato)?;
+        let person: PersonSnapshot = from_json(person)?;
+        Ok(Some(IvcAttestato {
+            number: a.number,
+            issued_on: Date(a.issued_on),
+            public_body: a.public_body,
+            authorised_provider: a.authorised_provider,
+            ada_codes: a.ada_codes,
+            qualification: IvcQualification {
+                code: a.qualification_code,
+                name: a.qualification_name,
+                eqf_level: a.eqf_level,
+            },
+            learning_modes: a.learning_modes,
+            assessment_modes: a.assessment_modes,
+            anagrafica: PersonInfo(person),
+        }))
+    }
+    /// Fase B, once the citizen was enrolled in an exam session.
+    async fn certification(&self) -> Option<IvcCertification> {
+        Some(IvcCertification {
+            exam_session_on: Date(self.0.exam_session_on?),
+            passed: self.0.certification_passed,
+            certificate_number: self.0.certificate_number.clone(),
+            decided_on: self.0.certification_decided_on.map(Date),
+        })
+    }
+    async fn closed_on(&self) -> Option<Date> {
+        self.0.closed_on.map(Date)
+    }
+    async fn close_reason(&self) -> Option<&str> {
+        self.0.close_reason.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+async fn sessions(ctx: &Context<'_>, id: &str) -> Result<Vec<ivc_session::Model>> {
+    Ok(loader(ctx)
+        .load_one(IvcSessionsOf(id.to_owned()))
+        .await?
+        .unwrap_or_default())
+}
+
+/// One interview, test or back-office slot; its phase is the dossier's state when recorded.
+pub struct IvcSession(ivc_session::Model);
+
+#[Object]
+impl IvcSession {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn phase(&self) -> Option<IvcStatus> {
+        IvcStatus::parse(&self.0.phase)
+    }
+    async fn kind(&self) -> Result<SessionKind> {
+        SessionKind::parse(&self.0.kind)
+            .ok_or_else(|| AppError::internal(format!("session kind {}", self.0.kind)).into())
+    }
+    async fn held_on(&self) -> Date {
+        Date(self.0.held_on)
+    }
+    async fn minutes(&self) -> i32 {
+        self.0.minutes
+    }
+    /// Id of the operator who held it.
+    async fn operator(&self) -> &str {
+        &self.0.operator
+    }
+    async fn operator_role(&self) -> Option<OperatorRole> {
+        OperatorRole::parse(&self.0.operator_role)
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Who recorded it.
+    async fn recorded_by(&self) -> &str {
+        &self.0.created_by
+    }
+}
+
+/// A competence identified as potential object of validation, referred to the regional
+/// repertoire (DOMAIN.md §2.6).
+pub struct IvcCompetence(ivc_competence::Model);
+
+#[Object]
+impl IvcCompetence {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Settore economico-professionale of the region's repertoire.
+    async fn sep_sector(&self) -> &str {
+        &self.0.sep_sector
+    }
+    async fn sep_sector_label(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_unchecked::<AppState>()
+            .reference
+            .find(SEP_SECTOR, &self.0.sep_sector)
+            .map(|c| c.label.clone())
+    }
+    async fn qualification_code(&self) -> Option<&str> {
+        self.0.qualification_code.as_deref()
+    }
+    async fn qualification_name(&self) -> Option<&str> {
+        self.0.qualification_name.as_deref()
+    }
+    /// Aree di attività of the Atlante del lavoro, e.g. ADA.22.01.07.
+    async fn ada_codes(&self) -> Result<Vec<String>> {
+        Ok(from_json(&self.0.ada_codes)?)
+    }
+    async fn eqf_level(&self) -> Option<i16> {
+        self.0.eqf_level
+    }
+    async fn learning_context(&self) -> Option<LearningContext> {
+        LearningContext::parse(&self.0.learning_context)
+    }
+}
+
+/// One step of the dossier's lifecycle.
+pub struct IvcTransition(ivc_transition::Model);
+
+#[Object]
+impl IvcTransition {
+    /// Null for the request that created the dossier.
+    async fn from(&self) -> Option<IvcStatus> {
+        self.0.from_status.as_deref().and_then(IvcStatus::parse)
+    }
+    async fn to(&self) -> Option<IvcStatus> {
+        IvcStatus::parse(&self.0.to_status)
+    }
+    /// Business date of the step (adhesion signed, document released, …).
+    async fn on(&self) -> Date {
+        Date(self.0.on_date)
+    }
+    /// When it was recorded.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// Subject of the operator who recorded it.
+    async fn by(&self) -> &str {
+        &self.0.by
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "IvcTransparencyKind")]
+pub enum TransparencyKind {
+    /// Toscana: the consolidated Libretto formativo is the Documento di trasparenza (seed 000).
+    Libretto,
+    /// Piemonte: the "Dossier del Cittadino" (seed 003).
+    CitizenDossier,
+}
+
+/// Documento di trasparenza: anagrafica, the competences (see `competences`) and the related
+/// experiences, from a linked libretto or typed.
+#[derive(SimpleObject)]
+pub struct IvcTransparencyDocument {
+    pub released_on: Date,
+    pub kind: TransparencyKind,
+    /// The citizen's data when released.
+    pub anagrafica: PersonInfo,
+    pub libretto_id: Option<ID>,
+    pub libretto_number: Option<String>,
+    pub libretto_version: Option<i32>,
+    /// Experiences typed at release (Dossier del cittadino).
+    pub experiences: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct IvcValidation {
+    pub result: ValidationResult,
+    pub decided_on: Date,
+}
+
+#[derive(SimpleObject)]
+pub struct IvcQualification {
+    pub code: String,
+    pub name: String,
+    pub eqf_level: i32,
+}
+
+/// Attestato di validazione: atto pubblico (D.Lgs 13/2013 art. 6; DM 30/6/2015 art. 6 c.2).
+#[derive(SimpleObject)]
+pub struct IvcAttestato {
+    pub number: String,
+    pub issued_on: Date,
+    /// Ente pubblico titolare.
+    pub public_body: String,
+    /// Ente titolato.
+    pub authorised_provider: String,
+    pub ada_codes: Vec<String>,
+    /// The repertoire qualification of reference.
+    pub qualification: IvcQualification,
+    pub learning_modes: Vec<LearningContext>,
+    /// The assessment kinds held during validation.
+    pub assessment_modes: Vec<SessionKind>,
+    /// The citizen's data when issued.
+    pub anagrafica: PersonInfo,
+}
+
+#[derive(SimpleObject)]
+pub struct IvcCertification {
+    pub exam_session_on: Date,
+    /// Null until the exam is recorded.
+    pub passed: Option<bool>,
+    pub certificate_number: Option<String>,
+    pub decided_on: Option<Date>,
+}
