@@ -234,7 +234,7 @@ impl Citizen {
             .unwrap_or_default();
         let chosen = all
             .iter()
-            .find(|l| l.status != "CANCELLED")
+            .find(|l| l.status != crate::domain::libretto::LibrettoStatus::Cancelled.as_str())
             .or_else(|| all.first())
             .cloned();
         Ok(chosen.map(super::libretto::Libretto))

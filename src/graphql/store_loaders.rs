@@ -32,19 +32,30 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a StoreDataLoader {
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
 
-fn failed(err: sea_orm::DbErr) -> async_graphql::Error {
+pub(crate) fn failed(err: sea_orm::DbErr) -> async_graphql::Error {
     crate::error::AppError::internal(err).into()
 }
 
 /// Groups rows by key, with an empty list for keys without rows (so they are cached too).
-fn grouped<K: Eq + Hash + Clone, V>(
+pub(crate) fn grouped<K: Eq + Hash + Clone, V>(
     keys: &[K],
     rows: Vec<V>,
     key: impl Fn(&V) -> K,
 ) -> HashMap<K, Vec<V>> {
+    grouped_where(keys, rows, |row| Some(key(row)))
+}
+
+/// As `grouped`, leaving out rows whose key cannot be built (never another key's rows).
+pub(crate) fn grouped_where<K: Eq + Hash + Clone, V>(
+    keys: &[K],
+    rows: Vec<V>,
+    key: impl Fn(&V) -> Option<K>,
+) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for row in rows {
-        map.entry(key(&row)).or_default().push(row);
+        if let Some(k) = key(&row) {
+            map.entry(k).or_default().push(row);
+        }
     }
     map
 }
@@ -68,7 +79,7 @@ pub struct VersionsOf(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransitionsOf(pub String);
 
-fn inner<K, T: Clone>(keys: &[K], f: impl Fn(&K) -> T) -> Vec<T> {
+pub(crate) fn inner<K, T: Clone>(keys: &[K], f: impl Fn(&K) -> T) -> Vec<T> {
     keys.iter().map(f).collect()
 }
 
@@ -80,8 +91,9 @@ impl Loader<LibrettiOf> for StoreLoader {
         let rows = store::of_citizens(self.0.db(), &codes)
             .await
             .map_err(failed)?;
-        Ok(grouped(keys, rows, |r| {
-            LibrettiOf(FiscalCode::parse(&r.fiscal_code).unwrap_or_else(|_| keys[0].0.clone()))
+        // stored codes are the base codes the keys are made of
+        Ok(grouped_where(keys, rows, |r| {
+            FiscalCode::parse(&r.fiscal_code).ok().map(LibrettiOf)
         }))
     }
 }

@@ -16,7 +16,7 @@ use entities::{
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 pub const TABLE: &str = "libretto";
@@ -303,12 +303,16 @@ pub async fn add_experience(
     status_of(model)?.require_editable(&model.id, "add an experience")?;
     let position = libretto_experience::Entity::find()
         .filter(libretto_experience::Column::LibrettoId.eq(&model.id))
-        .all(txn)
-        .await?
-        .len();
-    libretto_experience::Entity::insert(experience_row(&model.id, position, data, actor)?)
-        .exec(txn)
+        .count(txn)
         .await?;
+    libretto_experience::Entity::insert(experience_row(
+        &model.id,
+        usize::try_from(position).unwrap_or(usize::MAX),
+        data,
+        actor,
+    )?)
+    .exec(txn)
+    .await?;
     Ok(())
 }
 
@@ -433,9 +437,8 @@ pub async fn add_competence(
     status_of(model)?.require_editable(&model.id, "add a competence")?;
     let position = libretto_competence::Entity::find()
         .filter(libretto_competence::Column::LibrettoId.eq(&model.id))
-        .all(txn)
-        .await?
-        .len();
+        .count(txn)
+        .await?;
     libretto_competence::ActiveModel {
         id: Set(data.id.clone()),
         libretto_id: Set(model.id.clone()),

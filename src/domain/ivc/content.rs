@@ -151,7 +151,7 @@ impl AttestatoDraft {
         )
         else {
             return Err(AppError::bad_input(
-                missing[0],
+                missing.first().copied().unwrap_or("attestato"),
                 format!(
                     "the Attestato di validazione must state {} (D.Lgs 13/2013 art. 6, DM \
                      30/6/2015 art. 6: ADA codes, repertoire qualification, ente titolare and \

@@ -2,7 +2,9 @@
 //! sessions, competences and history by dossier — one `IN (…)` statement each per request.
 
 use crate::domain::FiscalCode;
-use crate::graphql::store_loaders::{EvidencesOf, StoreLoader, loader};
+use crate::graphql::store_loaders::{
+    EvidencesOf, StoreLoader, failed, grouped, grouped_where, inner, loader,
+};
 use crate::store::evidence::EvidenceOwner;
 use crate::store::ivc::read;
 use async_graphql::Context;
@@ -25,44 +27,18 @@ pub struct IvcHistoryOf(pub String);
 
 type LoadResult<K, V> = Result<HashMap<K, Vec<V>>, async_graphql::Error>;
 
-fn failed(err: sea_orm::DbErr) -> async_graphql::Error {
-    crate::error::AppError::internal(err).into()
-}
-
-/// Rows grouped by key, with an empty list for a key without rows so that it is cached too.
-fn by_key<K: Eq + Hash + Clone, V>(
-    keys: &[K],
-    rows: Vec<V>,
-    key: impl Fn(&V) -> K,
-) -> HashMap<K, Vec<V>> {
-    let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    for row in rows {
-        map.entry(key(&row)).or_default().push(row);
-    }
-    map
-}
-
-fn ids<K>(keys: &[K], id: impl Fn(&K) -> &str) -> Vec<String> {
-    keys.iter().map(|k| id(k).to_owned()).collect()
-}
-
 impl Loader<IvcDossiersOf> for StoreLoader {
     type Value = Vec<ivc_dossier::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcDossiersOf]) -> LoadResult<IvcDossiersOf, ivc_dossier::Model> {
-        let codes = ids(keys, |k| k.0.as_str());
+        let codes = inner(keys, |k| k.0.as_str().to_owned());
         let rows = read::of_citizens(self.0.db(), &codes)
             .await
             .map_err(failed)?;
-        let mut map: HashMap<IvcDossiersOf, Vec<ivc_dossier::Model>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for row in rows {
-            // stored codes are the base codes the keys are made of
-            if let Ok(code) = FiscalCode::parse(&row.fiscal_code) {
-                map.entry(IvcDossiersOf(code)).or_default().push(row);
-            }
-        }
-        Ok(map)
+        // stored codes are the base codes the keys are made of
+        Ok(grouped_where(keys, rows, |r| {
+            FiscalCode::parse(&r.fiscal_code).ok().map(IvcDossiersOf)
+        }))
     }
 }
 
@@ -73,7 +49,7 @@ impl Loader<IvcDossierById> for StoreLoader {
         &self,
         keys: &[IvcDossierById],
     ) -> Result<HashMap<IvcDossierById, ivc_dossier::Model>, async_graphql::Error> {
-        let rows = read::by_ids(self.0.db(), &ids(keys, |k| &k.0))
+        let rows = read::by_ids(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
         Ok(rows
@@ -87,10 +63,10 @@ impl Loader<IvcSessionsOf> for StoreLoader {
     type Value = Vec<ivc_session::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcSessionsOf]) -> LoadResult<IvcSessionsOf, ivc_session::Model> {
-        let rows = read::sessions_of(self.0.db(), &ids(keys, |k| &k.0))
+        let rows = read::sessions_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
-        Ok(by_key(keys, rows, |r| IvcSessionsOf(r.dossier_id.clone())))
+        Ok(grouped(keys, rows, |r| IvcSessionsOf(r.dossier_id.clone())))
     }
 }
 
@@ -101,10 +77,10 @@ impl Loader<IvcCompetencesOf> for StoreLoader {
         &self,
         keys: &[IvcCompetencesOf],
     ) -> LoadResult<IvcCompetencesOf, ivc_competence::Model> {
-        let rows = read::competences_of(self.0.db(), &ids(keys, |k| &k.0))
+        let rows = read::competences_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
-        Ok(by_key(keys, rows, |r| {
+        Ok(grouped(keys, rows, |r| {
             IvcCompetencesOf(r.dossier_id.clone())
         }))
     }
@@ -114,10 +90,10 @@ impl Loader<IvcHistoryOf> for StoreLoader {
     type Value = Vec<ivc_transition::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcHistoryOf]) -> LoadResult<IvcHistoryOf, ivc_transition::Model> {
-        let rows = read::transitions_of(self.0.db(), &ids(keys, |k| &k.0))
+        let rows = read::transitions_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
-        Ok(by_key(keys, rows, |r| IvcHistoryOf(r.dossier_id.clone())))
+        Ok(grouped(keys, rows, |r| IvcHistoryOf(r.dossier_id.clone())))
     }
 }
 
