@@ -17,6 +17,10 @@ pub struct Model {
     pub operator: String,
     pub operator_role: String,
     pub notes: Option<String>,
+    /// V22: the content expert's own EQF level, at least the qualification's.
+    pub assessor_eqf_level: Option<i16>,
+    /// V22: the content expert declared no conflict of interest with the citizen.
+    pub no_conflict_declared: Option<bool>,
     pub created_at: DateTimeUtc,
     pub created_by: String,
 }

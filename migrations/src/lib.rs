@@ -6,6 +6,7 @@ mod m20261123_000001_create_audit_log;
 mod m20261123_000002_create_reference_codes;
 mod m20261123_000003_create_libretto;
 mod m20261123_000004_create_ivc;
+mod m20261123_000005_ivc_assessor;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_reference_codes::Migration),
             Box::new(m20261123_000003_create_libretto::Migration),
             Box::new(m20261123_000004_create_ivc::Migration),
+            Box::new(m20261123_000005_ivc_assessor::Migration),
         ]
     }
 }

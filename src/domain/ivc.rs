@@ -78,9 +78,10 @@ impl IvcStatus {
             TakenInCharge => &[Identification, Closed],
             Identification => &[TransparencyReleased, Closed],
             TransparencyReleased => &[Validation, Closed],
-            Validation => &[ValidationNegative, AttestatoReleased, Closed],
+            // V24: certification starts from a validation; straight from it (no attestato)
+            // when the exam follows without interruption (DM 30/6/2015 art. 6 c.2)
+            Validation => &[ValidationNegative, AttestatoReleased, Certification, Closed],
             ValidationNegative => &[Closed],
-            // V24: certification starts from a validation
             AttestatoReleased => &[Certification, Closed],
             Certification => &[CertificateReleased, NotPassed, Closed],
             CertificateReleased | NotPassed => &[Closed],
@@ -94,12 +95,15 @@ impl IvcStatus {
 
     /// The outcome class of an ordinary closing, as seed 003 counts users ("% di utenti con
     /// DOSSIER 21%; Dossier + ATTESTATO DI VALIDAZIONE 79%"; "~15%" qualified). `None` where
-    /// nothing was released yet: only a withdrawal ends the path there.
-    pub fn closing_outcome(self) -> Option<IvcOutcome> {
+    /// nothing was released yet: only a withdrawal ends the path there. `attestato_released`
+    /// tells a failed exam after an attestato from one taken straight after validation (V24).
+    pub fn closing_outcome(self, attestato_released: bool) -> Option<IvcOutcome> {
         match self {
             Self::TransparencyReleased | Self::ValidationNegative => Some(IvcOutcome::DossierOnly),
-            // a failed exam leaves the attestato the citizen already holds
-            Self::AttestatoReleased | Self::NotPassed => Some(IvcOutcome::DossierAndAttestato),
+            Self::AttestatoReleased => Some(IvcOutcome::DossierAndAttestato),
+            // a failed exam leaves the attestato the citizen already holds, if any
+            Self::NotPassed if attestato_released => Some(IvcOutcome::DossierAndAttestato),
+            Self::NotPassed => Some(IvcOutcome::DossierOnly),
             Self::CertificateReleased => Some(IvcOutcome::Qualification),
             _ => None,
         }
@@ -406,35 +410,42 @@ mod tests {
     #[test]
     fn outcomes_follow_seed_003_classes() {
         use IvcStatus::*;
-        assert_eq!(
-            TransparencyReleased.closing_outcome(),
-            Some(IvcOutcome::DossierOnly)
-        );
-        assert_eq!(
-            ValidationNegative.closing_outcome(),
-            Some(IvcOutcome::DossierOnly)
-        );
-        assert_eq!(
-            AttestatoReleased.closing_outcome(),
-            Some(IvcOutcome::DossierAndAttestato)
-        );
-        assert_eq!(
-            NotPassed.closing_outcome(),
-            Some(IvcOutcome::DossierAndAttestato)
-        );
-        assert_eq!(
-            CertificateReleased.closing_outcome(),
-            Some(IvcOutcome::Qualification)
-        );
-        for s in [
-            Requested,
-            TakenInCharge,
-            Identification,
-            Validation,
-            Certification,
-            Closed,
-        ] {
-            assert_eq!(s.closing_outcome(), None, "{s:?}");
+        for attestato in [true, false] {
+            assert_eq!(
+                TransparencyReleased.closing_outcome(attestato),
+                Some(IvcOutcome::DossierOnly)
+            );
+            assert_eq!(
+                ValidationNegative.closing_outcome(attestato),
+                Some(IvcOutcome::DossierOnly)
+            );
+            assert_eq!(
+                AttestatoReleased.closing_outcome(attestato),
+                Some(IvcOutcome::DossierAndAttestato)
+            );
+            assert_eq!(
+                CertificateReleased.closing_outcome(attestato),
+                Some(IvcOutcome::Qualification)
+            );
+            for s in [
+                Requested,
+                TakenInCharge,
+                Identification,
+                Validation,
+                Certification,
+                Closed,
+            ] {
+                assert_eq!(s.closing_outcome(attestato), None, "{s:?}");
+            }
         }
+        // V24: an exam taken straight after validation and failed leaves the dossier only
+        assert_eq!(
+            NotPassed.closing_outcome(true),
+            Some(IvcOutcome::DossierAndAttestato)
+        );
+        assert_eq!(
+            NotPassed.closing_outcome(false),
+            Some(IvcOutcome::DossierOnly)
+        );
     }
 }

@@ -254,24 +254,6 @@ async fn record_transition(
     Ok(())
 }
 
-/// For `addEvidence` on a dossier (the caller has claimed the version): the citizen's base
-/// fiscal code, or NOT_FOUND, or INVALID_TRANSITION outside the phases that collect evidences
-/// (from TAKEN_IN_CHARGE to the end of VALIDATION; a CLOSED dossier is read-only).
-pub async fn writable_for_evidence(
-    txn: &DatabaseTransaction,
-    dossier_id: &str,
-) -> Result<String, AppError> {
-    let dossier = read::find(txn, dossier_id).await?;
-    let status = status_of(&dossier)?;
-    if !status.accepts_evidences() {
-        return Err(status.refuse(
-            dossier_id,
-            "add an evidence (evidences are collected from TAKEN_IN_CHARGE until VALIDATION ends)",
-        ));
-    }
-    Ok(dossier.fiscal_code)
-}
-
 pub fn status_of(model: &ivc_dossier::Model) -> Result<IvcStatus, AppError> {
     IvcStatus::parse(&model.status).ok_or_else(|| {
         AppError::internal(format!(

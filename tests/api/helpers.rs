@@ -69,6 +69,39 @@ impl TestApp {
         body
     }
 
+    /// An operator's GraphQL multipart request (the spec of jaydenseric/graphql-multipart-
+    /// request): `file`, when given, is uploaded as the variable at `file_path`
+    /// (e.g. `variables.input.file`), which the caller sets to null in `variables`.
+    pub async fn upload(
+        &self,
+        query: &str,
+        variables: Value,
+        file_path: &str,
+        file: Option<(&str, Vec<u8>)>,
+    ) -> Value {
+        let operations = json!({ "query": query, "variables": variables });
+        let mut form = reqwest::multipart::Form::new().text("operations", operations.to_string());
+        form = match file {
+            Some((name, bytes)) => form
+                .text("map", json!({ "0": [file_path] }).to_string())
+                .part(
+                    "0",
+                    reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+                ),
+            None => form.text("map", "{}"),
+        };
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(self.operator())
+            .multipart(form)
+            .send()
+            .await
+            .expect("multipart request");
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.expect("json")
+    }
+
     /// Statements sent so far to the named source.
     pub fn source_statements(&self, name: &str) -> u64 {
         self.state.registry.statement_counts()[name]
@@ -218,6 +251,11 @@ pub fn training(id: i64, code: &str, kind: &str, title: &str, start: &str) -> Tr
 }
 
 /// The `extensions.code` of every error, in order.
+/// A minimal valid PDF, as an evidence file.
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
 pub fn error_codes(body: &Value) -> Vec<String> {
     body["errors"]
         .as_array()

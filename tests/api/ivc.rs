@@ -3,7 +3,7 @@
 //! concurrency under 50 writers, and batched reads — on SQLite and PostgreSQL stores.
 
 use crate::fixtures::{self, MARIO, anna, code, nobody};
-use crate::helpers::{SourceSpec, TestApp, date, error_codes, person, spawn_app};
+use crate::helpers::{SourceSpec, TestApp, date, error_codes, pdf, person, spawn_app};
 use fascicolo::domain::FiscalCode;
 use fascicolo::sources::demo::SourceData;
 use fascicolo::testing::Engine;
@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 const DOSSIER: &str = "id version status outcome allowedTransitions fiscalCode requestedOn \
     hoursUsed hoursLeft maxHours costEur warnings \
-    sessions { phase kind minutes operator operatorRole heldOn } \
+    sessions { phase kind minutes operator operatorRole heldOn assessorEqfLevel \
+      noConflictOfInterest } \
     competences { description sepSector sepSectorLabel adaCodes eqfLevel learningContext } \
     history { from to on by note } \
     transparencyDocument { kind releasedOn experiences librettoNumber \
@@ -61,6 +62,7 @@ fn input_type(mutation: &str) -> &'static str {
         "recordIvcCertification" => "RecordIvcCertificationInput",
         "closeIvcDossier" => "CloseIvcDossierInput",
         "withdrawIvcDossier" => "WithdrawIvcDossierInput",
+        "addIvcEvidence" => "AddIvcEvidenceInput",
         other => panic!("unknown mutation {other}"),
     }
 }
@@ -115,9 +117,16 @@ async fn request(app: &TestApp, fiscal_code: &str, on: &str) -> Value {
     body["data"]["requestIvc"].clone()
 }
 
+/// A session; a CONTENT_EXPERT comes with the V22 declaration (EQF 6, no conflict of
+/// interest), which the assessing phases require.
 fn session(kind: &str, on: &str, minutes: i32, operator: &str, role: &str) -> Value {
-    json!({ "kind": kind, "heldOn": on, "minutes": minutes, "operator": operator,
-            "operatorRole": role })
+    let mut s = json!({ "kind": kind, "heldOn": on, "minutes": minutes, "operator": operator,
+            "operatorRole": role });
+    if role == "CONTENT_EXPERT" {
+        s["assessorEqfLevel"] = json!(6);
+        s["noConflictOfInterest"] = json!(true);
+    }
+    s
 }
 
 fn competence() -> Value {
@@ -833,6 +842,39 @@ async fn ivc_rules_are_enforced() {
         err["message"].as_str().unwrap().contains("terzietà"),
         "{err}"
     );
+    // V22: the assessor's EQF level at least the competences' (3 here), and a declared
+    // absence of conflict of interest; other roles declare nothing
+    for (patch, field) in [
+        (json!({ "assessorEqfLevel": 2 }), "assessorEqfLevel"),
+        (json!({ "assessorEqfLevel": null }), "assessorEqfLevel"),
+        (
+            json!({ "noConflictOfInterest": false }),
+            "noConflictOfInterest",
+        ),
+        (
+            json!({ "noConflictOfInterest": null }),
+            "noConflictOfInterest",
+        ),
+    ] {
+        let mut s = session(
+            "TECHNICAL_INTERVIEW",
+            "2026-03-12",
+            60,
+            "esperto-2",
+            "CONTENT_EXPERT",
+        );
+        for (k, v) in patch.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        let err = refused(&app, &d, "addIvcSession", s).await;
+        assert_eq!(code_of(&err), "BAD_USER_INPUT", "{err}");
+        assert_eq!(err["extensions"]["field"], field, "{patch}: {err}");
+        assert!(err["message"].as_str().unwrap().contains("V22"), "{err}");
+    }
+    let mut s = session("DOSSIER_REVIEW", "2026-03-12", 30, "op-9", "PROCESS_EXPERT");
+    s["assessorEqfLevel"] = json!(6);
+    let err = refused(&app, &d, "addIvcSession", s).await;
+    assert_eq!(err["extensions"]["field"], "assessorEqfLevel", "{err}");
     // no validation without a technical interview by a content expert
     let err = refused(
         &app,
@@ -855,6 +897,9 @@ async fn ivc_rules_are_enforced() {
         ),
     )
     .await;
+    let assessed = d["sessions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(assessed["assessorEqfLevel"], 6, "{assessed}");
+    assert_eq!(assessed["noConflictOfInterest"], true, "{assessed}");
     // V20: the attestato without ADA codes is refused, naming the field; nothing written
     let mut a = attestato();
     a.as_object_mut().unwrap().remove("adaCodes");
@@ -1280,11 +1325,13 @@ async fn ivc_reads_are_batched_postgres() {
 
 /// The gate `addEvidence` uses on a dossier: evidences from TAKEN_IN_CHARGE to the end of
 /// VALIDATION; NOT_FOUND for an unknown dossier; a closed one is read-only.
+/// V24: a positive validation goes straight to the exam when certification follows without
+/// interruption; no attestato is released, so a failed exam closes as DOSSIER_ONLY. A NEGATIVE
+/// validation never opens the exam.
 #[tokio::test]
-async fn ivc_evidence_gate() {
-    use fascicolo::store::ivc::writable_for_evidence;
+async fn ivc_certification_straight_after_validation() {
     let Some(app) = spawn_app(
-        "ivc_evidence_gate",
+        "ivc_certification_straight",
         Engine::Sqlite,
         ivc_sources(Engine::Sqlite),
         &[],
@@ -1293,17 +1340,118 @@ async fn ivc_evidence_gate() {
     else {
         return;
     };
-    let gate = async |id: &Value| {
-        let txn = fascicolo::store::write::begin(app.state.store.db())
-            .await
-            .unwrap();
-        let answer = writable_for_evidence(&txn, id.as_str().unwrap()).await;
-        txn.rollback().await.unwrap();
-        answer
+    let d = to_transparency(&app, MARIO).await;
+    let d = step(
+        &app,
+        &d,
+        "startIvcValidation",
+        json!({ "startedOn": "2026-03-10" }),
+    )
+    .await;
+    let d = step(
+        &app,
+        &d,
+        "addIvcSession",
+        session(
+            "TECHNICAL_INTERVIEW",
+            "2026-03-15",
+            60,
+            "esperto",
+            "CONTENT_EXPERT",
+        ),
+    )
+    .await;
+    let enrolment = json!({ "enrolledOn": "2026-03-21", "examSessionOn": "2026-04-10" });
+    let err = refused(
+        &app,
+        &d,
+        "completeIvcValidation",
+        json!({ "result": "NEGATIVE", "decidedOn": "2026-03-20",
+                "certificationFollows": enrolment }),
+    )
+    .await;
+    assert_eq!(err["extensions"]["field"], "certificationFollows", "{err}");
+    let err = refused(
+        &app,
+        &d,
+        "completeIvcValidation",
+        json!({ "result": "POSITIVE", "decidedOn": "2026-03-20",
+                "certificationFollows": { "enrolledOn": "2026-03-21",
+                                          "examSessionOn": "2026-03-01" } }),
+    )
+    .await;
+    assert_eq!(err["extensions"]["field"], "examSessionOn", "{err}");
+    let d = step(
+        &app,
+        &d,
+        "completeIvcValidation",
+        json!({ "result": "POSITIVE", "decidedOn": "2026-03-20",
+                "certificationFollows": enrolment }),
+    )
+    .await;
+    assert_eq!(d["status"], "CERTIFICATION");
+    assert_eq!(d["attestato"], Value::Null);
+    assert_eq!(d["validation"]["result"], "POSITIVE");
+    assert_eq!(d["certification"]["examSessionOn"], "2026-04-10");
+    let last = d["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["from"], "VALIDATION");
+    assert_eq!(last["to"], "CERTIFICATION");
+    assert_eq!(last["on"], "2026-03-21");
+    assert!(last["note"].as_str().unwrap().contains("V24"), "{last}");
+    let d = step(
+        &app,
+        &d,
+        "recordIvcCertification",
+        json!({ "passed": false, "decidedOn": "2026-04-10" }),
+    )
+    .await;
+    let d = step(
+        &app,
+        &d,
+        "closeIvcDossier",
+        json!({ "closedOn": "2026-04-15" }),
+    )
+    .await;
+    assert_eq!(d["outcome"], "DOSSIER_ONLY");
+    app.stop().await;
+}
+
+/// `addIvcEvidence` as a multipart request.
+async fn add_evidence(app: &TestApp, d: &Value, file: Option<(&str, Vec<u8>)>) -> Value {
+    let query = format!(
+        "mutation($input: AddIvcEvidenceInput!) {{ addIvcEvidence(input: $input) {{ {DOSSIER} \
+         evidences {{ title category file {{ sha256 sizeBytes mediaType }} }} }} }}"
+    );
+    let input = json!({ "id": d["id"], "version": d["version"], "category": "PROFESSIONAL",
+                        "title": "Lettera di referenze", "issuer": "Famiglia Bianchi",
+                        "issuedOn": "2025-11-01", "file": null });
+    app.upload(
+        &query,
+        json!({ "input": input }),
+        "variables.input.file",
+        file,
+    )
+    .await
+}
+
+/// The dossier delle evidenze: collected from the adhesion until validation ends, files
+/// checked, nothing on a CLOSED dossier.
+#[tokio::test]
+async fn ivc_evidences() {
+    let Some(app) = spawn_app(
+        "ivc_evidences",
+        Engine::Sqlite,
+        ivc_sources(Engine::Sqlite),
+        &[],
+    )
+    .await
+    else {
+        return;
     };
     let d = request(&app, MARIO, "2026-01-12").await;
-    let err = gate(&d["id"]).await.unwrap_err();
-    assert_eq!(err.code(), "INVALID_TRANSITION", "not taken in charge yet");
+    let body = add_evidence(&app, &d, None).await;
+    assert_eq!(error_codes(&body), ["INVALID_TRANSITION"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["current"], "REQUESTED");
     let d = step(
         &app,
         &d,
@@ -1311,26 +1459,41 @@ async fn ivc_evidence_gate() {
         json!({ "adhesionSignedOn": "2026-01-15" }),
     )
     .await;
-    assert_eq!(gate(&d["id"]).await.unwrap(), MARIO);
+    let body = add_evidence(&app, &d, Some(("referenze.txt", b"hello".to_vec()))).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "file");
+    let file = pdf();
+    let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&file));
+    let body = add_evidence(&app, &d, Some(("referenze.pdf", file.clone()))).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let after = &body["data"]["addIvcEvidence"];
+    assert_eq!(after["version"], d["version"].as_i64().unwrap() + 1);
+    let evidence = &after["evidences"][0];
+    assert_eq!(evidence["title"], "Lettera di referenze");
+    assert_eq!(evidence["file"]["sha256"], sha);
+    assert_eq!(evidence["file"]["sizeBytes"], file.len());
+    assert_eq!(evidence["file"]["mediaType"], "application/pdf");
+    // a stale version is a conflict and adds nothing
+    let body = add_evidence(&app, &d, None).await;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+    assert_eq!(
+        read(&app, &d["id"]).await["evidences"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let d = step(
         &app,
-        &d,
+        after,
         "withdrawIvcDossier",
         json!({ "withdrawnOn": "2026-01-16" }),
     )
     .await;
-    match gate(&d["id"]).await.unwrap_err() {
-        fascicolo::error::AppError::InvalidTransition {
-            current, allowed, ..
-        } => {
-            assert_eq!(current, "CLOSED");
-            assert!(allowed.is_empty());
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(
-        gate(&json!("no-such-dossier")).await.unwrap_err().code(),
-        "NOT_FOUND"
-    );
+    let body = add_evidence(&app, &d, None).await;
+    assert_eq!(error_codes(&body), ["INVALID_TRANSITION"], "{body}");
+    let err = &body["errors"][0]["extensions"];
+    assert_eq!(err["current"], "CLOSED");
+    assert_eq!(err["allowed"], json!([]));
     app.stop().await;
 }

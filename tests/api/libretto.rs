@@ -3,7 +3,7 @@
 //! and the guarantees around writes (conflicts, atomicity, batching).
 
 use crate::fixtures::{MARIO, sources};
-use crate::helpers::{TestApp, error_codes, spawn_app};
+use crate::helpers::{TestApp, error_codes, pdf, spawn_app};
 use fascicolo::testing::Engine;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -56,39 +56,18 @@ async fn add_evidence(
     let query = format!(
         "mutation($input: LibrettoEvidenceInput!) {{ addLibrettoEvidence(input: $input) {{ {LIBRETTO_FIELDS} }} }}"
     );
-    let operations = json!({
-        "query": query,
-        "variables": { "input": {
-            "librettoId": libretto["id"], "version": version(libretto), "category": category,
-            "title": "Attestato corso HACCP", "issuer": "Agenzia formativa Prato",
-            "issuedOn": "2019-03-01", "file": null,
-        }},
+    let input = json!({
+        "librettoId": libretto["id"], "version": version(libretto), "category": category,
+        "title": "Attestato corso HACCP", "issuer": "Agenzia formativa Prato",
+        "issuedOn": "2019-03-01", "file": null,
     });
-    let mut form = reqwest::multipart::Form::new().text("operations", operations.to_string());
-    if let Some((name, bytes)) = file {
-        form = form
-            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
-            .part(
-                "0",
-                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-            );
-    } else {
-        form = form.text("map", "{}");
-    }
-    let response = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(app.operator())
-        .multipart(form)
-        .send()
-        .await
-        .expect("multipart request");
-    assert_eq!(response.status().as_u16(), 200);
-    response.json().await.expect("json")
-}
-
-fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+    app.upload(
+        &query,
+        json!({ "input": input }),
+        "variables.input.file",
+        file,
+    )
+    .await
 }
 
 async fn open_mario(app: &TestApp) -> Value {

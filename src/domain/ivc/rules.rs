@@ -3,6 +3,7 @@
 
 use super::{IvcStatus, OperatorRole, SessionFacts, SessionKind};
 use crate::config::IvcConfig;
+use crate::domain::libretto::check_eqf;
 use crate::error::AppError;
 use chrono::{Datelike, NaiveDate};
 
@@ -144,6 +145,69 @@ pub fn check_terzieta(
     Ok(())
 }
 
+/// What a content expert declares about themself when assessing (V22).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssessorDeclaration {
+    pub eqf_level: Option<i32>,
+    pub no_conflict_of_interest: Option<bool>,
+}
+
+/// V22 (DOMAIN.md §8; the "Esperto SEP" forms): a CONTENT_EXPERT who assesses, in validation
+/// or certification, holds an EQF level at least that of the competences under assessment
+/// (`assessed_eqf`, the highest among them) and declares no conflict of interest with the
+/// citizen. Other sessions carry no such declaration.
+pub fn check_assessor(
+    phase: IvcStatus,
+    role: OperatorRole,
+    declared: AssessorDeclaration,
+    assessed_eqf: Option<i32>,
+) -> Result<(), AppError> {
+    let assessing = matches!(phase, IvcStatus::Validation | IvcStatus::Certification)
+        && role == OperatorRole::ContentExpert;
+    if !assessing {
+        return match declared {
+            AssessorDeclaration {
+                eqf_level: None,
+                no_conflict_of_interest: None,
+            } => Ok(()),
+            AssessorDeclaration {
+                eqf_level: Some(_), ..
+            } => Err(AppError::bad_input(
+                "assessorEqfLevel",
+                "assessorEqfLevel: only a CONTENT_EXPERT assessing in VALIDATION or                  CERTIFICATION declares it",
+            )),
+            _ => Err(AppError::bad_input(
+                "noConflictOfInterest",
+                "noConflictOfInterest: only a CONTENT_EXPERT assessing in VALIDATION or                  CERTIFICATION declares it",
+            )),
+        };
+    }
+    let level = declared.eqf_level.ok_or_else(|| {
+        AppError::bad_input(
+            "assessorEqfLevel",
+            "assessorEqfLevel: a CONTENT_EXPERT who assesses gives their own EQF level, at              least that of the competences assessed (V22)",
+        )
+    })?;
+    check_eqf("assessorEqfLevel", level)?;
+    if let Some(required) = assessed_eqf
+        && level < required
+    {
+        return Err(AppError::bad_input(
+            "assessorEqfLevel",
+            format!(
+                "assessorEqfLevel: {level} is below EQF {required}, the level of the                  competences under assessment; the assessor's must be at least that (V22)"
+            ),
+        ));
+    }
+    if declared.no_conflict_of_interest != Some(true) {
+        return Err(AppError::bad_input(
+            "noConflictOfInterest",
+            "noConflictOfInterest: a CONTENT_EXPERT assesses only after declaring no conflict              of interest with the citizen (V22, terzietà D.Lgs 13/2013 art. 5)",
+        ));
+    }
+    Ok(())
+}
+
 /// Validation cannot end without a colloquio tecnico (seed 003) held by a content expert.
 pub fn check_validation_complete(recorded: &[SessionFacts]) -> Result<(), AppError> {
     let held = recorded.iter().any(|s| {
@@ -259,6 +323,46 @@ mod tests {
             operator: operator.into(),
             role,
         }
+    }
+
+    #[test]
+    fn an_assessing_content_expert_declares_eqf_and_no_conflict() {
+        use IvcStatus::*;
+        use OperatorRole::*;
+        let ok = AssessorDeclaration {
+            eqf_level: Some(5),
+            no_conflict_of_interest: Some(true),
+        };
+        assert!(check_assessor(Validation, ContentExpert, ok, Some(4)).is_ok());
+        assert!(check_assessor(Certification, ContentExpert, ok, Some(5)).is_ok());
+        assert!(check_assessor(Validation, ContentExpert, ok, None).is_ok());
+        let low = check_assessor(Validation, ContentExpert, ok, Some(6)).unwrap_err();
+        assert!(low.to_string().contains("5 is below EQF 6"), "{low}");
+        let missing = AssessorDeclaration {
+            eqf_level: None,
+            no_conflict_of_interest: Some(true),
+        };
+        let err = check_assessor(Validation, ContentExpert, missing, Some(3)).unwrap_err();
+        assert!(err.to_string().starts_with("assessorEqfLevel:"), "{err}");
+        let undeclared = AssessorDeclaration {
+            eqf_level: Some(7),
+            no_conflict_of_interest: Some(false),
+        };
+        let err = check_assessor(Validation, ContentExpert, undeclared, Some(3)).unwrap_err();
+        assert!(
+            err.to_string().starts_with("noConflictOfInterest:"),
+            "{err}"
+        );
+        let out_of_range = AssessorDeclaration {
+            eqf_level: Some(9),
+            no_conflict_of_interest: Some(true),
+        };
+        assert!(check_assessor(Validation, ContentExpert, out_of_range, None).is_err());
+        // not an assessment: nothing to declare, and a declaration is refused
+        let none = AssessorDeclaration::default();
+        assert!(check_assessor(Identification, ContentExpert, none, Some(8)).is_ok());
+        assert!(check_assessor(Validation, ProcessExpert, none, Some(8)).is_ok());
+        assert!(check_assessor(Validation, ProcessExpert, ok, Some(4)).is_err());
     }
 
     #[test]

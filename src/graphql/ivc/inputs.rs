@@ -5,7 +5,7 @@ use crate::domain::ivc::content::{AttestatoDraft, CompetenceDraft};
 use crate::domain::ivc::{IvcOutcome, IvcStatus, OperatorRole, SessionKind, ValidationResult};
 use crate::domain::libretto::LearningContext;
 use crate::graphql::scalars::Date;
-use async_graphql::{ID, InputObject};
+use async_graphql::{ID, InputObject, Upload};
 
 #[derive(InputObject)]
 pub struct RequestIvcInput {
@@ -46,6 +46,25 @@ pub struct AddIvcSessionInput {
     pub operator: String,
     pub operator_role: OperatorRole,
     pub notes: Option<String>,
+    /// V22: a CONTENT_EXPERT assessing in VALIDATION or CERTIFICATION gives their own EQF
+    /// level, at least that of the competences under assessment.
+    pub assessor_eqf_level: Option<i32>,
+    /// V22: and declares no conflict of interest with the citizen (must be true).
+    pub no_conflict_of_interest: Option<bool>,
+}
+
+/// An evidence for the dossier delle evidenze; the file (PDF, PNG or JPEG) travels as a
+/// GraphQL multipart upload.
+#[derive(InputObject)]
+pub struct AddIvcEvidenceInput {
+    pub id: ID,
+    pub version: i64,
+    /// Code of the evidence-category table.
+    pub category: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued_on: Option<Date>,
+    pub file: Option<Upload>,
 }
 
 #[derive(InputObject)]
@@ -135,8 +154,20 @@ pub struct CompleteIvcValidationInput {
     pub version: i64,
     pub result: ValidationResult,
     pub decided_on: Date,
-    /// Required for PARTIAL and POSITIVE, absent for NEGATIVE.
+    /// Required for PARTIAL and POSITIVE (optional with `certificationFollows`), absent for
+    /// NEGATIVE.
     pub attestato: Option<IvcAttestatoInput>,
+    /// V24: PARTIAL or POSITIVE, and the certification exam follows without interruption:
+    /// the dossier goes straight to CERTIFICATION.
+    pub certification_follows: Option<IvcExamEnrolmentInput>,
+}
+
+#[derive(InputObject)]
+pub struct IvcExamEnrolmentInput {
+    /// Date of the enrolment; the decision date when absent.
+    pub enrolled_on: Option<Date>,
+    /// The exam session the citizen is enrolled in (may be ahead).
+    pub exam_session_on: Date,
 }
 
 #[derive(InputObject)]

@@ -7,13 +7,13 @@ use super::loaders::{
 use super::types::IvcDossier;
 use crate::domain::FiscalCode;
 use crate::domain::ivc::IvcStatus;
-use crate::domain::ivc::rules;
+use crate::domain::ivc::rules::{self, AssessorDeclaration};
 use crate::domain::libretto::{PersonSnapshot, check_optional_text, check_text};
 use crate::error::AppError;
-use crate::graphql::libretto::{snapshot, writer};
-use crate::graphql::store_loaders::loader;
+use crate::graphql::libretto::{snapshot, validated_evidence, writer};
+use crate::graphql::store_loaders::{EvidencesOf, loader};
 use crate::store::ivc::steps::{
-    self, CertificationDecision, NewSession, TransparencyRelease, ValidationDecision,
+    self, CertificationDecision, ExamEnrolment, NewSession, TransparencyRelease, ValidationDecision,
 };
 use crate::store::ivc::{self as store, NewDossier, read};
 use async_graphql::{Context, Object, Result};
@@ -35,6 +35,7 @@ fn changed(ctx: &Context<'_>, model: ivc_dossier::Model) -> IvcDossier {
     loader.clear::<IvcSessionsOf>();
     loader.clear::<IvcCompetencesOf>();
     loader.clear::<IvcHistoryOf>();
+    loader.clear::<EvidencesOf>();
     IvcDossier(model)
 }
 
@@ -149,6 +150,10 @@ impl IvcMutation {
             operator: input.operator,
             role: input.operator_role,
             notes: input.notes,
+            assessor: AssessorDeclaration {
+                eqf_level: input.assessor_eqf_level,
+                no_conflict_of_interest: input.no_conflict_of_interest,
+            },
         };
         let dossier = steps::add_session(
             state.store.db(),
@@ -177,6 +182,36 @@ impl IvcMutation {
             input.draft(),
             &state.reference,
             today(),
+        )
+        .await?;
+        Ok(changed(ctx, dossier))
+    }
+
+    /// Adds an evidence (with an optional PDF/PNG/JPEG file) to the dossier delle evidenze,
+    /// from TAKEN_IN_CHARGE until validation ends.
+    async fn add_ivc_evidence(
+        &self,
+        ctx: &Context<'_>,
+        input: AddIvcEvidenceInput,
+    ) -> Result<IvcDossier> {
+        let (actor, state) = writer(ctx)?;
+        let new = validated_evidence(
+            ctx,
+            state,
+            state.config.ivc_region(),
+            input.category,
+            &input.title,
+            input.issuer,
+            input.issued_on,
+            input.file,
+        )?;
+        let id = input.id.to_string();
+        let dossier = steps::add_evidence(
+            state.store.db(),
+            &actor,
+            (&id, input.version),
+            new,
+            state.config.documents.max_file_bytes,
         )
         .await?;
         Ok(changed(ctx, dossier))
@@ -223,8 +258,9 @@ impl IvcMutation {
     }
 
     /// VALIDATION → VALIDATION_NEGATIVE (NEGATIVE), or → ATTESTATO_RELEASED with the
-    /// Attestato di validazione (PARTIAL, POSITIVE). Needs a TECHNICAL_INTERVIEW by a
-    /// CONTENT_EXPERT.
+    /// Attestato di validazione (PARTIAL, POSITIVE), or → CERTIFICATION with
+    /// `certificationFollows`, where the attestato is optional (V24). Needs a
+    /// TECHNICAL_INTERVIEW by a CONTENT_EXPERT.
     async fn complete_ivc_validation(
         &self,
         ctx: &Context<'_>,
@@ -243,6 +279,10 @@ impl IvcMutation {
                 .attestato
                 .map(|a| a.draft(&state.config.ivc.public_body)),
             person,
+            certification: input.certification_follows.map(|c| ExamEnrolment {
+                enrolled_on: c.enrolled_on.map_or(input.decided_on.0, |d| d.0),
+                exam_session_on: c.exam_session_on.0,
+            }),
         };
         let dossier = steps::complete_validation(
             state.store.db(),
@@ -268,8 +308,10 @@ impl IvcMutation {
             state.store.db(),
             &actor,
             (&id, input.version),
-            input.enrolled_on.map_or(today, |d| d.0),
-            input.exam_session_on.0,
+            ExamEnrolment {
+                enrolled_on: input.enrolled_on.map_or(today, |d| d.0),
+                exam_session_on: input.exam_session_on.0,
+            },
             today,
         )
         .await?;

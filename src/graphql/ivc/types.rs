@@ -262,6 +262,14 @@ impl IvcSession {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    /// V22: the assessing content expert's EQF level.
+    async fn assessor_eqf_level(&self) -> Option<i32> {
+        self.0.assessor_eqf_level.map(i32::from)
+    }
+    /// V22: the assessing content expert declared no conflict of interest.
+    async fn no_conflict_of_interest(&self) -> Option<bool> {
+        self.0.no_conflict_declared
+    }
     /// Who recorded it.
     async fn recorded_by(&self) -> &str {
         &self.0.created_by

@@ -5,13 +5,15 @@
 use super::{Change, mutate, read, session_facts};
 use crate::domain::ivc::content::{AttestatoDraft, CompetenceDraft, check_transparency};
 use crate::domain::ivc::rules::{
-    self, check_event_date, check_hours, check_session_kind, check_terzieta,
+    self, AssessorDeclaration, check_assessor, check_event_date, check_hours, check_session_kind,
+    check_terzieta,
 };
 use crate::domain::ivc::{
     IvcOutcome, IvcStatus, OperatorRole, SessionFacts, SessionKind, ValidationResult,
 };
 use crate::domain::libretto::{PersonSnapshot, check_optional_text, check_text};
 use crate::error::AppError;
+use crate::store::evidence::{self, EvidenceOwner, NewEvidence};
 use crate::store::libretto::{consolidated_for, to_json};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
 use crate::store::write::Actor;
@@ -105,6 +107,7 @@ pub struct NewSession {
     pub operator: String,
     pub role: OperatorRole,
     pub notes: Option<String>,
+    pub assessor: AssessorDeclaration,
 }
 
 /// A session of the current phase; its minutes count towards the dossier's cap.
@@ -139,6 +142,17 @@ pub async fn add_session(
             )?;
             let recorded = recorded_sessions(txn, id).await?;
             check_terzieta(phase, session.role, &session.operator, &recorded)?;
+            let assessed_eqf = read::competences_of(txn, &[id.to_owned()])
+                .await?
+                .iter()
+                .filter_map(|c| c.eqf_level.map(i32::from))
+                .max();
+            check_assessor(phase, session.role, session.assessor, assessed_eqf)?;
+            let assessor_eqf_level = session
+                .assessor
+                .eqf_level
+                .map(|l| i16::try_from(l).map_err(AppError::internal))
+                .transpose()?;
             ivc_session::ActiveModel {
                 id: Set(uuid::Uuid::new_v4().to_string()),
                 dossier_id: Set(id.to_owned()),
@@ -149,6 +163,8 @@ pub async fn add_session(
                 operator: Set(session.operator.trim().to_owned()),
                 operator_role: Set(session.role.as_str().to_owned()),
                 notes: Set(session.notes),
+                assessor_eqf_level: Set(assessor_eqf_level),
+                no_conflict_declared: Set(session.assessor.no_conflict_of_interest),
                 created_at: Set(Utc::now()),
                 created_by: Set(actor.subject().to_owned()),
             }
@@ -212,6 +228,37 @@ pub async fn add_competence(
             }
             .insert(txn)
             .await?;
+            Ok(Change::fields(unchanged()))
+        },
+    )
+    .await
+}
+
+/// An evidence for the dossier delle evidenze, from the adhesion until validation ends (a
+/// CLOSED dossier is read-only; the certification exam is a third party's).
+pub async fn add_evidence(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    (id, version): (&str, i64),
+    new: NewEvidence,
+    max_file_bytes: usize,
+) -> Result<Dossier, AppError> {
+    mutate(
+        db,
+        actor,
+        id,
+        version,
+        "addIvcEvidence",
+        async |txn, _, status| {
+            if !status.accepts_evidences() {
+                return Err(status.refuse(
+                    id,
+                    "add an evidence (evidences are collected from TAKEN_IN_CHARGE until \
+                     VALIDATION ends)",
+                ));
+            }
+            let owner = EvidenceOwner::IvcDossier(id.to_owned());
+            evidence::insert(txn, &owner, new, max_file_bytes, actor).await?;
             Ok(Change::fields(unchanged()))
         },
     )
@@ -290,10 +337,39 @@ pub struct ValidationDecision {
     pub decided_on: NaiveDate,
     pub attestato: Option<AttestatoDraft>,
     pub person: Option<PersonSnapshot>,
+    /// V24: the citizen goes on to the certification exam without interruption.
+    pub certification: Option<ExamEnrolment>,
+}
+
+/// Enrolment in a certification exam session (Fase B, seed 003).
+#[derive(Clone, Copy)]
+pub struct ExamEnrolment {
+    pub enrolled_on: NaiveDate,
+    /// May still be ahead.
+    pub exam_session_on: NaiveDate,
+}
+
+impl ExamEnrolment {
+    /// Enrolled no earlier than `since` and not in the future; the exam not before enrolment.
+    fn check(&self, since: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+        check_event_date("enrolledOn", self.enrolled_on, since, today)?;
+        if self.exam_session_on < self.enrolled_on {
+            return Err(AppError::bad_input(
+                "examSessionOn",
+                format!(
+                    "examSessionOn: {} is before the enrolment ({})",
+                    self.exam_session_on, self.enrolled_on
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// NEGATIVE → VALIDATION_NEGATIVE; PARTIAL or POSITIVE release the Attestato di validazione
-/// (V20) → ATTESTATO_RELEASED. Either way a colloquio tecnico by a content expert was held.
+/// (V20) → ATTESTATO_RELEASED, or, when the certification exam follows without interruption,
+/// go straight to CERTIFICATION where the attestato is optional (V24, DM 30/6/2015 art. 6
+/// c.2). Either way a colloquio tecnico by a content expert was held.
 pub async fn complete_validation(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -302,9 +378,17 @@ pub async fn complete_validation(
     today: NaiveDate,
 ) -> Result<Dossier, AppError> {
     mutate(db, actor, id, version, "completeIvcValidation", async |txn, current, status| {
-        let to = match decision.result {
-            ValidationResult::Negative => IvcStatus::ValidationNegative,
-            ValidationResult::Partial | ValidationResult::Positive => IvcStatus::AttestatoReleased,
+        let to = match (decision.result, decision.certification) {
+            (ValidationResult::Negative, None) => IvcStatus::ValidationNegative,
+            (ValidationResult::Negative, Some(_)) => {
+                return Err(AppError::bad_input(
+                    "certificationFollows",
+                    "certificationFollows: a NEGATIVE validation gives no access to the \
+                     certification exam (V24)",
+                ));
+            }
+            (_, None) => IvcStatus::AttestatoReleased,
+            (_, Some(_)) => IvcStatus::Certification,
         };
         status.step(to, id, "complete validation")?;
         check_event_date("decidedOn", decision.decided_on, current.state_since, today)?;
@@ -313,23 +397,26 @@ pub async fn complete_validation(
         let mut row = unchanged();
         row.validation_result = Set(Some(decision.result.as_str().to_owned()));
         row.validation_decided_on = Set(Some(decision.decided_on));
-        let on = match (to, decision.attestato) {
-            (IvcStatus::ValidationNegative, None) => decision.decided_on,
+        let mut on = decision.decided_on;
+        let mut note = None;
+        match (to, decision.attestato) {
             (IvcStatus::ValidationNegative, Some(_)) => {
                 return Err(AppError::bad_input(
                     "attestato",
                     "attestato: a NEGATIVE validation releases no Attestato di validazione",
                 ));
             }
-            (_, None) => {
+            (IvcStatus::AttestatoReleased, None) => {
                 return Err(AppError::bad_input(
                     "attestato",
                     format!(
-                        "attestato: a {} validation releases the Attestato di validazione; give it",
+                        "attestato: a {} validation releases the Attestato di validazione; give \
+                         it, or certificationFollows when the exam follows without interruption",
                         decision.result.as_str()
                     ),
                 ));
             }
+            (_, None) => {}
             (_, Some(draft)) => {
                 let attestato = draft.complete(
                     rules::assessment_modes(&recorded),
@@ -337,25 +424,35 @@ pub async fn complete_validation(
                     today,
                 )?;
                 let person = anagrafica(decision.person, &current.fiscal_code)?;
+                note = Some(format!("attestato {}", attestato.number));
                 row.attestato_number = Set(Some(attestato.number.clone()));
                 row.attestato_issued_on = Set(Some(attestato.issued_on));
                 row.attestato = Set(Some(to_json(&attestato)?));
                 row.attestato_person = Set(Some(to_json(&person)?));
-                attestato.issued_on
+                on = attestato.issued_on;
             }
-        };
-        Ok(Change::step(row, to, on))
+        }
+        if let Some(enrolment) = decision.certification {
+            enrolment.check(on, today)?;
+            row.exam_session_on = Set(Some(enrolment.exam_session_on));
+            on = enrolment.enrolled_on;
+            note = Some(match note {
+                Some(attestato) => format!("{attestato}; certification follows"),
+                None => "certification follows without interruption, no attestato (V24)"
+                    .to_owned(),
+            });
+        }
+        Ok(Change::step(row, to, on).with_note(note))
     })
     .await
 }
 
-/// Fase B (seed 003): enrolment, on `enrolled_on`, in an exam session that may still be ahead.
+/// Fase B (seed 003): enrolment in an exam session that may still be ahead.
 pub async fn start_certification(
     db: &DatabaseConnection,
     actor: &Actor,
     (id, version): (&str, i64),
-    enrolled_on: NaiveDate,
-    exam_session_on: NaiveDate,
+    enrolment: ExamEnrolment,
     today: NaiveDate,
 ) -> Result<Dossier, AppError> {
     mutate(
@@ -366,18 +463,14 @@ pub async fn start_certification(
         "startIvcCertification",
         async |_, current, status| {
             status.step(IvcStatus::Certification, id, "start certification")?;
-            check_event_date("enrolledOn", enrolled_on, current.state_since, today)?;
-            if exam_session_on < enrolled_on {
-                return Err(AppError::bad_input(
-                    "examSessionOn",
-                    format!(
-                        "examSessionOn: {exam_session_on} is before the enrolment ({enrolled_on})"
-                    ),
-                ));
-            }
+            enrolment.check(current.state_since, today)?;
             let mut row = unchanged();
-            row.exam_session_on = Set(Some(exam_session_on));
-            Ok(Change::step(row, IvcStatus::Certification, enrolled_on))
+            row.exam_session_on = Set(Some(enrolment.exam_session_on));
+            Ok(Change::step(
+                row,
+                IvcStatus::Certification,
+                enrolment.enrolled_on,
+            ))
         },
     )
     .await
@@ -465,14 +558,16 @@ pub async fn close(
                 status.require_open(id, "withdraw it")?;
                 IvcOutcome::Withdrawn
             } else {
-                status.closing_outcome().ok_or_else(|| {
-                    status.refuse(
+                status
+                    .closing_outcome(current.attestato_number.is_some())
+                    .ok_or_else(|| {
+                        status.refuse(
                         id,
                         "close it (closeIvcDossier needs a released output: TRANSPARENCY_RELEASED, \
                      VALIDATION_NEGATIVE, ATTESTATO_RELEASED, CERTIFICATE_RELEASED or NOT_PASSED; \
                      withdrawIvcDossier ends it earlier)",
                     )
-                })?
+                    })?
             };
             let field = if withdrawal {
                 "withdrawnOn"
