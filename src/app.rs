@@ -126,6 +126,11 @@ impl Application {
         &self.state.app
     }
 
+    /// The services with the schema, to run operations in-process (demo documents, tests).
+    pub fn http_state(&self) -> &HttpState {
+        &self.state
+    }
+
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run_until(
         self,

@@ -2,6 +2,8 @@
 //! store and two SQLite regional sources filled with synthetic citizens (first start only),
 //! and a signing secret, so a new user gets a working gateway and a ready token.
 
+pub mod documents;
+
 use crate::config::Config;
 use crate::sources::demo as generator;
 use rand::TryRngCore;

@@ -124,7 +124,20 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
     } else {
         None
     };
+    let is_demo = config.is_demo();
     let app = Application::build(config, demo_token.clone()).await?;
+    if is_demo {
+        // first start only; a failure leaves the demo usable without its sample documents
+        match demo::documents::seed_once(app.http_state()).await {
+            Ok(Some(written)) => tracing::info!(
+                libretti = written.libretti,
+                ivc_dossiers = written.dossiers,
+                "demo documents written"
+            ),
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "demo documents not written"),
+        }
+    }
     let addr = app.local_addr();
     println!("fascicolo ready in {} ms", started.elapsed().as_millis());
     println!("GraphiQL:  http://{addr}/");

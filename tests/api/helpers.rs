@@ -2,7 +2,7 @@
 //! written into regional sources through the same code the demo uses.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use fascicolo::app::{AppState, Application};
+use fascicolo::app::{AppState, Application, HttpState};
 use fascicolo::auth::Role;
 use fascicolo::config::Config;
 use fascicolo::sources::contract::{EmploymentRow, PersonRow, TrainingRow};
@@ -27,6 +27,8 @@ pub struct TestApp {
     pub addr: std::net::SocketAddr,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// The services with the schema, for in-process operations.
+    pub http: HttpState,
     databases: Vec<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -163,6 +165,7 @@ pub async fn spawn_app(
     let app = Application::build(config, None).await.expect("build app");
     let addr = app.local_addr();
     let state = app.state().clone();
+    let http = app.http_state().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -171,6 +174,7 @@ pub async fn spawn_app(
         addr,
         client: reqwest::Client::new(),
         state,
+        http,
         databases,
         shutdown: Some(tx),
     })

@@ -6,6 +6,7 @@ mod auth_audit;
 mod batching;
 mod citizen;
 mod cli;
+mod demo_documents;
 mod fixtures;
 mod helpers;
 mod http_misc;

@@ -1,0 +1,153 @@
+//! The demo's sample documents: written through the API on a store without documents, they
+//! cover every state of both lifecycles, and a second start writes nothing.
+
+use crate::helpers::{SourceSpec, TestApp, spawn_app};
+use fascicolo::demo::documents::{DOSSIERS, LIBRETTI, seed_once};
+use fascicolo::demo::{DEMO_SEED, DEMO_SOURCES};
+use fascicolo::sources::demo::generate;
+use fascicolo::testing::Engine;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+async fn counts(app: &TestApp, query: &str, field: &str, key: &str) -> BTreeMap<String, u64> {
+    let body = app.query(query, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let mut counts = BTreeMap::new();
+    for edge in body["data"][field]["edges"].as_array().unwrap() {
+        let node = &edge["node"];
+        let mut k = node[key].as_str().unwrap().to_owned();
+        if let Some(outcome) = node["outcome"].as_str() {
+            k = format!("{k}/{outcome}");
+        }
+        *counts.entry(k).or_insert(0) += 1;
+    }
+    counts
+}
+
+async fn demo_documents(test: &str, store: Engine) {
+    let data = generate(DEMO_SEED, 1_000);
+    let sources = vec![
+        SourceSpec {
+            name: DEMO_SOURCES[0],
+            engine: Engine::Sqlite,
+            data: data.lavoro,
+        },
+        SourceSpec {
+            name: DEMO_SOURCES[1],
+            engine: Engine::Sqlite,
+            data: data.formazione,
+        },
+    ];
+    let Some(app) = spawn_app(test, store, sources, &[]).await else {
+        return;
+    };
+    let written = seed_once(&app.http)
+        .await
+        .expect("demo documents")
+        .expect("first run");
+    assert_eq!(written.dossiers, DOSSIERS.len());
+    // the dossiers whose Documento di trasparenza is a libretto consolidated one each
+    assert!(written.libretti > LIBRETTI.len(), "{written:?}");
+
+    let libretti = counts(
+        &app,
+        "{ librettos(first: 100) { edges { node { status versions { n } } } } }",
+        "librettos",
+        "status",
+    )
+    .await;
+    assert_eq!(libretti["DRAFT"], 2, "{libretti:?}");
+    assert_eq!(libretti["IN_COMPILATION"], 2, "{libretti:?}");
+    assert_eq!(libretti["IN_UPDATE"], 2, "{libretti:?}");
+    assert_eq!(libretti["CANCELLED"], 2, "{libretti:?}");
+    assert_eq!(
+        libretti["CONSOLIDATED"] as usize,
+        written.libretti - 8,
+        "{libretti:?}"
+    );
+    let body = app
+        .query(
+            "{ librettos(first: 100, filter: { status: CONSOLIDATED }) { edges { node { \
+             versions { n } competences { evidences { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    let versions: Vec<usize> = body["data"]["librettos"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["versions"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(
+        versions.iter().filter(|v| **v == 2).count(),
+        2,
+        "updated and consolidated again: {versions:?}"
+    );
+
+    let dossiers = counts(
+        &app,
+        "{ ivcDossiers(first: 100) { edges { node { status outcome } } } }",
+        "ivcDossiers",
+        "status",
+    )
+    .await;
+    for state in [
+        "REQUESTED",
+        "TAKEN_IN_CHARGE",
+        "IDENTIFICATION",
+        "TRANSPARENCY_RELEASED",
+        "VALIDATION",
+        "VALIDATION_NEGATIVE",
+        "ATTESTATO_RELEASED",
+        "CERTIFICATION",
+        "CERTIFICATE_RELEASED",
+        "NOT_PASSED",
+        "CLOSED/DOSSIER_ONLY",
+        "CLOSED/DOSSIER_AND_ATTESTATO",
+        "CLOSED/QUALIFICATION",
+        "CLOSED/WITHDRAWN",
+    ] {
+        assert_eq!(dossiers.get(state), Some(&1), "{state}: {dossiers:?}");
+    }
+    // an attestato names its ADA codes and qualification; evidences carry a file
+    let body = app
+        .query(
+            "{ ivcDossiers(first: 100, filter: { status: ATTESTATO_RELEASED }) { edges { node { \
+             attestato { number adaCodes qualification { code } } evidences { file { sha256 } } \
+             hoursUsed costEur } } } }",
+            json!({}),
+        )
+        .await;
+    let node: &Value = &body["data"]["ivcDossiers"]["edges"][0]["node"];
+    assert!(
+        node["attestato"]["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("TOS-IVC-2025-"),
+        "{body}"
+    );
+    assert_eq!(node["attestato"]["adaCodes"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        node["evidences"][0]["file"]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+    // 2 x 90 + 30 identification, 120 + 60 validation = 6.5 h at 40 EUR
+    assert_eq!(node["hoursUsed"], 6.5, "{node}");
+    assert_eq!(node["costEur"], 260.0, "{node}");
+
+    assert_eq!(seed_once(&app.http).await.expect("second run"), None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn demo_documents_sqlite() {
+    demo_documents("demo_documents_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn demo_documents_postgres() {
+    demo_documents("demo_documents_postgres", Engine::Postgres).await;
+}
