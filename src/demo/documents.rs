@@ -390,7 +390,12 @@ impl Operator<'_> {
                 "TECHNICAL_PROFESSIONAL",
                 "INFORMAL",
                 "Prestare primo soccorso e gestire il trasporto sanitario",
-                ("Attestato BLSD", "PROFESSIONAL", "2019-05-20", i.is_multiple_of(2)),
+                (
+                    "Attestato BLSD",
+                    "PROFESSIONAL",
+                    "2019-05-20",
+                    i.is_multiple_of(2),
+                ),
             )
             .await?;
         self.competence(
@@ -651,7 +656,11 @@ impl Operator<'_> {
             "issuedOn": on(35), "authorisedProvider": "Agenzia formativa Demo",
             "adaCodes": [ada], "qualificationCode": qualification, "qualificationName": name,
             "eqfLevel": 3, "learningModes": ["INFORMAL", "NON_FORMAL"] });
-        let result = if i.is_multiple_of(2) { "POSITIVE" } else { "PARTIAL" };
+        let result = if i.is_multiple_of(2) {
+            "POSITIVE"
+        } else {
+            "PARTIAL"
+        };
         let input = json!({ "result": result, "decidedOn": on(35), "attestato": attestato });
         let d = step(
             &d,

@@ -368,6 +368,8 @@ pub struct EvidenceFileInfo {
     size_bytes: i64,
     /// SHA-256 of the content, hex.
     sha256: String,
+    /// GET it with the same bearer token (operator, admin); the download is audited.
+    download_path: String,
 }
 
 #[Object]
@@ -401,6 +403,7 @@ impl Evidence {
             media_type: self.0.media_type.clone()?,
             size_bytes: self.0.size_bytes?,
             sha256: self.0.sha256.clone()?,
+            download_path: format!("/evidences/{}/file", self.0.id),
         })
     }
 }

@@ -124,7 +124,7 @@ fn source_unavailable(source: &str, reason: &str) -> ServerError {
     error
 }
 
-fn unauthenticated(err: &AuthError) -> Response {
+pub fn unauthenticated(err: &AuthError) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": err.to_string(),

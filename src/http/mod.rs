@@ -1,5 +1,7 @@
-//! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, `/healthz` and `/readyz`.
+//! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, evidence files at
+//! `/evidences/{id}/file`, `/healthz` and `/readyz`.
 
+pub mod evidence_file;
 pub mod graphql;
 
 use crate::app::HttpState;
@@ -20,6 +22,7 @@ pub fn router(state: HttpState) -> Router {
             "/graphql",
             get(graphql::graphql_handler).post(graphql::graphql_handler),
         )
+        .route("/evidences/{id}/file", get(evidence_file::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if state.app.config.server.graphiql {

@@ -159,6 +159,52 @@ pub async fn of_owners(
         .await
 }
 
+/// An evidence's attached file with the base fiscal code of the citizen it belongs to.
+pub struct StoredFile {
+    pub fiscal_code: String,
+    pub file_name: Option<String>,
+    pub file: evidence_file::Model,
+}
+
+/// The file attached to evidence `id`; `None` when there is no such evidence or it has no
+/// file.
+pub async fn file_of(
+    db: &impl sea_orm::ConnectionTrait,
+    id: &str,
+) -> Result<Option<StoredFile>, sea_orm::DbErr> {
+    use entities::{ivc_dossier, libretto};
+    let Some(evidence) = evidence::Entity::find_by_id(id.to_owned()).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(sha256) = &evidence.sha256 else {
+        return Ok(None);
+    };
+    let fiscal_code = match owner_of(&evidence) {
+        Some(EvidenceOwner::Libretto(owner)) => libretto::Entity::find_by_id(owner)
+            .one(db)
+            .await?
+            .map(|l| l.fiscal_code),
+        Some(EvidenceOwner::IvcDossier(owner)) => ivc_dossier::Entity::find_by_id(owner)
+            .one(db)
+            .await?
+            .map(|d| d.fiscal_code),
+        None => None,
+    };
+    let (Some(fiscal_code), Some(file)) = (
+        fiscal_code,
+        evidence_file::Entity::find_by_id(sha256.clone())
+            .one(db)
+            .await?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(StoredFile {
+        fiscal_code,
+        file_name: evidence.file_name,
+        file,
+    }))
+}
+
 pub fn owner_of(model: &evidence::Model) -> Option<EvidenceOwner> {
     match (&model.libretto_id, &model.ivc_dossier_id) {
         (Some(id), _) => Some(EvidenceOwner::Libretto(id.clone())),

@@ -1420,7 +1420,7 @@ async fn ivc_certification_straight_after_validation() {
 async fn add_evidence(app: &TestApp, d: &Value, file: Option<(&str, Vec<u8>)>) -> Value {
     let query = format!(
         "mutation($input: AddIvcEvidenceInput!) {{ addIvcEvidence(input: $input) {{ {DOSSIER} \
-         evidences {{ title category file {{ sha256 sizeBytes mediaType }} }} }} }}"
+         evidences {{ title category file {{ sha256 sizeBytes mediaType downloadPath }} }} }} }}"
     );
     let input = json!({ "id": d["id"], "version": d["version"], "category": "PROFESSIONAL",
                         "title": "Lettera di referenze", "issuer": "Famiglia Bianchi",
@@ -1473,6 +1473,65 @@ async fn ivc_evidences() {
     assert_eq!(evidence["file"]["sha256"], sha);
     assert_eq!(evidence["file"]["sizeBytes"], file.len());
     assert_eq!(evidence["file"]["mediaType"], "application/pdf");
+    // the file comes back as uploaded, to operators only, and the download is audited
+    let path = evidence["file"]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(app.operator())
+        .header("x-request-id", "download-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["etag"], format!("\"{sha}\""));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename=\"referenze.pdf\""),
+        "{headers:?}"
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), file.as_slice());
+    let get = |token: Option<String>, path: String| {
+        let mut request = app.client.get(app.url(&path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(None, path.clone()).await, 401);
+    let portal = app.token(fascicolo::auth::Role::Portal, None);
+    assert_eq!(get(Some(portal), path.clone()).await, 403);
+    let reporting = app.token(fascicolo::auth::Role::Reporting, None);
+    assert_eq!(get(Some(reporting), path.clone()).await, 403);
+    let unknown = "/evidences/no-such-evidence/file".to_owned();
+    assert_eq!(get(Some(app.operator()), unknown).await, 404);
+    let admin = app.token(fascicolo::auth::Role::Admin, None);
+    let (_, audit) = app
+        .post(
+            Some(&admin),
+            "query($cf: FiscalCode!) { auditLog(fiscalCode: $cf, first: 50) { edges { node { \
+             requestId action fields } } } }",
+            json!({ "cf": MARIO }),
+        )
+        .await;
+    let downloads: Vec<&Value> = audit["data"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|n| n["fields"] == json!(["evidenceFile"]))
+        .collect();
+    assert_eq!(downloads.len(), 1, "{audit}");
+    assert_eq!(downloads[0]["requestId"], "download-1");
+    assert_eq!(downloads[0]["action"], "read");
     // a stale version is a conflict and adds nothing
     let body = add_evidence(&app, &d, None).await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");

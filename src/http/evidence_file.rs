@@ -1,0 +1,141 @@
+//! GET `/evidences/{id}/file`: the file attached to an evidence, for operators and
+//! administrators, audited as a read of the citizen's data before it is sent.
+
+use super::graphql::{REQUEST_ID_HEADER, unauthenticated};
+use crate::app::HttpState;
+use crate::auth::Role;
+use crate::domain::FiscalCode;
+use crate::store::audit::{self, AccessRecord};
+use crate::store::evidence::file_of;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The audit field of a file download.
+const AUDIT_FIELD: &str = "evidenceFile";
+
+pub async fn download(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let principal = match state.app.auth.authenticate(authorization) {
+        Ok(p) => p,
+        Err(err) => return unauthenticated(&err),
+    };
+    if !matches!(principal.role, Role::Operator | Role::Admin) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            &format!(
+                "role {} may not download evidence files (allowed: operator, admin)",
+                principal.role.as_str()
+            ),
+        );
+    }
+    let db = state.app.store.db();
+    let stored = match file_of(db, &id).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("evidence {id} does not exist or has no file"),
+            );
+        }
+        Err(err) => return internal(&err.to_string()),
+    };
+    let Ok(citizen) = FiscalCode::parse(&stored.fiscal_code) else {
+        return internal("stored fiscal code does not parse");
+    };
+    let request_id = headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let mut access = AccessRecord::default();
+    access.note(&citizen, AUDIT_FIELD);
+    // personal data never leaves unaudited
+    if let Err(err) = audit::write(db, &principal, &request_id, &access).await {
+        return internal(&err.to_string());
+    }
+    let name = stored.file_name.as_deref().unwrap_or("evidence");
+    let mut response = stored.file.content.into_response();
+    let h = response.headers_mut();
+    for (key, value) in [
+        (header::CONTENT_TYPE, stored.file.media_type.clone()),
+        (header::CONTENT_DISPOSITION, disposition(name)),
+        (header::ETAG, format!("\"{}\"", stored.file.sha256)),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            h.insert(key, value);
+        }
+    }
+    response
+}
+
+/// `attachment` with the uploaded name reduced to safe ASCII (it is the citizen's text), and
+/// the exact name in RFC 5987 form.
+fn disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, axum::Json(body)).into_response()
+}
+
+/// Masked: the details go to the log under an id the client can quote.
+fn internal(detail: &str) -> Response {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(error_id = %id, error = %detail, "evidence file download failed");
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        &format!("internal error (id {id})"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn the_uploaded_name_cannot_break_the_header() {
+        assert_eq!(
+            disposition("cv \"finale\".pdf"),
+            "attachment; filename=\"cv _finale_.pdf\"; filename*=UTF-8''cv%20%22finale%22.pdf"
+        );
+        assert!(
+            disposition("attestato\r\nX: y.pdf")
+                .parse::<axum::http::HeaderValue>()
+                .is_ok()
+        );
+        assert!(disposition("perché.pdf").contains("filename*=UTF-8''perch%C3%A9.pdf"));
+    }
+}
