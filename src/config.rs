@@ -486,6 +486,22 @@ fn environment() -> Env {
 mod tests {
     use super::*;
 
+    /// The README's configuration example is a valid configuration, every section included.
+    #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("```toml\n[server]")
+            .expect("README has the example")
+            + 8;
+        let example = &readme[start..];
+        let example = &example[..example.find("```").expect("closed block")];
+        let config = Config::from_toml(example).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.ivc.max_hours, 26);
+        assert_eq!(config.ivc.public_body, "Regione Toscana");
+        assert_eq!(config.sources.len(), 2);
+    }
+
     #[test]
     fn demo_defaults_fill_store_and_two_sources() {
         let config = Config::from_toml(DEMO_TOML).unwrap();
