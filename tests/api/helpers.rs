@@ -255,6 +255,26 @@ pub fn training(id: i64, code: &str, kind: &str, title: &str, start: &str) -> Tr
 }
 
 /// The `extensions.code` of every error, in order.
+/// Makes every later audit insert fail (a trigger), so a test can fail a mutation at its last
+/// statement and check that nothing before it stayed.
+pub async fn refuse_audit_writes(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    let db = app.state.store.db();
+    let ddl: &[&str] = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => &["CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
+        _ => &[
+            "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
+             RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ],
+    };
+    for statement in ddl {
+        db.execute_unprepared(statement).await.expect("trigger");
+    }
+}
+
 /// A minimal valid PDF, as an evidence file.
 pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()

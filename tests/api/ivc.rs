@@ -3,7 +3,9 @@
 //! concurrency under 50 writers, and batched reads — on SQLite and PostgreSQL stores.
 
 use crate::fixtures::{self, MARIO, anna, code, nobody};
-use crate::helpers::{SourceSpec, TestApp, date, error_codes, pdf, person, spawn_app};
+use crate::helpers::{
+    SourceSpec, TestApp, date, error_codes, pdf, person, refuse_audit_writes, spawn_app,
+};
 use fascicolo::domain::FiscalCode;
 use fascicolo::sources::demo::SourceData;
 use fascicolo::testing::Engine;
@@ -1555,4 +1557,83 @@ async fn ivc_evidences() {
     assert_eq!(err["current"], "CLOSED");
     assert_eq!(err["allowed"], json!([]));
     app.stop().await;
+}
+
+/// A step that fails at its last statement (the audit insert, refused by a trigger) leaves
+/// nothing: no session, no minutes, no state step, no version change.
+async fn failing_write_leaves_nothing(test: &str, store: Engine) {
+    use sea_orm::ConnectionTrait;
+    let Some(app) = spawn_app(test, store, ivc_sources(Engine::Sqlite), &[]).await else {
+        return;
+    };
+    let d = request(&app, MARIO, "2026-01-12").await;
+    let d = step(
+        &app,
+        &d,
+        "takeIvcInCharge",
+        json!({ "adhesionSignedOn": "2026-01-15" }),
+    )
+    .await;
+    refuse_audit_writes(&app).await;
+    for (name, input) in [
+        (
+            "addIvcSession",
+            session(
+                "BACK_OFFICE",
+                "2026-01-16",
+                60,
+                "op-1",
+                "IDENTIFICATION_OPERATOR",
+            ),
+        ),
+        (
+            "startIvcIdentification",
+            json!({ "startedOn": "2026-01-20" }),
+        ),
+    ] {
+        let mut input = input;
+        input["id"] = d["id"].clone();
+        input["version"] = d["version"].clone();
+        let body = call(&app, name, input).await;
+        assert_eq!(error_codes(&body), ["INTERNAL"], "{name}: {body}");
+    }
+    let db = app.state.store.db();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT (SELECT version FROM ivc_dossier WHERE id = '{id}') AS v, \
+                 (SELECT status FROM ivc_dossier WHERE id = '{id}') AS s, \
+                 (SELECT minutes_used FROM ivc_dossier WHERE id = '{id}') AS m, \
+                 (SELECT COUNT(*) FROM ivc_session WHERE dossier_id = '{id}') AS sessions, \
+                 (SELECT COUNT(*) FROM ivc_transition WHERE dossier_id = '{id}') AS steps",
+                id = d["id"].as_str().unwrap()
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.try_get::<i64>("", "v").unwrap(),
+        d["version"].as_i64().unwrap()
+    );
+    assert_eq!(row.try_get::<String>("", "s").unwrap(), "TAKEN_IN_CHARGE");
+    assert_eq!(row.try_get::<i32>("", "m").unwrap(), 0);
+    assert_eq!(row.try_get::<i64>("", "sessions").unwrap(), 0);
+    assert_eq!(
+        row.try_get::<i64>("", "steps").unwrap(),
+        2,
+        "requested, taken in charge"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ivc_failing_write_leaves_nothing_sqlite() {
+    failing_write_leaves_nothing("ivc_atomic_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn ivc_failing_write_leaves_nothing_postgres() {
+    failing_write_leaves_nothing("ivc_atomic_postgres", Engine::Postgres).await;
 }

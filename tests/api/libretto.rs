@@ -3,7 +3,7 @@
 //! and the guarantees around writes (conflicts, atomicity, batching).
 
 use crate::fixtures::{MARIO, sources};
-use crate::helpers::{TestApp, error_codes, pdf, spawn_app};
+use crate::helpers::{TestApp, error_codes, pdf, refuse_audit_writes, spawn_app};
 use fascicolo::testing::Engine;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -466,20 +466,8 @@ async fn failing_write_leaves_nothing(test: &str, store: Engine) {
         return;
     };
     let libretto = open_mario(&app).await;
+    refuse_audit_writes(&app).await;
     let db = app.state.store.db();
-    let ddl: &[&str] = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => &["CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
-             BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
-        _ => &[
-            "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
-             RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
-             FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
-        ],
-    };
-    for statement in ddl {
-        db.execute_unprepared(statement).await.expect("trigger");
-    }
     let body = mutate(
         &app,
         "addLibrettoExperience",
