@@ -136,10 +136,17 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // the portal outbox drains while the server runs; a delivery cut short by the stop
+        // is retried by the next start once its lease ends
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(crate::portal::run(self.state.app.clone(), stopped));
         let router = crate::http::router(self.state);
-        axum::serve(self.listener, router)
+        let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        let _ = stop.send(true);
+        worker.abort();
+        served
     }
 }
 

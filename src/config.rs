@@ -53,6 +53,8 @@ pub struct Config {
     pub documents: DocumentsConfig,
     #[serde(default)]
     pub ivc: IvcConfig,
+    #[serde(default)]
+    pub portal: PortalConfig,
     /// Present only in demo mode: where the demo databases live and how many citizens.
     pub demo: Option<DemoConfig>,
 }
@@ -181,6 +183,61 @@ impl Default for DocumentsConfig {
             max_file_bytes: default_file_bytes(),
         }
     }
+}
+
+/// The Toscana Lavoro job portal that receives CVs (seed 001). Transfers are queued even
+/// without a `url`; the delivery worker runs only when it is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    /// Base URL; CVs are POSTed to `<url>/cv`.
+    pub url: Option<String>,
+    /// Bearer token the portal expects.
+    pub token: Option<SecretString>,
+    /// Deadline of one delivery attempt.
+    #[serde(default = "default_portal_timeout")]
+    pub timeout_ms: u64,
+    /// How often the worker looks for due transfers.
+    #[serde(default = "default_portal_poll")]
+    pub poll_ms: u64,
+    /// Attempts before a transfer is FAILED.
+    #[serde(default = "default_portal_attempts")]
+    pub max_attempts: u32,
+    /// Wait after the first failed attempt; doubles after each one, up to `backoff_max_ms`.
+    #[serde(default = "default_portal_backoff_base")]
+    pub backoff_base_ms: u64,
+    #[serde(default = "default_portal_backoff_max")]
+    pub backoff_max_ms: u64,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            url: None,
+            token: None,
+            timeout_ms: default_portal_timeout(),
+            poll_ms: default_portal_poll(),
+            max_attempts: default_portal_attempts(),
+            backoff_base_ms: default_portal_backoff_base(),
+            backoff_max_ms: default_portal_backoff_max(),
+        }
+    }
+}
+
+fn default_portal_timeout() -> u64 {
+    10_000
+}
+fn default_portal_poll() -> u64 {
+    1_000
+}
+fn default_portal_attempts() -> u32 {
+    10
+}
+fn default_portal_backoff_base() -> u64 {
+    2_000
+}
+fn default_portal_backoff_max() -> u64 {
+    3_600_000
 }
 
 /// The IVC rules of the region (DOMAIN.md §2.7, §8 V18-V19). Defaults: seed 003 (IVC PLUS
@@ -458,6 +515,19 @@ impl Config {
             }
         }
         self.ivc.validate()?;
+        if let Some(url) = &self.portal.url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return invalid(format!(
+                "portal.url: {url} is not an http:// or https:// URL"
+            ));
+        }
+        if self.portal.max_attempts == 0 || self.portal.timeout_ms == 0 || self.portal.poll_ms == 0
+        {
+            return invalid(
+                "portal: max_attempts, timeout_ms and poll_ms must be greater than 0".into(),
+            );
+        }
         if self.limits.max_page_size == 0 || self.limits.max_fiscal_codes == 0 {
             return invalid("limits: max_page_size and max_fiscal_codes must be > 0".into());
         }

@@ -3,7 +3,10 @@
 
 pub mod audit_log;
 pub mod competence_evidence;
+pub mod consent_event;
+pub mod cv;
 pub mod document_counter;
+pub mod education_title;
 pub mod evidence;
 pub mod evidence_file;
 pub mod ivc_competence;
@@ -15,4 +18,8 @@ pub mod libretto_competence;
 pub mod libretto_experience;
 pub mod libretto_transition;
 pub mod libretto_version;
+pub mod orientation;
+pub mod pact_measure;
+pub mod portal_transfer;
+pub mod propensity;
 pub mod reference_code;

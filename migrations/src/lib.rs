@@ -7,6 +7,8 @@ mod m20261123_000002_create_reference_codes;
 mod m20261123_000003_create_libretto;
 mod m20261123_000004_create_ivc;
 mod m20261123_000005_ivc_assessor;
+mod m20261123_000006_create_orientation;
+mod shared;
 
 pub struct Migrator;
 
@@ -19,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_libretto::Migration),
             Box::new(m20261123_000004_create_ivc::Migration),
             Box::new(m20261123_000005_ivc_assessor::Migration),
+            Box::new(m20261123_000006_create_orientation::Migration),
         ]
     }
 }

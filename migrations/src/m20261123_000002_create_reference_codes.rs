@@ -82,56 +82,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let mut insert = Query::insert();
-        insert.into_table(ReferenceCode::Table).columns([
-            ReferenceCode::List,
-            ReferenceCode::Region,
-            ReferenceCode::Version,
-            ReferenceCode::Code,
-            ReferenceCode::Label,
-            ReferenceCode::ValidFrom,
-            ReferenceCode::ValidTo,
-            ReferenceCode::Attribute,
-        ]);
-        for (number, line) in DATA.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let fields: Vec<&str> = line.split(';').collect();
-            let [list, region, version, code, label, from, to, attribute] = fields[..] else {
-                return Err(DbErr::Migration(format!(
-                    "reference_codes.csv line {}: expected 8 fields",
-                    number + 1
-                )));
-            };
-            let optional = |s: &str| -> SimpleExpr {
-                if s.is_empty() {
-                    Option::<String>::None.into()
-                } else {
-                    s.into()
-                }
-            };
-            let date = |s: &str| -> Result<SimpleExpr, DbErr> {
-                if s.is_empty() {
-                    return Ok(Option::<chrono::NaiveDate>::None.into());
-                }
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Into::into)
-                    .map_err(|e| {
-                        DbErr::Migration(format!("reference_codes.csv line {}: {e}", number + 1))
-                    })
-            };
-            insert.values_panic([
-                list.into(),
-                region.into(),
-                version.into(),
-                code.into(),
-                label.into(),
-                date(from)?,
-                date(to)?,
-                optional(attribute),
-            ]);
-        }
+        let insert = crate::shared::reference_codes_insert("reference_codes.csv", DATA)?;
         manager.exec_stmt(insert).await
     }
 

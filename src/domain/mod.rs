@@ -4,5 +4,6 @@ pub mod codes;
 pub mod fiscal_code;
 pub mod ivc;
 pub mod libretto;
+pub mod orientation;
 
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -246,6 +246,40 @@ impl Citizen {
         super::ivc::dossiers_of(ctx, &self.key).await
     }
 
+    /// Orientation (seed 001): intake and consent, special categories, service pact,
+    /// propensities, education titles, CV and portal transfers; null before the intake.
+    async fn orientation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::orientation::OrientationRecord>> {
+        self.audited(ctx, "orientation");
+        super::orientation::record_of(ctx, &self.key).await
+    }
+
+    /// The Patto di servizio personalizzato, once signed.
+    async fn service_pact(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::orientation::ServicePact>> {
+        self.audited(ctx, "servicePact");
+        match super::orientation::record_of(ctx, &self.key).await? {
+            Some(record) => super::orientation::service_pact(ctx, &record.0).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Job propensities (at most 3, seed 001).
+    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<super::orientation::Propensity>> {
+        self.audited(ctx, "propensities");
+        super::orientation::propensities(ctx, &self.key).await
+    }
+
+    /// The current CV, with its validity.
+    async fn cv(&self, ctx: &Context<'_>) -> Result<Option<super::orientation::Cv>> {
+        self.audited(ctx, "cv");
+        super::orientation::current_cv(ctx, &self.key).await
+    }
+
     /// Education and training from every source, newest first.
     async fn trainings(&self, ctx: &Context<'_>) -> Result<Vec<Training>> {
         self.audited(ctx, "trainings");

@@ -1091,6 +1091,28 @@ impl LibrettoMutation {
     }
 }
 
+/// Reads an uploaded file, one byte past `limit` at most, so that an oversize file is reported
+/// by the size check rather than silently truncated.
+pub fn read_upload(
+    ctx: &Context<'_>,
+    upload: &Upload,
+    limit: usize,
+) -> Result<UploadedFile, AppError> {
+    let value = upload
+        .value(ctx)
+        .map_err(|e| AppError::bad_input("file", format!("file: cannot read the upload: {e}")))?;
+    let mut content = Vec::new();
+    value
+        .content
+        .take(u64::try_from(limit).unwrap_or(u64::MAX) + 1)
+        .read_to_end(&mut content)
+        .map_err(|e| AppError::bad_input("file", format!("file: cannot read the upload: {e}")))?;
+    Ok(UploadedFile {
+        name: value.filename,
+        content,
+    })
+}
+
 /// Validates an evidence's fields and reads its upload (shared with the IVC dossier).
 #[expect(clippy::too_many_arguments, reason = "the fields of one input object")]
 pub fn validated_evidence(
@@ -1110,28 +1132,9 @@ pub fn validated_evidence(
     check_optional_text("issuer", issuer.as_deref(), 200)?;
     let today = Utc::now().date_naive();
     check_period("issuedOn", issued_on.map(|d| d.0), "issuedOn", None, today)?;
-    let file = match file {
-        None => None,
-        Some(upload) => {
-            let value = upload.value(ctx).map_err(|e| {
-                AppError::bad_input("file", format!("file: cannot read the upload: {e}"))
-            })?;
-            let limit = state.config.documents.max_file_bytes;
-            let mut content = Vec::new();
-            // read one byte past the limit so an oversize file is reported, not truncated
-            value
-                .content
-                .take(u64::try_from(limit).unwrap_or(u64::MAX) + 1)
-                .read_to_end(&mut content)
-                .map_err(|e| {
-                    AppError::bad_input("file", format!("file: cannot read the upload: {e}"))
-                })?;
-            Some(UploadedFile {
-                name: value.filename,
-                content,
-            })
-        }
-    };
+    let file = file
+        .map(|upload| read_upload(ctx, &upload, state.config.documents.max_file_bytes))
+        .transpose()?;
     Ok(NewEvidence {
         category,
         title: title.trim().to_owned(),

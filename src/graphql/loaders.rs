@@ -149,7 +149,14 @@ pub async fn prime(
             super::ivc::loaders::prime(ctx, citizen.field("ivcDossiers"), &keys).await;
         }
     };
-    tokio::join!(persons, employments, trainings, libretti, ivc);
+    let orientation = async {
+        let asked = ["orientation", "servicePact", "propensities", "cv"];
+        if asked.iter().any(|f| wants(f)) {
+            let keys: Vec<FiscalCode> = keys.clone().collect();
+            super::orientation::prime(ctx, &keys).await;
+        }
+    };
+    tokio::join!(persons, employments, trainings, libretti, ivc, orientation);
 }
 
 /// Loads the citizens' libretti and every relation of them as one batch each, so the field

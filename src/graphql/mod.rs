@@ -6,6 +6,7 @@ pub mod citizen;
 pub mod ivc;
 pub mod libretto;
 pub mod loaders;
+pub mod orientation;
 pub mod scalars;
 pub mod scope;
 pub mod store_loaders;
@@ -18,10 +19,15 @@ pub struct Query(
     admin::AdminQuery,
     libretto::LibrettoQuery,
     ivc::IvcQuery,
+    orientation::OrientationQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(libretto::LibrettoMutation, ivc::IvcMutation);
+pub struct Mutation(
+    libretto::LibrettoMutation,
+    ivc::IvcMutation,
+    orientation::mutation::OrientationMutation,
+);
 
 pub type FascicoloSchema = Schema<Query, Mutation, EmptySubscription>;
 

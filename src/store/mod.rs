@@ -5,6 +5,7 @@ pub mod audit;
 pub mod evidence;
 pub mod ivc;
 pub mod libretto;
+pub mod orientation;
 pub mod reference;
 pub mod write;
 

@@ -13,6 +13,8 @@ pub const EDUCATION_TITLE: &str = "education_title";
 pub const EVIDENCE_CATEGORY: &str = "evidence_category";
 pub const SEP_SECTOR: &str = "sep_sector";
 pub const COMPETENCE_TYPE: &str = "competence_type";
+pub const PACT_MEASURE: &str = "pact_measure";
+pub const SPECIAL_CATEGORY: &str = "special_category";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefCode {

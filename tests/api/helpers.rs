@@ -31,6 +31,8 @@ pub struct TestApp {
     pub http: HttpState,
     databases: Vec<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    toml: String,
 }
 
 impl TestApp {
@@ -113,6 +115,19 @@ impl TestApp {
         self.state.store.statement_count()
     }
 
+    /// Stops the server (a portal delivery in flight is cut off, as by a crash or a
+    /// redeploy) and starts a new one on the same databases and configuration.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        let databases = std::mem::take(&mut self.databases);
+        start(self.toml.clone(), databases).await
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -130,6 +145,17 @@ pub async fn spawn_app(
     store: Engine,
     sources: Vec<SourceSpec>,
     dead: &[DeadSource],
+) -> Option<TestApp> {
+    spawn_app_with(test, store, sources, dead, "").await
+}
+
+/// As `spawn_app`, with more configuration (TOML sections) appended.
+pub async fn spawn_app_with(
+    test: &str,
+    store: Engine,
+    sources: Vec<SourceSpec>,
+    dead: &[DeadSource],
+    extra_toml: &str,
 ) -> Option<TestApp> {
     init_test_logging();
     let mut databases = Vec::new();
@@ -161,23 +187,30 @@ pub async fn spawn_app(
             "[[sources]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"postgres://nobody@127.0.0.1:1/none\"\ntimeout_ms = 1500\n"
         ));
     }
+    toml.push_str(extra_toml);
+    Some(start(toml, databases).await)
+}
+
+async fn start(toml: String, databases: Vec<TestDatabase>) -> TestApp {
     let config = Config::from_toml(&toml).expect("test config");
     let app = Application::build(config, None).await.expect("build app");
     let addr = app.local_addr();
     let state = app.state().clone();
     let http = app.http_state().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
+    let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    Some(TestApp {
+    TestApp {
         addr,
         client: reqwest::Client::new(),
         state,
         http,
         databases,
         shutdown: Some(tx),
-    })
+        server: Some(server),
+        toml,
+    }
 }
 
 fn init_test_logging() {

@@ -12,4 +12,5 @@ mod helpers;
 mod http_misc;
 mod ivc;
 mod libretto;
+mod orientation;
 mod search;

@@ -1,0 +1,20 @@
+//! Each giving or withdrawal of the consent to job matching: recorded, never deleted.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consent_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub fiscal_code: String,
+    pub given: bool,
+    pub on_date: Date,
+    pub at: DateTimeUtc,
+    pub by: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

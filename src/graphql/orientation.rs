@@ -1,0 +1,569 @@
+//! Orientation through GraphQL (seed 001): the citizen's orientation record with intake and
+//! consent, service pact, propensities, education titles, CV and portal transfers; the
+//! portal's own view of consenting citizens; the measures catalogue. Mutations are in
+//! `mutation`.
+
+pub mod mutation;
+
+use super::scalars::Date;
+use super::scope::{require_personal_data, require_role, scope};
+use super::store_loaders::{StoreLoader, failed, grouped_where, inner, loader};
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::domain::FiscalCode;
+use crate::domain::orientation::{MeasureStatus, TransferStatus, cv_obsolete, cv_valid_until};
+use crate::error::AppError;
+use crate::store::orientation as store;
+use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SPECIAL_CATEGORY};
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{
+    consent_event, cv, education_title, orientation, pact_measure, portal_transfer, propensity,
+};
+use std::collections::HashMap;
+
+// ---- loaders: one statement per relation for any number of citizens ----
+
+macro_rules! citizen_relation {
+    ($key:ident, $model:ty, $read:path) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub FiscalCode);
+
+        impl Loader<$key> for StoreLoader {
+            type Value = Vec<$model>;
+            type Error = async_graphql::Error;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let codes = inner(keys, |k| k.0.as_str().to_owned());
+                let rows = $read(self.0.db(), &codes).await.map_err(failed)?;
+                // stored codes are the base codes the keys are made of
+                Ok(grouped_where(keys, rows, |r| {
+                    FiscalCode::parse(&r.fiscal_code).ok().map($key)
+                }))
+            }
+        }
+    };
+}
+
+citizen_relation!(
+    ConsentHistoryOf,
+    consent_event::Model,
+    store::consent_history_of
+);
+citizen_relation!(MeasuresOf, pact_measure::Model, store::measures_of);
+citizen_relation!(PropensitiesOf, propensity::Model, store::propensities_of);
+citizen_relation!(
+    EducationTitlesOf,
+    education_title::Model,
+    store::education_titles_of
+);
+citizen_relation!(CvsOf, cv::Model, store::cvs_of);
+citizen_relation!(TransfersOf, portal_transfer::Model, store::transfers_of);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrientationOf(pub FiscalCode);
+
+impl Loader<OrientationOf> for StoreLoader {
+    type Value = orientation::Model;
+    type Error = async_graphql::Error;
+    async fn load(
+        &self,
+        keys: &[OrientationOf],
+    ) -> Result<HashMap<OrientationOf, Self::Value>, Self::Error> {
+        let codes = inner(keys, |k| k.0.as_str().to_owned());
+        let rows = store::records_of(self.0.db(), &codes)
+            .await
+            .map_err(failed)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some((OrientationOf(FiscalCode::parse(&r.id).ok()?), r)))
+            .collect())
+    }
+}
+
+/// Loads every orientation relation of `keys` in one batch each (the citizen query calls it
+/// when any orientation field is asked), so the field resolvers only read the cache.
+pub async fn prime(ctx: &Context<'_>, keys: &[FiscalCode]) {
+    let l = loader(ctx);
+    let k = || keys.iter().cloned();
+    let _ = tokio::join!(
+        l.load_many(k().map(OrientationOf)),
+        l.load_many(k().map(ConsentHistoryOf)),
+        l.load_many(k().map(MeasuresOf)),
+        l.load_many(k().map(PropensitiesOf)),
+        l.load_many(k().map(EducationTitlesOf)),
+        l.load_many(k().map(CvsOf)),
+        l.load_many(k().map(TransfersOf)),
+    );
+}
+
+/// The answer of a mutation: relations cached earlier in this request are stale now.
+pub fn changed(ctx: &Context<'_>, model: orientation::Model) -> OrientationRecord {
+    let l = loader(ctx);
+    l.clear::<OrientationOf>();
+    l.clear::<ConsentHistoryOf>();
+    l.clear::<MeasuresOf>();
+    l.clear::<PropensitiesOf>();
+    l.clear::<EducationTitlesOf>();
+    l.clear::<CvsOf>();
+    l.clear::<TransfersOf>();
+    OrientationRecord(model)
+}
+
+async fn many<K, V>(ctx: &Context<'_>, key: K) -> Result<Vec<V>>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    StoreLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
+    V: Send + Sync + Clone + 'static,
+{
+    Ok(loader(ctx).load_one(key).await?.unwrap_or_default())
+}
+
+pub async fn record_of(ctx: &Context<'_>, key: &FiscalCode) -> Result<Option<OrientationRecord>> {
+    Ok(loader(ctx)
+        .load_one(OrientationOf(key.clone()))
+        .await?
+        .map(OrientationRecord))
+}
+
+pub async fn propensities(ctx: &Context<'_>, key: &FiscalCode) -> Result<Vec<Propensity>> {
+    Ok(many(ctx, PropensitiesOf(key.clone()))
+        .await?
+        .into_iter()
+        .map(Propensity)
+        .collect())
+}
+
+/// The current CV: the newest not deleted.
+pub async fn current_cv(ctx: &Context<'_>, key: &FiscalCode) -> Result<Option<Cv>> {
+    Ok(many(ctx, CvsOf(key.clone()))
+        .await?
+        .into_iter()
+        .next()
+        .map(Cv))
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn parse_key(code: &str) -> Result<FiscalCode> {
+    FiscalCode::parse(code).map_err(|e| AppError::internal(e).into())
+}
+
+/// A citizen's orientation record: intake and consent, special categories, service pact,
+/// propensities, education titles, CV, portal transfers. Its `version` guards every change.
+pub struct OrientationRecord(pub orientation::Model);
+
+#[Object]
+impl OrientationRecord {
+    async fn fiscal_code(&self) -> &str {
+        &self.0.id
+    }
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+    /// Presa in carico.
+    async fn taken_in_charge_on(&self) -> Date {
+        Date(self.0.intake_on)
+    }
+    async fn office(&self) -> Option<&str> {
+        self.0.intake_office.as_deref()
+    }
+    async fn recorded_by(&self) -> &str {
+        &self.0.intake_by
+    }
+    /// Consent to the use of the data for job matching (incontro domanda/offerta), with its
+    /// history: withdrawals are recorded, never deleted.
+    async fn consent(&self, ctx: &Context<'_>) -> Result<Consent> {
+        let history = many(ctx, ConsentHistoryOf(parse_key(&self.0.id)?)).await?;
+        Ok(Consent {
+            job_matching: self.0.consent_matching,
+            given_on: self.0.consent_on.map(Date),
+            withdrawn_on: self.0.consent_withdrawn_on.map(Date),
+            history: history
+                .into_iter()
+                .map(|e| ConsentChange {
+                    given: e.given,
+                    on: Date(e.on_date),
+                    at: e.at,
+                    by: e.by,
+                })
+                .collect(),
+        })
+    }
+    /// Special categories (GDPR art. 9, e.g. L. 68/99): operators and administrators only;
+    /// never sent to the portal or exported.
+    async fn special_categories(&self, ctx: &Context<'_>) -> Result<Vec<CodeLabel>> {
+        require_personal_data(ctx)?;
+        let codes: Vec<String> = match &self.0.special_categories {
+            Some(text) => serde_json::from_str(text).map_err(AppError::internal)?,
+            None => Vec::new(),
+        };
+        let state = ctx.data_unchecked::<AppState>();
+        Ok(codes
+            .into_iter()
+            .map(|code| CodeLabel::of(state, SPECIAL_CATEGORY, code))
+            .collect())
+    }
+    /// Qualitative profiling notes (Delibera ANPAL 19/2018).
+    async fn profiling_notes(&self) -> Option<&str> {
+        self.0.profiling_notes.as_deref()
+    }
+    async fn service_pact(&self, ctx: &Context<'_>) -> Result<Option<ServicePact>> {
+        service_pact(ctx, &self.0).await
+    }
+    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<Propensity>> {
+        propensities(ctx, &parse_key(&self.0.id)?).await
+    }
+    async fn education_titles(&self, ctx: &Context<'_>) -> Result<Vec<EducationTitle>> {
+        Ok(many(ctx, EducationTitlesOf(parse_key(&self.0.id)?))
+            .await?
+            .into_iter()
+            .map(EducationTitle)
+            .collect())
+    }
+    async fn cv(&self, ctx: &Context<'_>) -> Result<Option<Cv>> {
+        current_cv(ctx, &parse_key(&self.0.id)?).await
+    }
+    /// CV transfers to the job portal, newest first.
+    async fn portal_transfers(&self, ctx: &Context<'_>) -> Result<Vec<PortalTransfer>> {
+        Ok(many(ctx, TransfersOf(parse_key(&self.0.id)?))
+            .await?
+            .into_iter()
+            .map(PortalTransfer)
+            .collect())
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn updated_by(&self) -> &str {
+        &self.0.updated_by
+    }
+}
+
+pub async fn service_pact(
+    ctx: &Context<'_>,
+    record: &orientation::Model,
+) -> Result<Option<ServicePact>> {
+    let Some(signed_on) = record.pact_signed_on else {
+        return Ok(None);
+    };
+    let state = ctx.data_unchecked::<AppState>();
+    let measures = many(ctx, MeasuresOf(parse_key(&record.id)?)).await?;
+    Ok(Some(ServicePact {
+        signed_on: Date(signed_on),
+        office: record.pact_office.clone(),
+        operator: record.pact_operator.clone(),
+        search_plan: record.search_plan.clone(),
+        measures: measures
+            .into_iter()
+            .map(|m| PactMeasure {
+                id: ID(m.id),
+                measure: CodeLabel::of(state, PACT_MEASURE, m.code),
+                status: MeasureStatus::parse(&m.status).unwrap_or(MeasureStatus::Planned),
+                planned_on: Date(m.planned_on),
+                started_on: m.started_on.map(Date),
+                done_on: m.done_on.map(Date),
+                notes: m.notes,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(SimpleObject)]
+pub struct Consent {
+    /// In force now.
+    pub job_matching: bool,
+    pub given_on: Option<Date>,
+    pub withdrawn_on: Option<Date>,
+    pub history: Vec<ConsentChange>,
+}
+
+#[derive(SimpleObject)]
+pub struct ConsentChange {
+    pub given: bool,
+    pub on: Date,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// A code of a reference table with its label (null when the table no longer has it).
+#[derive(SimpleObject)]
+pub struct CodeLabel {
+    pub code: String,
+    pub label: Option<String>,
+}
+
+impl CodeLabel {
+    fn of(state: &AppState, list: &str, code: String) -> Self {
+        let label = state.reference.find(list, &code).map(|c| c.label.clone());
+        CodeLabel { code, label }
+    }
+}
+
+/// Patto di servizio personalizzato (D.Lgs 150/2015 art. 20).
+#[derive(SimpleObject)]
+pub struct ServicePact {
+    pub signed_on: Date,
+    pub office: Option<String>,
+    pub operator: Option<String>,
+    /// Piano degli atti di ricerca attiva.
+    pub search_plan: Option<String>,
+    pub measures: Vec<PactMeasure>,
+}
+
+#[derive(SimpleObject)]
+pub struct PactMeasure {
+    pub id: ID,
+    /// idolarti action code and label (seed 001).
+    pub measure: CodeLabel,
+    pub status: MeasureStatus,
+    pub planned_on: Date,
+    pub started_on: Option<Date>,
+    pub done_on: Option<Date>,
+    pub notes: Option<String>,
+}
+
+/// A job propensity (seed 001).
+pub struct Propensity(pub propensity::Model);
+
+#[Object]
+impl Propensity {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// ISTAT CP2011.
+    async fn occupation_code(&self) -> &str {
+        &self.0.occupation_code
+    }
+    async fn occupation_label(&self) -> &str {
+        &self.0.occupation_label
+    }
+    async fn from_work(&self) -> bool {
+        self.0.from_work
+    }
+    async fn from_education(&self) -> bool {
+        self.0.from_education
+    }
+    async fn from_training(&self) -> bool {
+        self.0.from_training
+    }
+    async fn interview_on(&self) -> Date {
+        Date(self.0.interview_on)
+    }
+    async fn sep_sector(&self) -> Option<&str> {
+        self.0.sep_sector.as_deref()
+    }
+    async fn years_experience(&self) -> Option<i32> {
+        self.0.years_experience.map(i32::from)
+    }
+    async fn last_year_worked(&self) -> Option<i32> {
+        self.0.last_year_worked.map(i32::from)
+    }
+    /// Availability, licences, tools… (seed 001 keeps them in the notes).
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+}
+
+pub struct EducationTitle(pub education_title::Model);
+
+#[Object]
+impl EducationTitle {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// SAP titolo di studio code (8 digits).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn label(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_unchecked::<AppState>()
+            .reference
+            .find(EDUCATION_TITLE, &self.0.code)
+            .map(|c| c.label.clone())
+    }
+    async fn year(&self) -> Option<i32> {
+        self.0.year.map(i32::from)
+    }
+}
+
+/// The citizen's CV (PDF), valid 6 months from upload (seed 001).
+pub struct Cv(pub cv::Model);
+
+#[Object]
+impl Cv {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+    async fn size_bytes(&self) -> i64 {
+        self.0.size_bytes
+    }
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+    async fn uploaded_at(&self) -> DateTime<Utc> {
+        self.0.uploaded_at
+    }
+    async fn uploaded_by(&self) -> &str {
+        &self.0.uploaded_by
+    }
+    async fn valid_until(&self) -> Date {
+        Date(cv_valid_until(self.0.uploaded_at.date_naive()))
+    }
+    /// Past `validUntil` today: the portal shows it as "CV obsoleto".
+    async fn obsolete(&self) -> bool {
+        cv_obsolete(self.0.uploaded_at.date_naive(), today())
+    }
+}
+
+/// A CV transfer to the job portal: queued with the request, delivered by the worker.
+pub struct PortalTransfer(pub portal_transfer::Model);
+
+#[Object]
+impl PortalTransfer {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn status(&self) -> Option<TransferStatus> {
+        TransferStatus::parse(&self.0.status)
+    }
+    async fn cv_id(&self) -> ID {
+        ID(self.0.cv_id.clone())
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// When the next attempt is due (PENDING).
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        (self.0.status == TransferStatus::Pending.as_str()).then_some(self.0.next_attempt_at)
+    }
+    /// Why the last attempt did not deliver.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    /// The portal's id of the CV.
+    async fn portal_cv_id(&self) -> Option<&str> {
+        self.0.portal_cv_id.as_deref()
+    }
+    /// The citizen was not registered on the portal and was pre-registered (seed 001).
+    async fn pre_registered(&self) -> Option<bool> {
+        self.0.pre_registered
+    }
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn requested_by(&self) -> &str {
+        &self.0.created_by
+    }
+}
+
+/// What the portal may see of a citizen who consented to job matching.
+pub struct PortalCandidate(FiscalCode);
+
+#[Object]
+impl PortalCandidate {
+    async fn fiscal_code(&self) -> &str {
+        self.0.as_str()
+    }
+    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<Propensity>> {
+        scope(ctx).note_read(&self.0, "propensities");
+        propensities(ctx, &self.0).await
+    }
+    async fn cv(&self, ctx: &Context<'_>) -> Result<Option<Cv>> {
+        scope(ctx).note_read(&self.0, "cv");
+        current_cv(ctx, &self.0).await
+    }
+}
+
+#[derive(Default)]
+pub struct OrientationQuery;
+
+#[Object]
+impl OrientationQuery {
+    /// The measures a service pact can agree (idolarti action codes of seed 001 and the
+    /// service charter), with their standard duration in minutes where the seeds give one.
+    async fn pact_measures(&self, ctx: &Context<'_>) -> Vec<MeasureInfo> {
+        let state = ctx.data_unchecked::<AppState>();
+        state
+            .reference
+            .list(PACT_MEASURE, None)
+            .into_iter()
+            .map(|c| {
+                let (min, max) = c
+                    .attribute
+                    .as_deref()
+                    .and_then(|a| a.split_once('-'))
+                    .unwrap_or(("", ""));
+                MeasureInfo {
+                    code: c.code.clone(),
+                    label: c.label.clone(),
+                    min_minutes: min.parse().ok().filter(|m| *m > 0),
+                    max_minutes: max.parse().ok(),
+                }
+            })
+            .collect()
+    }
+
+    /// For the job portal (role `portal`, or `admin`): the citizens among `fiscalCodes` who
+    /// consented to job matching, with their propensities and CV, in the order asked; `null`
+    /// for the others, so a citizen who did not consent is indistinguishable from an unknown
+    /// one. Every answer is audited.
+    async fn portal_candidates(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_codes: Vec<FiscalCode>,
+    ) -> Result<Vec<Option<PortalCandidate>>> {
+        require_role(ctx, &[Role::Portal, Role::Admin])?;
+        let state = ctx.data_unchecked::<AppState>();
+        let max = state.config.limits.max_fiscal_codes;
+        if fiscal_codes.len() > max {
+            return Err(AppError::LimitExceeded {
+                limit: "limits.max_fiscal_codes",
+                max,
+                message: format!("fiscalCodes: {} codes asked", fiscal_codes.len()),
+            }
+            .into());
+        }
+        let keys: Vec<FiscalCode> = fiscal_codes.iter().map(FiscalCode::base).collect();
+        let records = loader(ctx)
+            .load_many(keys.iter().cloned().map(OrientationOf))
+            .await?;
+        let consenting: Vec<FiscalCode> = keys
+            .iter()
+            .filter(|k| {
+                records
+                    .get(&OrientationOf((*k).clone()))
+                    .is_some_and(|r| r.consent_matching)
+            })
+            .cloned()
+            .collect();
+        let l = loader(ctx);
+        let _ = tokio::join!(
+            l.load_many(consenting.iter().cloned().map(PropensitiesOf)),
+            l.load_many(consenting.iter().cloned().map(CvsOf)),
+        );
+        Ok(keys
+            .into_iter()
+            .map(|k| {
+                let consented = consenting.contains(&k);
+                consented.then_some(PortalCandidate(k))
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct MeasureInfo {
+    pub code: String,
+    pub label: String,
+    pub min_minutes: Option<i32>,
+    pub max_minutes: Option<i32>,
+}

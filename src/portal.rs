@@ -1,0 +1,377 @@
+//! Delivery of CVs to the Toscana Lavoro portal (seed 001): the worker that drains the
+//! `portal_transfer` outbox, and the HTTP contract (README "Portal contract").
+//!
+//! A transfer is claimed with a lease before each attempt, so a gateway stopped mid-delivery
+//! leaves it to the next one after the lease; every attempt carries the transfer's
+//! idempotency key, so the portal stores one CV however many attempts reach it.
+
+use crate::app::AppState;
+use crate::config::PortalConfig;
+use crate::domain::FiscalCode;
+use crate::domain::orientation::{TransferStatus, cv_valid_until, retry_delay_ms};
+use crate::store::orientation::{education_titles_of, propensities_of};
+use crate::store::reference::EDUCATION_TITLE;
+use base64::Engine as _;
+use chrono::{Duration as ChronoDuration, Utc};
+use entities::{cv, evidence_file, portal_transfer};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Transfers handled per scan.
+const BATCH: u64 = 16;
+
+/// What the portal answers to an accepted CV (201, or 200 for a key it has seen).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalReceipt {
+    pub cv_id: String,
+    /// The citizen was not registered: the portal pre-registered them (seed 001).
+    #[serde(default)]
+    pub pre_registered: bool,
+}
+
+/// The body of `POST <url>/cv`. Special categories (GDPR art. 9) are never part of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CvDelivery {
+    pub idempotency_key: String,
+    pub citizen: PortalCitizen,
+    pub propensities: Vec<PortalPropensity>,
+    pub education_titles: Vec<PortalEducationTitle>,
+    pub cv: PortalCv,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalCitizen {
+    pub fiscal_code: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub residence_municipality: Option<String>,
+    pub residence_province: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalPropensity {
+    pub occupation_code: String,
+    pub occupation_label: String,
+    pub from_work: bool,
+    pub from_education: bool,
+    pub from_training: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalEducationTitle {
+    pub code: String,
+    pub label: Option<String>,
+    pub year: Option<i16>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalCv {
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: chrono::DateTime<Utc>,
+    pub valid_until: chrono::NaiveDate,
+    pub content_base64: String,
+}
+
+/// Why an attempt did not deliver; `retry` says whether another attempt may succeed.
+#[derive(Debug)]
+struct Undelivered {
+    reason: String,
+    retry: bool,
+}
+
+impl Undelivered {
+    fn retry(reason: impl Into<String>) -> Self {
+        Undelivered {
+            reason: reason.into(),
+            retry: true,
+        }
+    }
+
+    fn permanent(reason: impl Into<String>) -> Self {
+        Undelivered {
+            reason: reason.into(),
+            retry: false,
+        }
+    }
+}
+
+/// Runs until `stop` turns true: scans for due transfers every `poll_ms`.
+pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
+    let config = app.config.portal.clone();
+    let Some(url) = config.url.clone() else {
+        return;
+    };
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_millis(config.timeout_ms))
+        .build()
+    {
+        Ok(client) => client,
+        Err(err) => {
+            tracing::error!(error = %err, "portal worker cannot build its HTTP client");
+            return;
+        }
+    };
+    tracing::info!(portal = %url, "portal delivery worker started");
+    loop {
+        if let Err(err) = deliver_due(&app, &client, &url, &config).await {
+            tracing::warn!(error = %err, "portal worker scan failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => break,
+            () = tokio::time::sleep(Duration::from_millis(config.poll_ms)) => {}
+        }
+    }
+}
+
+/// One scan: claims and delivers the transfers that are due; how many were attempted.
+pub async fn deliver_due(
+    app: &AppState,
+    client: &reqwest::Client,
+    url: &str,
+    config: &PortalConfig,
+) -> Result<usize, sea_orm::DbErr> {
+    let db = app.store.db();
+    let now = Utc::now();
+    let due = portal_transfer::Entity::find()
+        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
+        .filter(portal_transfer::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(portal_transfer::Column::LeaseUntil.is_null())
+                .add(portal_transfer::Column::LeaseUntil.lt(now)),
+        )
+        .order_by_asc(portal_transfer::Column::NextAttemptAt)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut attempted = 0;
+    for transfer in due {
+        if !claim(app, &transfer, config).await? {
+            continue; // another worker took it
+        }
+        attempted += 1;
+        let attempt = transfer.attempts + 1;
+        let outcome = attempt_delivery(app, client, url, config, &transfer).await;
+        record(app, &transfer, attempt, outcome, config).await?;
+    }
+    Ok(attempted)
+}
+
+/// Takes the transfer for one attempt: only if still pending and not leased.
+async fn claim(
+    app: &AppState,
+    transfer: &portal_transfer::Model,
+    config: &PortalConfig,
+) -> Result<bool, sea_orm::DbErr> {
+    let now = Utc::now();
+    // long enough for one attempt; a crash frees it for the next worker after this
+    let lease = now + ChronoDuration::milliseconds(lease_ms(config));
+    let done = portal_transfer::Entity::update_many()
+        .col_expr(portal_transfer::Column::LeaseUntil, Expr::value(lease))
+        .col_expr(
+            portal_transfer::Column::Attempts,
+            Expr::col(portal_transfer::Column::Attempts).add(1),
+        )
+        .filter(portal_transfer::Column::Id.eq(&transfer.id))
+        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
+        .filter(
+            Condition::any()
+                .add(portal_transfer::Column::LeaseUntil.is_null())
+                .add(portal_transfer::Column::LeaseUntil.lt(now)),
+        )
+        .exec(app.store.db())
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+fn lease_ms(config: &PortalConfig) -> i64 {
+    i64::try_from(config.timeout_ms.saturating_mul(2)).unwrap_or(i64::MAX / 2)
+}
+
+async fn record(
+    app: &AppState,
+    transfer: &portal_transfer::Model,
+    attempt: i32,
+    outcome: Result<PortalReceipt, Undelivered>,
+    config: &PortalConfig,
+) -> Result<(), sea_orm::DbErr> {
+    let mut row = portal_transfer::ActiveModel {
+        lease_until: sea_orm::Set(None),
+        ..Default::default()
+    };
+    match outcome {
+        Ok(receipt) => {
+            tracing::info!(transfer = %transfer.id, attempt, "CV delivered to the portal");
+            row.status = sea_orm::Set(TransferStatus::Delivered.as_str().to_owned());
+            row.delivered_at = sea_orm::Set(Some(Utc::now()));
+            row.portal_cv_id = sea_orm::Set(Some(receipt.cv_id));
+            row.pre_registered = sea_orm::Set(Some(receipt.pre_registered));
+            row.last_error = sea_orm::Set(None);
+        }
+        Err(undelivered) => {
+            let attempts = u32::try_from(attempt).unwrap_or(u32::MAX);
+            let give_up = !undelivered.retry || attempts >= config.max_attempts;
+            tracing::warn!(
+                transfer = %transfer.id, attempt, give_up, reason = %undelivered.reason,
+                "CV not delivered to the portal"
+            );
+            row.last_error = sea_orm::Set(Some(undelivered.reason));
+            if give_up {
+                row.status = sea_orm::Set(TransferStatus::Failed.as_str().to_owned());
+            } else {
+                let wait = retry_delay_ms(attempts, config.backoff_base_ms, config.backoff_max_ms);
+                let wait = i64::try_from(wait).unwrap_or(i64::MAX / 2);
+                row.next_attempt_at = sea_orm::Set(Utc::now() + ChronoDuration::milliseconds(wait));
+            }
+        }
+    }
+    portal_transfer::Entity::update_many()
+        .set(row)
+        .filter(portal_transfer::Column::Id.eq(&transfer.id))
+        .exec(app.store.db())
+        .await?;
+    Ok(())
+}
+
+async fn attempt_delivery(
+    app: &AppState,
+    client: &reqwest::Client,
+    url: &str,
+    config: &PortalConfig,
+    transfer: &portal_transfer::Model,
+) -> Result<PortalReceipt, Undelivered> {
+    let body = delivery(app, transfer).await?;
+    let mut request = client
+        .post(format!("{}/cv", url.trim_end_matches('/')))
+        .header("Idempotency-Key", &transfer.idempotency_key)
+        .json(&body);
+    if let Some(token) = &config.token {
+        request = request.bearer_auth(token.expose_secret());
+    }
+    let response = request.send().await.map_err(|e| {
+        Undelivered::retry(if e.is_timeout() {
+            format!("the portal did not answer within {} ms", config.timeout_ms)
+        } else {
+            format!("the portal cannot be reached: {e}")
+        })
+    })?;
+    let status = response.status();
+    if status.is_success() {
+        return response.json::<PortalReceipt>().await.map_err(|e| {
+            Undelivered::retry(format!(
+                "the portal answered {status} without a receipt: {e}"
+            ))
+        });
+    }
+    let text: String = response
+        .text()
+        .await
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect();
+    let reason = format!("the portal answered {status}: {text}");
+    if status.is_server_error() || status.as_u16() == 408 || status.as_u16() == 429 {
+        Err(Undelivered::retry(reason))
+    } else {
+        Err(Undelivered::permanent(reason))
+    }
+}
+
+/// The request body: the citizen's essentials from the regional sources, the propensities,
+/// the education titles and the CV file.
+async fn delivery(
+    app: &AppState,
+    transfer: &portal_transfer::Model,
+) -> Result<CvDelivery, Undelivered> {
+    let db = app.store.db();
+    let stored = |e: sea_orm::DbErr| Undelivered::retry(format!("store: {e}"));
+    let cv = cv::Entity::find_by_id(transfer.cv_id.clone())
+        .one(db)
+        .await
+        .map_err(stored)?
+        .ok_or_else(|| Undelivered::permanent("the CV no longer exists"))?;
+    if cv.deleted_at.is_some() {
+        return Err(Undelivered::permanent(
+            "the CV was deleted or replaced before it could be delivered",
+        ));
+    }
+    let file = evidence_file::Entity::find_by_id(cv.sha256.clone())
+        .one(db)
+        .await
+        .map_err(stored)?
+        .ok_or_else(|| Undelivered::permanent("the CV file is missing"))?;
+    let key = FiscalCode::parse(&transfer.fiscal_code)
+        .map_err(|e| Undelivered::permanent(format!("stored fiscal code: {e}")))?;
+    let persons = app.registry.persons(std::slice::from_ref(&key)).await;
+    let Some(person) = persons.value.get(&key) else {
+        return Err(if persons.failures.is_empty() {
+            Undelivered::permanent("no regional source knows the citizen")
+        } else {
+            Undelivered::retry("the regional sources did not answer for the citizen's data")
+        });
+    };
+    let v = |m: &Option<crate::sources::merge::Merged<String>>| m.as_ref().map(|m| m.value.clone());
+    let codes = [transfer.fiscal_code.clone()];
+    let propensities = propensities_of(db, &codes).await.map_err(stored)?;
+    let titles = education_titles_of(db, &codes).await.map_err(stored)?;
+    Ok(CvDelivery {
+        idempotency_key: transfer.idempotency_key.clone(),
+        citizen: PortalCitizen {
+            fiscal_code: transfer.fiscal_code.clone(),
+            given_name: v(&person.given_name),
+            family_name: v(&person.family_name),
+            birth_date: person.birth_date.as_ref().map(|b| b.value),
+            email: v(&person.email),
+            phone: v(&person.phone),
+            residence_municipality: v(&person.residence_municipality),
+            residence_province: v(&person.residence_province),
+        },
+        propensities: propensities
+            .into_iter()
+            .map(|p| PortalPropensity {
+                occupation_code: p.occupation_code,
+                occupation_label: p.occupation_label,
+                from_work: p.from_work,
+                from_education: p.from_education,
+                from_training: p.from_training,
+            })
+            .collect(),
+        education_titles: titles
+            .into_iter()
+            .map(|t| PortalEducationTitle {
+                label: app
+                    .reference
+                    .find(EDUCATION_TITLE, &t.code)
+                    .map(|c| c.label.clone()),
+                code: t.code,
+                year: t.year,
+            })
+            .collect(),
+        cv: PortalCv {
+            file_name: cv.file_name,
+            media_type: file.media_type,
+            size_bytes: file.size_bytes,
+            sha256: file.sha256,
+            uploaded_at: cv.uploaded_at,
+            valid_until: cv_valid_until(cv.uploaded_at.date_naive()),
+            content_base64: base64::engine::general_purpose::STANDARD.encode(&file.content),
+        },
+    })
+}

@@ -1,0 +1,594 @@
+//! Orientation records in the store (seed 001): the per-citizen record whose `version` guards
+//! every write, consent history, pact measures, propensities, education titles, CVs and the
+//! outbox of portal transfers. Each write is one transaction with its audit row.
+
+use super::evidence::{UploadedFile, check_file};
+use super::write::{self, Actor};
+use crate::domain::orientation::{
+    MeasureStatus, PropensityDraft, TransferStatus, check_cv_prerequisites, cv_obsolete,
+};
+use crate::error::AppError;
+use chrono::{NaiveDate, Utc};
+use entities::{
+    consent_event, cv, education_title, evidence_file, orientation, pact_measure, portal_transfer,
+    propensity,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+};
+
+pub const TABLE: &str = "orientation";
+const WHAT: &str = "orientation record of";
+
+pub struct NewIntake {
+    /// Base fiscal code.
+    pub fiscal_code: String,
+    pub on: NaiveDate,
+    pub office: Option<String>,
+    pub consent_matching: bool,
+    pub special_categories: Vec<String>,
+    pub profiling_notes: Option<String>,
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(AppError::internal)
+}
+
+/// The presa in carico: creates the citizen's record (version 1) with the consent given or
+/// not. A second intake is a CONFLICT: the record exists, change it instead.
+pub async fn record_intake(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewIntake,
+) -> Result<orientation::Model, AppError> {
+    let txn = write::begin(db).await?;
+    let now = Utc::now();
+    let row = orientation::ActiveModel {
+        id: Set(new.fiscal_code.clone()),
+        version: Set(1),
+        intake_on: Set(new.on),
+        intake_office: Set(new.office),
+        intake_by: Set(actor.subject().to_owned()),
+        consent_matching: Set(new.consent_matching),
+        consent_on: Set(new.consent_matching.then_some(new.on)),
+        consent_withdrawn_on: Set(None),
+        special_categories: Set(if new.special_categories.is_empty() {
+            None
+        } else {
+            Some(json(&new.special_categories)?)
+        }),
+        profiling_notes: Set(new.profiling_notes),
+        pact_signed_on: Set(None),
+        pact_office: Set(None),
+        pact_operator: Set(None),
+        search_plan: Set(None),
+        created_at: Set(now),
+        created_by: Set(actor.subject().to_owned()),
+        updated_at: Set(now),
+        updated_by: Set(actor.subject().to_owned()),
+    };
+    if let Err(err) = orientation::Entity::insert(row).exec(&txn).await {
+        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            txn.rollback().await?;
+            let current = find(db, &new.fiscal_code).await?;
+            return Err(AppError::Conflict {
+                message: format!(
+                    "citizen {} was already taken in charge on {}: change that record",
+                    new.fiscal_code, current.intake_on
+                ),
+                current_version: current.version,
+            });
+        }
+        return Err(err.into());
+    }
+    consent(&txn, &new.fiscal_code, new.consent_matching, new.on, actor).await?;
+    write::audit(
+        &txn,
+        actor,
+        &new.fiscal_code,
+        "orientation.recordIntake".to_owned(),
+    )
+    .await?;
+    let model = find(&txn, &new.fiscal_code).await?;
+    write::commit(txn).await?;
+    Ok(model)
+}
+
+async fn consent(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    given: bool,
+    on: NaiveDate,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    consent_event::ActiveModel {
+        fiscal_code: Set(fiscal_code.to_owned()),
+        given: Set(given),
+        on_date: Set(on),
+        at: Set(Utc::now()),
+        by: Set(actor.subject().to_owned()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    fiscal_code: &str,
+) -> Result<orientation::Model, AppError> {
+    orientation::Entity::find_by_id(fiscal_code.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "citizen {fiscal_code} has not been taken in charge (recordIntake first)"
+            ))
+        })
+}
+
+/// One orientation write: claims `version` (CONFLICT when stale, NOT_FOUND without intake),
+/// lets `change` validate and write its rows and say what to set on the record, then
+/// writes the audit row. Any error leaves nothing.
+pub async fn mutate(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    fiscal_code: &str,
+    version: i64,
+    action: &str,
+    change: impl AsyncFnOnce(
+        &DatabaseTransaction,
+        &orientation::Model,
+    ) -> Result<orientation::ActiveModel, AppError>,
+) -> Result<orientation::Model, AppError> {
+    let txn = write::begin(db).await?;
+    write::claim_version(&txn, TABLE, WHAT, fiscal_code, version)
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound(_) => AppError::NotFound(format!(
+                "citizen {fiscal_code} has not been taken in charge (recordIntake first)"
+            )),
+            other => other,
+        })?;
+    let current = find(&txn, fiscal_code).await?;
+    let mut row = change(&txn, &current).await?;
+    row.updated_at = Set(Utc::now());
+    row.updated_by = Set(actor.subject().to_owned());
+    orientation::Entity::update_many()
+        .set(row)
+        .filter(orientation::Column::Id.eq(fiscal_code))
+        .exec(&txn)
+        .await?;
+    write::audit(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
+    let after = find(&txn, fiscal_code).await?;
+    write::commit(txn).await?;
+    Ok(after)
+}
+
+pub fn unchanged() -> orientation::ActiveModel {
+    <orientation::ActiveModel as Default>::default()
+}
+
+/// Gives or withdraws the consent to job matching; every change is kept in the history.
+pub async fn set_consent(
+    txn: &DatabaseTransaction,
+    current: &orientation::Model,
+    given: bool,
+    on: NaiveDate,
+    actor: &Actor,
+) -> Result<orientation::ActiveModel, AppError> {
+    if current.consent_matching == given {
+        return Err(AppError::bad_input(
+            "given",
+            format!(
+                "given: the consent to job matching is already {}",
+                if given { "given" } else { "not given" }
+            ),
+        ));
+    }
+    let since = current
+        .consent_withdrawn_on
+        .or(current.consent_on)
+        .unwrap_or(current.intake_on);
+    if on < since {
+        return Err(AppError::bad_input(
+            "on",
+            format!("on: {on} is before the last consent change or the intake ({since})"),
+        ));
+    }
+    consent(txn, &current.id, given, on, actor).await?;
+    let mut row = unchanged();
+    row.consent_matching = Set(given);
+    if given {
+        row.consent_on = Set(Some(on));
+        row.consent_withdrawn_on = Set(None);
+    } else {
+        row.consent_withdrawn_on = Set(Some(on));
+    }
+    Ok(row)
+}
+
+pub struct NewMeasure {
+    pub code: String,
+    pub planned_on: NaiveDate,
+    pub notes: Option<String>,
+}
+
+pub async fn add_measures(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    measures: Vec<NewMeasure>,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    for m in measures {
+        pact_measure::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            fiscal_code: Set(fiscal_code.to_owned()),
+            code: Set(m.code),
+            status: Set(MeasureStatus::Planned.as_str().to_owned()),
+            planned_on: Set(m.planned_on),
+            started_on: Set(None),
+            done_on: Set(None),
+            notes: Set(m.notes),
+            created_at: Set(Utc::now()),
+            created_by: Set(actor.subject().to_owned()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves a measure of this citizen's pact to `to` on `on`.
+pub async fn move_measure(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    measure_id: &str,
+    to: MeasureStatus,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let measure = pact_measure::Entity::find_by_id(measure_id.to_owned())
+        .one(txn)
+        .await?
+        .filter(|m| m.fiscal_code == fiscal_code)
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "measure {measure_id} is not in the pact of {fiscal_code}"
+            ))
+        })?;
+    let from = MeasureStatus::parse(&measure.status)
+        .ok_or_else(|| AppError::internal(format!("measure status {}", measure.status)))?;
+    from.step(to, measure_id)?;
+    let since = measure.started_on.unwrap_or(measure.planned_on);
+    if to != MeasureStatus::Cancelled && on < since {
+        return Err(AppError::bad_input(
+            "on",
+            format!("on: {on} is before {since}, when the measure was planned or started"),
+        ));
+    }
+    let mut row: pact_measure::ActiveModel = measure.into();
+    row.status = Set(to.as_str().to_owned());
+    match to {
+        MeasureStatus::Started => row.started_on = Set(Some(on)),
+        MeasureStatus::Done => row.done_on = Set(Some(on)),
+        _ => {}
+    }
+    row.update(txn).await?;
+    Ok(())
+}
+
+/// V11/V12: checked against the propensities the citizen has inside the transaction that
+/// holds the record's version, so two operators cannot both add a 3rd.
+pub async fn add_propensity(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    draft: PropensityDraft,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let existing = propensity::Entity::find()
+        .filter(propensity::Column::FiscalCode.eq(fiscal_code))
+        .count(txn)
+        .await?;
+    let interview_on = draft.check(usize::try_from(existing).unwrap_or(usize::MAX), today)?;
+    let small = |v: Option<i32>| v.and_then(|v| i16::try_from(v).ok());
+    propensity::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        fiscal_code: Set(fiscal_code.to_owned()),
+        occupation_code: Set(draft.occupation_code),
+        occupation_label: Set(draft.occupation_label.trim().to_owned()),
+        from_work: Set(draft.from_work),
+        from_education: Set(draft.from_education),
+        from_training: Set(draft.from_training),
+        interview_on: Set(interview_on),
+        sep_sector: Set(draft.sep_sector),
+        years_experience: Set(small(draft.years_experience)),
+        last_year_worked: Set(small(draft.last_year_worked)),
+        notes: Set(draft.notes),
+        created_at: Set(Utc::now()),
+        created_by: Set(actor.subject().to_owned()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_propensity(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let done = propensity::Entity::delete_many()
+        .filter(propensity::Column::Id.eq(id))
+        .filter(propensity::Column::FiscalCode.eq(fiscal_code))
+        .exec(txn)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(AppError::NotFound(format!(
+            "propensity {id} is not one of {fiscal_code}"
+        )));
+    }
+    Ok(())
+}
+
+pub async fn add_education_title(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    code: &str,
+    year: Option<i16>,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    education_title::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        fiscal_code: Set(fiscal_code.to_owned()),
+        code: Set(code.to_owned()),
+        year: Set(year),
+        created_at: Set(Utc::now()),
+        created_by: Set(actor.subject().to_owned()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The citizen's current CV (the newest not deleted), if any.
+pub async fn current_cv(
+    db: &impl ConnectionTrait,
+    fiscal_code: &str,
+) -> Result<Option<cv::Model>, sea_orm::DbErr> {
+    cv::Entity::find()
+        .filter(cv::Column::FiscalCode.eq(fiscal_code))
+        .filter(cv::Column::DeletedAt.is_null())
+        .order_by_desc(cv::Column::UploadedAt)
+        .one(db)
+        .await
+}
+
+/// V13: a PDF within the size limit, and an education title and a propensity recorded. The
+/// previous CV is replaced (marked deleted).
+pub async fn upload_cv(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    file: UploadedFile,
+    max_file_bytes: usize,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let titles = education_title::Entity::find()
+        .filter(education_title::Column::FiscalCode.eq(fiscal_code))
+        .count(txn)
+        .await?;
+    let propensities = propensity::Entity::find()
+        .filter(propensity::Column::FiscalCode.eq(fiscal_code))
+        .count(txn)
+        .await?;
+    check_cv_prerequisites(
+        usize::try_from(titles).unwrap_or(usize::MAX),
+        usize::try_from(propensities).unwrap_or(usize::MAX),
+    )?;
+    let (media_type, sha256) = check_file(&file, max_file_bytes)?;
+    if media_type != "application/pdf" {
+        return Err(AppError::bad_input(
+            "file",
+            format!(
+                "file: {} is not a PDF; a CV is accepted as PDF only (seed 001)",
+                file.name
+            ),
+        ));
+    }
+    let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
+    evidence_file::Entity::insert(evidence_file::ActiveModel {
+        sha256: Set(sha256.clone()),
+        media_type: Set(media_type.to_owned()),
+        size_bytes: Set(size),
+        content: Set(file.content),
+    })
+    .on_conflict_do_nothing_on([evidence_file::Column::Sha256])
+    .exec(txn)
+    .await?;
+    let now = Utc::now();
+    if let Some(previous) = current_cv(txn, fiscal_code).await? {
+        let mut row: cv::ActiveModel = previous.into();
+        row.deleted_at = Set(Some(now));
+        row.deleted_by = Set(Some(actor.subject().to_owned()));
+        row.update(txn).await?;
+    }
+    cv::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        fiscal_code: Set(fiscal_code.to_owned()),
+        sha256: Set(sha256),
+        file_name: Set(file.name),
+        size_bytes: Set(size),
+        uploaded_at: Set(now),
+        uploaded_by: Set(actor.subject().to_owned()),
+        deleted_at: Set(None),
+        deleted_by: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes our copy (marked, with who and when); the portal's profile is not touched (seed
+/// 001: "Cancella CV" does not remove the portal profile).
+pub async fn delete_cv(
+    txn: &DatabaseTransaction,
+    fiscal_code: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let current = current_cv(txn, fiscal_code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("citizen {fiscal_code} has no CV")))?;
+    let mut row: cv::ActiveModel = current.into();
+    row.deleted_at = Set(Some(Utc::now()));
+    row.deleted_by = Set(Some(actor.subject().to_owned()));
+    row.update(txn).await?;
+    Ok(())
+}
+
+/// V15: queues the current CV for the portal, in the caller's transaction (the outbox). The
+/// consent to job matching must be in force; the CV current and not obsolete. A transfer of
+/// the same CV still pending is not queued twice.
+pub async fn queue_transfer(
+    txn: &DatabaseTransaction,
+    current: &orientation::Model,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<portal_transfer::Model, AppError> {
+    if !current.consent_matching {
+        let why = match current.consent_withdrawn_on {
+            Some(on) => format!("withdrew the consent to job matching on {on}"),
+            None => "did not give the consent to job matching at intake".to_owned(),
+        };
+        return Err(AppError::Forbidden(format!(
+            "the CV of {} cannot go to the portal: the citizen {why} (seed 001)",
+            current.id
+        )));
+    }
+    let cv = current_cv(txn, &current.id).await?.ok_or_else(|| {
+        AppError::bad_input(
+            "cv",
+            format!("cv: citizen {} has no CV to transfer", current.id),
+        )
+    })?;
+    let uploaded_on = cv.uploaded_at.date_naive();
+    if cv_obsolete(uploaded_on, today) {
+        return Err(AppError::bad_input(
+            "cv",
+            format!(
+                "cv: the CV uploaded on {uploaded_on} is obsolete (older than 6 months, seed \
+                 001); upload a current one"
+            ),
+        ));
+    }
+    if let Some(pending) = portal_transfer::Entity::find()
+        .filter(portal_transfer::Column::CvId.eq(&cv.id))
+        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
+        .one(txn)
+        .await?
+    {
+        return Ok(pending);
+    }
+    let now = Utc::now();
+    let model = portal_transfer::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        fiscal_code: Set(current.id.clone()),
+        cv_id: Set(cv.id),
+        idempotency_key: Set(uuid::Uuid::new_v4().to_string()),
+        status: Set(TransferStatus::Pending.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        delivered_at: Set(None),
+        portal_cv_id: Set(None),
+        pre_registered: Set(None),
+        created_at: Set(now),
+        created_by: Set(actor.subject().to_owned()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(model)
+}
+
+// ---- batched reads for the loaders (one statement per relation) ----
+
+pub async fn records_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<orientation::Model>, sea_orm::DbErr> {
+    orientation::Entity::find()
+        .filter(orientation::Column::Id.is_in(codes.iter().cloned()))
+        .all(db)
+        .await
+}
+
+pub async fn consent_history_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<consent_event::Model>, sea_orm::DbErr> {
+    consent_event::Entity::find()
+        .filter(consent_event::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .order_by_asc(consent_event::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn measures_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<pact_measure::Model>, sea_orm::DbErr> {
+    pact_measure::Entity::find()
+        .filter(pact_measure::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .order_by_asc(pact_measure::Column::PlannedOn)
+        .order_by_asc(pact_measure::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn propensities_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<propensity::Model>, sea_orm::DbErr> {
+    propensity::Entity::find()
+        .filter(propensity::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .order_by_asc(propensity::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn education_titles_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<education_title::Model>, sea_orm::DbErr> {
+    education_title::Entity::find()
+        .filter(education_title::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .order_by_asc(education_title::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Current CVs (not deleted), newest first.
+pub async fn cvs_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<cv::Model>, sea_orm::DbErr> {
+    cv::Entity::find()
+        .filter(cv::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .filter(cv::Column::DeletedAt.is_null())
+        .order_by_desc(cv::Column::UploadedAt)
+        .all(db)
+        .await
+}
+
+pub async fn transfers_of(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<portal_transfer::Model>, sea_orm::DbErr> {
+    portal_transfer::Entity::find()
+        .filter(portal_transfer::Column::FiscalCode.is_in(codes.iter().cloned()))
+        .order_by_desc(portal_transfer::Column::CreatedAt)
+        .all(db)
+        .await
+}

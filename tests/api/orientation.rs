@@ -1,0 +1,629 @@
+//! Orientation through GraphQL only (seed 001): intake with consent, propensities (at most
+//! 3), education titles, the CV and its prerequisites, the service pact, and the transfer to
+//! a fake job portal on 127.0.0.1:0 that fails, is slow and sees retries — on SQLite and
+//! PostgreSQL stores.
+
+use crate::fixtures::{MARIO, anna, sources};
+use crate::helpers::{TestApp, error_codes, pdf, spawn_app, spawn_app_with};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use base64::Engine as _;
+use fascicolo::auth::Role;
+use fascicolo::testing::Engine;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const RECORD: &str = "fiscalCode version takenInChargeOn office \
+    consent { jobMatching givenOn withdrawnOn history { given on by } } \
+    specialCategories { code label } profilingNotes \
+    servicePact { signedOn operator searchPlan measures { id measure { code label } status \
+      plannedOn startedOn doneOn } } \
+    propensities { id occupationCode occupationLabel fromWork fromEducation fromTraining \
+      interviewOn yearsExperience lastYearWorked notes } \
+    educationTitles { code label year } \
+    cv { fileName sizeBytes sha256 validUntil obsolete } \
+    portalTransfers { status attempts lastError portalCvId preRegistered }";
+
+fn input_type(name: &str) -> &'static str {
+    match name {
+        "recordIntake" => "RecordIntakeInput",
+        "setJobMatchingConsent" => "SetConsentInput",
+        "signServicePact" => "SignServicePactInput",
+        "addPactMeasure" => "AddPactMeasureInput",
+        "updatePactMeasure" => "UpdatePactMeasureInput",
+        "addPropensity" => "AddPropensityInput",
+        "removePropensity" => "RemovePropensityInput",
+        "addEducationTitle" => "AddEducationTitleInput",
+        "deleteCv" | "transferCvToPortal" => "OrientationRefInput",
+        other => panic!("unknown mutation {other}"),
+    }
+}
+
+async fn call(app: &TestApp, name: &str, input: Value) -> Value {
+    let query = format!(
+        "mutation($input: {}!) {{ {name}(input: $input) {{ {RECORD} }} }}",
+        input_type(name)
+    );
+    app.query(&query, json!({ "input": input })).await
+}
+
+/// A change of `record` with the version it carries; must succeed.
+async fn step(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
+    input["fiscalCode"] = record["fiscalCode"].clone();
+    input["version"] = record["version"].clone();
+    let body = call(app, name, input).await;
+    assert!(body.get("errors").is_none(), "{name}: {body}");
+    body["data"][name].clone()
+}
+
+/// The same change expected to fail: its first error.
+async fn refused(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
+    input["fiscalCode"] = record["fiscalCode"].clone();
+    input["version"] = record["version"].clone();
+    let body = call(app, name, input).await;
+    assert!(body["data"].is_null(), "{name} should fail: {body}");
+    body["errors"][0].clone()
+}
+
+async fn upload_cv(app: &TestApp, record: &Value, name: &str, bytes: Vec<u8>) -> Value {
+    let query =
+        format!("mutation($input: UploadCvInput!) {{ uploadCv(input: $input) {{ {RECORD} }} }}");
+    let input = json!({ "fiscalCode": record["fiscalCode"], "version": record["version"],
+                        "file": null });
+    app.upload(
+        &query,
+        json!({ "input": input }),
+        "variables.input.file",
+        Some((name, bytes)),
+    )
+    .await
+}
+
+async fn intake(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
+    let body = call(
+        app,
+        "recordIntake",
+        json!({ "fiscalCode": fiscal_code, "takenOn": "2026-09-01", "office": "CPI-FI-01",
+                "consentToJobMatching": consent, "specialCategories": ["L68_99"],
+                "profilingNotes": "Disponibile a spostamenti in provincia" }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "recordIntake: {body}");
+    body["data"]["recordIntake"].clone()
+}
+
+fn propensity(code: &str, label: &str) -> Value {
+    json!({ "occupationCode": code, "occupationLabel": label, "fromWork": true,
+            "interviewOn": "2026-09-10", "yearsExperience": 4, "lastYearWorked": 2025,
+            "notes": "Patente B; disponibile part-time" })
+}
+
+/// Intake, an education title, a propensity and a CV: ready for the portal.
+async fn ready_for_portal(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
+    let r = intake(app, fiscal_code, consent).await;
+    let r = step(
+        app,
+        &r,
+        "addEducationTitle",
+        json!({ "code": "30000000", "year": 2004 }),
+    )
+    .await;
+    let r = step(
+        app,
+        &r,
+        "addPropensity",
+        propensity("5.1.2.2.0", "Commesso"),
+    )
+    .await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
+    assert!(body.get("errors").is_none(), "uploadCv: {body}");
+    body["data"]["uploadCv"].clone()
+}
+
+fn code_of(err: &Value) -> &str {
+    err["extensions"]["code"].as_str().unwrap_or_default()
+}
+
+async fn orientation_flow(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    let r = intake(&app, MARIO, true).await;
+    assert_eq!(r["version"], 1);
+    assert_eq!(r["consent"]["jobMatching"], true);
+    assert_eq!(r["consent"]["givenOn"], "2026-09-01");
+    assert_eq!(
+        r["specialCategories"][0]["label"],
+        "Collocamento mirato (L. 68/1999)"
+    );
+    // a second intake is a conflict with the record's version
+    let body = call(
+        &app,
+        "recordIntake",
+        json!({ "fiscalCode": MARIO, "takenOn": "2026-09-02", "consentToJobMatching": false }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+
+    // V13: the CV needs an education title and a propensity; the error says which is missing
+    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
+    let missing = message
+        .split("missing: ")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        missing.contains("education title") && missing.contains("propensity"),
+        "{body}"
+    );
+    let r = step(
+        &app,
+        &r,
+        "addEducationTitle",
+        json!({ "code": "30000000", "year": 2004 }),
+    )
+    .await;
+    assert_eq!(
+        r["educationTitles"][0]["label"],
+        "Qualifica professionale (IeFP, 3 anni)"
+    );
+    let err = refused(&app, &r, "addEducationTitle", json!({ "code": "99999999" })).await;
+    assert_eq!(err["extensions"]["field"], "code", "{err}");
+    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
+    let missing = message
+        .split("missing: ")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        !missing.contains("education title") && missing.contains("propensity"),
+        "{body}"
+    );
+
+    // V11/V12: three propensities at most, each with a date and an origin flag
+    let mut p = propensity("5.1.2.2.0", "Commesso");
+    p["fromWork"] = json!(false);
+    let err = refused(&app, &r, "addPropensity", p).await;
+    assert_eq!(err["extensions"]["field"], "fromWork", "{err}");
+    let mut p = propensity("5.1.2.2.0", "Commesso");
+    p.as_object_mut().unwrap().remove("interviewOn");
+    let err = refused(&app, &r, "addPropensity", p).await;
+    assert_eq!(err["extensions"]["field"], "interviewOn", "{err}");
+    let mut r = r;
+    for (code, label) in [
+        ("5.1.2.2.0", "Commesso delle vendite al minuto"),
+        ("4.1.1.1.0", "Addetto alla segreteria"),
+        ("8.1.4.2.0", "Addetto alle pulizie"),
+    ] {
+        r = step(&app, &r, "addPropensity", propensity(code, label)).await;
+    }
+    assert_eq!(r["propensities"].as_array().unwrap().len(), 3);
+    let err = refused(
+        &app,
+        &r,
+        "addPropensity",
+        propensity("5.2.2.1.0", "Cameriere"),
+    )
+    .await;
+    assert_eq!(code_of(&err), "BAD_USER_INPUT");
+    assert_eq!(err["extensions"]["field"], "propensities", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("at most 3"),
+        "{err}"
+    );
+
+    // the CV: PDF only, SHA-256, valid 6 months
+    let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+    let body = upload_cv(&app, &r, "cv.png", png).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "file", "{body}");
+    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let r = body["data"]["uploadCv"].clone();
+    let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(pdf()));
+    assert_eq!(r["cv"]["sha256"], sha);
+    let today = chrono::Local::now().date_naive();
+    let until = today.checked_add_months(chrono::Months::new(6)).unwrap();
+    assert_eq!(r["cv"]["validUntil"], until.to_string());
+    assert_eq!(r["cv"]["obsolete"], false);
+
+    // the service pact with measures of the catalogue, moving forward only
+    let err = refused(
+        &app,
+        &r,
+        "signServicePact",
+        json!({ "signedOn": "2026-09-05", "measures": [{ "code": "Z99", "plannedOn": "2026-09-10" }] }),
+    )
+    .await;
+    assert_eq!(err["extensions"]["field"], "measures.code", "{err}");
+    let r = step(
+        &app,
+        &r,
+        "signServicePact",
+        json!({ "signedOn": "2026-09-05", "searchPlan": "Due candidature a settimana",
+                "measures": [{ "code": "A05", "plannedOn": "2026-09-05" },
+                             { "code": "C07", "plannedOn": "2026-10-01" }] }),
+    )
+    .await;
+    let measures = r["servicePact"]["measures"].as_array().unwrap().clone();
+    assert_eq!(measures.len(), 2);
+    assert_eq!(measures[1]["measure"]["code"], "C07");
+    let c07 = measures[1]["id"].clone();
+    let r = step(
+        &app,
+        &r,
+        "updatePactMeasure",
+        json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-01" }),
+    )
+    .await;
+    let r = step(
+        &app,
+        &r,
+        "updatePactMeasure",
+        json!({ "measureId": c07, "status": "DONE", "on": "2026-10-20" }),
+    )
+    .await;
+    assert_eq!(r["servicePact"]["measures"][1]["doneOn"], "2026-10-20");
+    let err = refused(
+        &app,
+        &r,
+        "updatePactMeasure",
+        json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-21" }),
+    )
+    .await;
+    assert_eq!(code_of(&err), "INVALID_TRANSITION", "{err}");
+
+    // a stale version is a conflict and changes nothing
+    let mut stale = r.clone();
+    stale["version"] = json!(2);
+    let err = refused(&app, &stale, "deleteCv", json!({})).await;
+    assert_eq!(code_of(&err), "CONFLICT", "{err}");
+    assert_eq!(err["extensions"]["currentVersion"], r["version"]);
+
+    // the citizen profile carries it all; measures of the catalogue are listed
+    let body = app
+        .query(
+            "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { servicePact { measures { status } } \
+             propensities { occupationCode } cv { obsolete } orientation { version } } \
+             pactMeasures { code label minMinutes maxMinutes } }",
+            json!({ "cf": MARIO }),
+        )
+        .await;
+    let citizen = &body["data"]["citizen"];
+    assert_eq!(
+        citizen["propensities"].as_array().unwrap().len(),
+        3,
+        "{body}"
+    );
+    assert_eq!(citizen["servicePact"]["measures"][1]["status"], "DONE");
+    assert_eq!(citizen["orientation"]["version"], r["version"]);
+    let a05 = body["data"]["pactMeasures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "A05")
+        .unwrap()
+        .clone();
+    assert_eq!(a05["maxMinutes"], 90, "V17: orientamento di base ≤ 90 min");
+
+    // deleting the CV keeps the record and the history
+    let r = step(&app, &r, "deleteCv", json!({})).await;
+    assert_eq!(r["cv"], Value::Null);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn orientation_flow_sqlite() {
+    orientation_flow("orientation_flow_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn orientation_flow_postgres() {
+    orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
+}
+
+// ---- a fake Toscana Lavoro portal ----
+
+/// What the fake portal does and has seen.
+#[derive(Default)]
+struct Portal {
+    /// Answer 503 to this many requests first.
+    fail_first: usize,
+    /// Hold the first request this long after storing the CV (a slow portal).
+    slow_first: Option<Duration>,
+    requests: Vec<(Option<String>, Option<String>, Value)>,
+    /// idempotency key → CV id: the CVs the portal holds.
+    stored: HashMap<String, String>,
+}
+
+type Shared = Arc<Mutex<Portal>>;
+
+async fn receive(
+    State(portal): State<Shared>,
+    headers: HeaderMap,
+    body: String,
+) -> axum::response::Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let key = header("idempotency-key");
+    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let (answer, hold) = {
+        let mut p = portal.lock().unwrap();
+        let first = p.requests.is_empty();
+        p.requests
+            .push((header("authorization"), key.clone(), json));
+        if p.fail_first > 0 {
+            p.fail_first -= 1;
+            return (StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response();
+        }
+        let key = key.unwrap_or_default();
+        let seen = p.stored.contains_key(&key);
+        let n = p.stored.len() + 1;
+        let cv_id = p
+            .stored
+            .entry(key)
+            .or_insert_with(|| format!("portal-cv-{n}"))
+            .clone();
+        let status = if seen {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        };
+        let hold = if first { p.slow_first } else { None };
+        (
+            (
+                status,
+                axum::Json(json!({ "cvId": cv_id, "preRegistered": !seen })),
+            ),
+            hold,
+        )
+    };
+    if let Some(hold) = hold {
+        tokio::time::sleep(hold).await;
+    }
+    answer.into_response()
+}
+
+async fn fake_portal(portal: Shared) -> String {
+    let router = axum::Router::new()
+        .route("/cv", axum::routing::post(receive))
+        .with_state(portal);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}")
+}
+
+fn portal_toml(url: &str, timeout_ms: u64) -> String {
+    format!(
+        "[portal]\nurl = \"{url}\"\ntoken = \"portal-secret\"\ntimeout_ms = {timeout_ms}\n\
+         poll_ms = 50\nbackoff_base_ms = 100\nbackoff_max_ms = 400\nmax_attempts = 6\n"
+    )
+}
+
+/// Polls the citizen's transfers until the first is no longer PENDING (or `wait` passes).
+async fn settled_transfer(app: &TestApp, fiscal_code: &str, wait: Duration) -> Value {
+    let started = Instant::now();
+    loop {
+        let body = app
+            .query(
+                "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { orientation { \
+                 portalTransfers { status attempts lastError portalCvId preRegistered } } } }",
+                json!({ "cf": fiscal_code }),
+            )
+            .await;
+        let transfer = body["data"]["citizen"]["orientation"]["portalTransfers"][0].clone();
+        if transfer["status"] != "PENDING" || started.elapsed() > wait {
+            return transfer;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The portal fails twice, then accepts: one CV on the portal, delivered on the 3rd attempt,
+/// with the citizen's essentials and no special category.
+async fn transfer_is_retried_until_delivered(test: &str, store: Engine) {
+    let portal: Shared = Arc::new(Mutex::new(Portal {
+        fail_first: 2,
+        ..Portal::default()
+    }));
+    let url = fake_portal(portal.clone()).await;
+    let Some(app) = spawn_app_with(
+        test,
+        store,
+        sources(Engine::Sqlite, Engine::Sqlite),
+        &[],
+        &portal_toml(&url, 2_000),
+    )
+    .await
+    else {
+        return;
+    };
+    let r = ready_for_portal(&app, MARIO, true).await;
+    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    assert_eq!(r["portalTransfers"][0]["status"], "PENDING", "{r}");
+    let transfer = settled_transfer(&app, MARIO, Duration::from_secs(15)).await;
+    assert_eq!(transfer["status"], "DELIVERED", "{transfer}");
+    assert_eq!(transfer["attempts"], 3, "{transfer}");
+    assert_eq!(transfer["portalCvId"], "portal-cv-1");
+    assert_eq!(transfer["preRegistered"], true);
+    assert_eq!(transfer["lastError"], Value::Null);
+    {
+        let p = portal.lock().unwrap();
+        assert_eq!(p.requests.len(), 3);
+        assert_eq!(p.stored.len(), 1, "one CV on the portal");
+        let keys: std::collections::HashSet<_> = p.requests.iter().map(|r| r.1.clone()).collect();
+        assert_eq!(
+            keys.len(),
+            1,
+            "every attempt carries the same idempotency key"
+        );
+        let (auth, _, body) = p.requests.last().unwrap();
+        assert_eq!(auth.as_deref(), Some("Bearer portal-secret"));
+        assert_eq!(body["citizen"]["familyName"], "ROSSI", "{body}");
+        assert_eq!(body["propensities"][0]["occupationCode"], "5.1.2.2.0");
+        assert_eq!(body["educationTitles"][0]["code"], "30000000");
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(body["cv"]["contentBase64"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(content, pdf());
+        let text = body.to_string();
+        assert!(
+            !text.contains("L68_99") && !text.contains("pecial"),
+            "GDPR art. 9: {text}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn portal_transfer_is_retried_until_delivered_sqlite() {
+    transfer_is_retried_until_delivered("portal_retry_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn portal_transfer_is_retried_until_delivered_postgres() {
+    transfer_is_retried_until_delivered("portal_retry_postgres", Engine::Postgres).await;
+}
+
+/// The gateway stops while the portal is still answering the first attempt (it has stored the
+/// CV); the next gateway retries after the lease with the same key: the portal holds one CV.
+#[tokio::test]
+async fn portal_transfer_survives_a_restart_mid_delivery() {
+    let portal: Shared = Arc::new(Mutex::new(Portal {
+        slow_first: Some(Duration::from_secs(30)),
+        ..Portal::default()
+    }));
+    let url = fake_portal(portal.clone()).await;
+    let Some(app) = spawn_app_with(
+        "portal_restart",
+        Engine::Sqlite,
+        sources(Engine::Sqlite, Engine::Sqlite),
+        &[],
+        &portal_toml(&url, 1_500),
+    )
+    .await
+    else {
+        return;
+    };
+    let r = ready_for_portal(&app, MARIO, true).await;
+    step(&app, &r, "transferCvToPortal", json!({})).await;
+    let started = Instant::now();
+    while portal.lock().unwrap().requests.is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no delivery attempt"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let app = app.restart().await;
+    let transfer = settled_transfer(&app, MARIO, Duration::from_secs(15)).await;
+    assert_eq!(transfer["status"], "DELIVERED", "{transfer}");
+    assert_eq!(transfer["attempts"], 2, "{transfer}");
+    assert_eq!(
+        transfer["preRegistered"], false,
+        "the portal had it from the first attempt"
+    );
+    {
+        let p = portal.lock().unwrap();
+        assert_eq!(p.requests.len(), 2);
+        assert_eq!(p.requests[0].1, p.requests[1].1, "same idempotency key");
+        assert_eq!(p.stored.len(), 1, "one CV on the portal");
+    }
+    app.stop().await;
+}
+
+/// V15: no consent, no transfer; a withdrawn consent stops transfers too. The portal role
+/// sees consenting citizens only, and nothing else of the profile.
+#[tokio::test]
+async fn consent_gates_the_portal() {
+    let Some(app) = spawn_app(
+        "portal_consent",
+        Engine::Sqlite,
+        sources(Engine::Sqlite, Engine::Sqlite),
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    let without = ready_for_portal(&app, anna().as_str(), false).await;
+    let err = refused(&app, &without, "transferCvToPortal", json!({})).await;
+    assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not give the consent"),
+        "{err}"
+    );
+
+    let with = ready_for_portal(&app, MARIO, true).await;
+    let portal = app.token(Role::Portal, None);
+    let ask = async |token: &str| {
+        app.post(
+            Some(token),
+            "query($cf: [FiscalCode!]!) { portalCandidates(fiscalCodes: $cf) { fiscalCode \
+             propensities { occupationCode } cv { validUntil obsolete } } }",
+            json!({ "cf": [MARIO, anna().as_str()] }),
+        )
+        .await
+        .1
+    };
+    let body = ask(&portal).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let candidates = body["data"]["portalCandidates"].as_array().unwrap().clone();
+    assert_eq!(candidates[0]["fiscalCode"], MARIO);
+    assert_eq!(
+        candidates[0]["propensities"][0]["occupationCode"],
+        "5.1.2.2.0"
+    );
+    assert_eq!(candidates[0]["cv"]["obsolete"], false);
+    assert_eq!(
+        candidates[1],
+        Value::Null,
+        "no consent: nothing, not even existence"
+    );
+    let body = ask(&app.operator()).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    let (_, body) = app
+        .post(
+            Some(&portal),
+            "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { fiscalCode } }",
+            json!({ "cf": MARIO }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+
+    let with = step(
+        &app,
+        &with,
+        "setJobMatchingConsent",
+        json!({ "given": false, "on": "2026-10-01" }),
+    )
+    .await;
+    assert_eq!(with["consent"]["withdrawnOn"], "2026-10-01");
+    assert_eq!(
+        with["consent"]["history"].as_array().unwrap().len(),
+        2,
+        "recorded, not deleted"
+    );
+    let err = refused(&app, &with, "transferCvToPortal", json!({})).await;
+    assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("withdrew"),
+        "{err}"
+    );
+    let body = ask(&portal).await;
+    assert_eq!(body["data"]["portalCandidates"][0], Value::Null, "{body}");
+    app.stop().await;
+}
