@@ -627,3 +627,132 @@ async fn consent_gates_the_portal() {
     assert_eq!(body["data"]["portalCandidates"][0], Value::Null, "{body}");
     app.stop().await;
 }
+
+/// A query for 100 citizens with orientation record, pact, measures, propensities, titles,
+/// CV and transfers costs the same store statements as for one.
+async fn reads_are_batched(test: &str, store: Engine) {
+    let data = fascicolo::sources::demo::generate(12, 200);
+    let codes: Vec<String> = data
+        .lavoro
+        .persons
+        .iter()
+        .take(100)
+        .map(|p| p.fiscal_code.clone())
+        .collect();
+    assert_eq!(codes.len(), 100);
+    let sources = vec![crate::helpers::SourceSpec {
+        name: "lavoro",
+        engine: Engine::Sqlite,
+        data: data.lavoro,
+    }];
+    let Some(app) = spawn_app(test, store, sources, &[]).await else {
+        return;
+    };
+    for code in &codes {
+        let r = ready_for_portal(&app, code, true).await;
+        step(
+            &app,
+            &r,
+            "signServicePact",
+            json!({ "signedOn": "2026-09-05", "measures": [{ "code": "A05", "plannedOn": "2026-09-05" }] }),
+        )
+        .await;
+    }
+    let query = "query($codes: [FiscalCode!]!) { citizens(fiscalCodes: $codes) { \
+        servicePact { measures { status } } propensities { occupationCode } cv { obsolete } \
+        orientation { version consent { history { given } } educationTitles { code } \
+        portalTransfers { status } } } }";
+    let mut counts = Vec::new();
+    for n in [1, 100] {
+        let before = app.store_statements();
+        let body = app.query(query, json!({ "codes": &codes[..n] })).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let complete = body["data"]["citizens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["servicePact"]["measures"]
+                    .as_array()
+                    .is_some_and(|m| m.len() == 1)
+                    && c["propensities"].as_array().is_some_and(|p| p.len() == 1)
+                    && c["cv"]["obsolete"] == false
+                    && c["orientation"]["educationTitles"]
+                        .as_array()
+                        .is_some_and(|t| t.len() == 1)
+            })
+            .count();
+        assert_eq!(complete, n, "{body}");
+        counts.push(app.store_statements() - before);
+    }
+    eprintln!("{test}: store statements for 1 and 100 citizens' orientation: {counts:?}");
+    assert_eq!(
+        counts[0], counts[1],
+        "store statements grow with citizens: {counts:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn orientation_reads_are_batched_sqlite() {
+    reads_are_batched("orientation_batched_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn orientation_reads_are_batched_postgres() {
+    reads_are_batched("orientation_batched_postgres", Engine::Postgres).await;
+}
+
+/// A change failing at its last statement (the audit insert) leaves nothing: no measure, no
+/// pact, no queued transfer, the same version.
+#[tokio::test]
+async fn orientation_failing_write_leaves_nothing() {
+    use sea_orm::ConnectionTrait;
+    let Some(app) = spawn_app(
+        "orientation_atomic",
+        Engine::Sqlite,
+        sources(Engine::Sqlite, Engine::Sqlite),
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    let r = ready_for_portal(&app, MARIO, true).await;
+    crate::helpers::refuse_audit_writes(&app).await;
+    for (name, input) in [
+        (
+            "signServicePact",
+            json!({ "signedOn": "2026-09-05", "measures": [{ "code": "A05", "plannedOn": "2026-09-05" }] }),
+        ),
+        ("transferCvToPortal", json!({})),
+    ] {
+        let mut input = input;
+        input["fiscalCode"] = r["fiscalCode"].clone();
+        input["version"] = r["version"].clone();
+        let body = call(&app, name, input).await;
+        assert_eq!(error_codes(&body), ["INTERNAL"], "{name}: {body}");
+    }
+    let db = app.state.store.db();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT (SELECT version FROM orientation WHERE id = '{MARIO}') AS v, \
+                 (SELECT pact_signed_on IS NULL FROM orientation WHERE id = '{MARIO}') AS unsigned, \
+                 (SELECT COUNT(*) FROM pact_measure) AS measures, \
+                 (SELECT COUNT(*) FROM portal_transfer) AS transfers"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.try_get::<i64>("", "v").unwrap(),
+        r["version"].as_i64().unwrap()
+    );
+    assert!(row.try_get::<bool>("", "unsigned").unwrap());
+    assert_eq!(row.try_get::<i64>("", "measures").unwrap(), 0);
+    assert_eq!(row.try_get::<i64>("", "transfers").unwrap(), 0);
+    app.stop().await;
+}
