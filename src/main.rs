@@ -132,6 +132,7 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
             Ok(Some(written)) => tracing::info!(
                 libretti = written.libretti,
                 ivc_dossiers = written.dossiers,
+                orientations = written.orientations,
                 "demo documents written"
             ),
             Ok(None) => {}

@@ -98,7 +98,11 @@ pub enum DemoDocumentsError {
 pub struct Written {
     pub libretti: usize,
     pub dossiers: usize,
+    pub orientations: usize,
 }
+
+/// Orientation records written: consent given for most, refused or withdrawn for some.
+pub const ORIENTATIONS: usize = 12;
 
 /// Writes the demo documents when the store has neither libretti nor IVC dossiers; `None`
 /// when it already has some (a later start, or an operator's own work).
@@ -123,7 +127,7 @@ pub async fn seed(state: &HttpState) -> Result<Written, DemoDocumentsError> {
             office: Some("CPI-FI-01".to_owned()),
         },
     };
-    let needed = LIBRETTI.len() + DOSSIERS.len();
+    let needed = LIBRETTI.len() + DOSSIERS.len() + ORIENTATIONS;
     let citizens = operator.adult_citizens(needed).await?;
     if citizens.len() < needed {
         return Err(DemoDocumentsError::TooFewCitizens {
@@ -131,7 +135,8 @@ pub async fn seed(state: &HttpState) -> Result<Written, DemoDocumentsError> {
             needed,
         });
     }
-    let (for_libretti, for_dossiers) = citizens.split_at(LIBRETTI.len());
+    let (for_libretti, rest) = citizens.split_at(LIBRETTI.len());
+    let (for_dossiers, for_orientation) = rest.split_at(DOSSIERS.len());
     let mut written = Written::default();
     for (i, (stop, citizen)) in LIBRETTI.iter().zip(for_libretti).enumerate() {
         operator.libretto(citizen, *stop, i).await?;
@@ -140,6 +145,10 @@ pub async fn seed(state: &HttpState) -> Result<Written, DemoDocumentsError> {
     for (i, (stop, citizen)) in DOSSIERS.iter().zip(for_dossiers).enumerate() {
         operator.dossier(citizen, *stop, i).await?;
         written.dossiers += 1;
+    }
+    for (i, citizen) in for_orientation.iter().enumerate() {
+        operator.orientation(citizen, i).await?;
+        written.orientations += 1;
     }
     // dossiers released with a libretto as Documento di trasparenza consolidated their own
     written.libretti = usize::try_from(libretto::Entity::find().count(state.app.store.db()).await?)
@@ -455,6 +464,111 @@ impl Operator<'_> {
             competence,
         )
         .await
+    }
+
+    /// An orientation record (seed 001): intake with or without consent, education title,
+    /// propensities, a CV, a service pact whose measures are at different stages; the 4th
+    /// citizen withdraws the consent later.
+    async fn orientation(
+        &self,
+        citizen: &DemoCitizen,
+        i: usize,
+    ) -> Result<Doc, DemoDocumentsError> {
+        let base =
+            NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default() + Duration::days(i as i64);
+        let on = |plus: i64| day(base, plus);
+        let consent = i % 4 != 2;
+        let step = async |d: &Doc, name: &str, ty: &str, input: Value| {
+            self.step(d, name, ty, "fiscalCode", input).await
+        };
+        let categories = if i % 6 == 5 {
+            json!(["L68_99"])
+        } else {
+            json!([])
+        };
+        let query = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { \
+            fiscalCode version } }";
+        let input = json!({ "fiscalCode": citizen.fiscal_code, "takenOn": on(0),
+            "office": citizen.office, "consentToJobMatching": consent,
+            "specialCategories": categories });
+        let data = self
+            .run("recordIntake", query, json!({ "input": input }), None)
+            .await?;
+        let d = Doc {
+            id: data["recordIntake"]["fiscalCode"].clone(),
+            version: data["recordIntake"]["version"].clone(),
+        };
+        let title = ["30000000", "20000000"][i % 2];
+        let d = step(
+            &d,
+            "addEducationTitle",
+            "AddEducationTitleInput",
+            json!({ "code": title, "year": 2000 + i }),
+        )
+        .await?;
+        let occupations = [
+            ("5.1.2.2.0", "Commessi delle vendite al minuto"),
+            ("4.1.1.1.0", "Addetti a funzioni di segreteria"),
+            ("8.1.4.2.0", "Addetti alle pulizie"),
+            ("5.2.2.1.0", "Camerieri"),
+        ];
+        let mut d = d;
+        for k in 0..=(i % 3) {
+            let (code, label) = occupations[(i + k) % occupations.len()];
+            let input = json!({ "occupationCode": code, "occupationLabel": label,
+                "fromWork": k == 0, "fromTraining": k != 0, "interviewOn": on(2),
+                "notes": "Disponibile part-time; patente B" });
+            d = step(&d, "addPropensity", "AddPropensityInput", input).await?;
+        }
+        let query =
+            "mutation($input: UploadCvInput!) { uploadCv(input: $input) { fiscalCode version } }";
+        let input = json!({ "fiscalCode": d.id, "version": d.version, "file": null });
+        let data = self
+            .run(
+                "uploadCv",
+                query,
+                json!({ "input": input }),
+                Some(("cv.pdf", pdf("Curriculum vitae"))),
+            )
+            .await?;
+        let d = Doc {
+            id: data["uploadCv"]["fiscalCode"].clone(),
+            version: data["uploadCv"]["version"].clone(),
+        };
+        let second = ["C07", "A06", "B03"][i % 3];
+        let measures = json!([{ "code": "A05", "plannedOn": on(3) },
+            { "code": second, "plannedOn": on(10) }]);
+        let query = "mutation($input: SignServicePactInput!) { signServicePact(input: $input) { \
+            fiscalCode version servicePact { measures { id } } } }";
+        let input = json!({ "fiscalCode": d.id, "version": d.version, "signedOn": on(3),
+            "searchPlan": "Due candidature a settimana; aggiornare il CV sul portale",
+            "measures": measures });
+        let data = self
+            .run("signServicePact", query, json!({ "input": input }), None)
+            .await?;
+        let answer = &data["signServicePact"];
+        let first = answer["servicePact"]["measures"][0]["id"].clone();
+        let d = Doc {
+            id: answer["fiscalCode"].clone(),
+            version: answer["version"].clone(),
+        };
+        let d = step(
+            &d,
+            "updatePactMeasure",
+            "UpdatePactMeasureInput",
+            json!({ "measureId": first, "status": "DONE", "on": on(3) }),
+        )
+        .await?;
+        if i % 4 == 3 {
+            return step(
+                &d,
+                "setJobMatchingConsent",
+                "SetConsentInput",
+                json!({ "given": false, "on": on(20) }),
+            )
+            .await;
+        }
+        Ok(d)
     }
 
     /// An IVC dossier taken to `stop`; the `i`-th of the demo (dates a week apart).

@@ -157,6 +157,10 @@ pub struct OrientationRecord(pub orientation::Model);
 
 #[Object]
 impl OrientationRecord {
+    /// The record's id: the citizen's base fiscal code.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
     async fn fiscal_code(&self) -> &str {
         &self.0.id
     }

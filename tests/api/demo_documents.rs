@@ -1,11 +1,13 @@
 //! The demo's sample documents: written through the API on a store without documents, they
 //! cover every state of both lifecycles, and a second start writes nothing.
 
+use crate::helpers::error_codes;
 use crate::helpers::{SourceSpec, TestApp, spawn_app};
-use fascicolo::demo::documents::{DOSSIERS, LIBRETTI, seed_once};
+use fascicolo::demo::documents::{DOSSIERS, LIBRETTI, ORIENTATIONS, seed_once};
 use fascicolo::demo::{DEMO_SEED, DEMO_SOURCES};
 use fascicolo::sources::demo::generate;
 use fascicolo::testing::Engine;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -137,6 +139,40 @@ async fn demo_documents(test: &str, store: Engine) {
     // 2 x 90 + 30 identification, 120 + 60 validation = 6.5 h at 40 EUR
     assert_eq!(node["hoursUsed"], 6.5, "{node}");
     assert_eq!(node["costEur"], 260.0, "{node}");
+
+    // orientation: consent given, refused and withdrawn; pacts, propensities, CVs
+    assert_eq!(written.orientations, ORIENTATIONS);
+    let body = app
+        .query(
+            "{ portalCandidates(fiscalCodes: []) { fiscalCode } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&body),
+        ["FORBIDDEN"],
+        "operators use citizen(), not the portal view"
+    );
+    let db = app.state.store.db();
+    let consent: Vec<(bool, Option<chrono::NaiveDate>)> = entities::orientation::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.consent_matching, o.consent_withdrawn_on))
+        .collect();
+    assert_eq!(consent.len(), ORIENTATIONS);
+    assert!(consent.iter().any(|c| c.0), "some consent");
+    assert!(
+        consent.iter().any(|c| !c.0 && c.1.is_none()),
+        "some refused at intake"
+    );
+    assert!(
+        consent.iter().any(|c| !c.0 && c.1.is_some()),
+        "some withdrawn"
+    );
+    let cvs = entities::cv::Entity::find().count(db).await.unwrap();
+    assert_eq!(cvs as usize, ORIENTATIONS);
 
     assert_eq!(seed_once(&app.http).await.expect("second run"), None);
     app.stop().await;
