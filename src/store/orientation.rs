@@ -409,10 +409,14 @@ pub async fn upload_cv(
     .await?;
     let now = Utc::now();
     if let Some(previous) = current_cv(txn, fiscal_code).await? {
+        let old_sha = previous.sha256.clone();
         let mut row: cv::ActiveModel = previous.into();
         row.deleted_at = Set(Some(now));
         row.deleted_by = Set(Some(actor.subject().to_owned()));
         row.update(txn).await?;
+        if old_sha != sha256 {
+            purge_if_unused(txn, &old_sha).await?;
+        }
     }
     cv::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -430,8 +434,8 @@ pub async fn upload_cv(
     Ok(())
 }
 
-/// Deletes our copy (marked, with who and when); the portal's profile is not touched (seed
-/// 001: "Cancella CV" does not remove the portal profile).
+/// Deletes our copy: the file is erased, the record stays marked with who and when; the
+/// portal's profile is not touched (seed 001: "Cancella CV" does not remove it).
 pub async fn delete_cv(
     txn: &DatabaseTransaction,
     fiscal_code: &str,
@@ -440,10 +444,31 @@ pub async fn delete_cv(
     let current = current_cv(txn, fiscal_code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("citizen {fiscal_code} has no CV")))?;
+    let sha = current.sha256.clone();
     let mut row: cv::ActiveModel = current.into();
     row.deleted_at = Set(Some(Utc::now()));
     row.deleted_by = Set(Some(actor.subject().to_owned()));
     row.update(txn).await?;
+    purge_if_unused(txn, &sha).await
+}
+
+/// Erases a file's content once no current CV and no evidence uses it: a deleted or replaced
+/// CV keeps its record (who, when, hash) but not the citizen's document.
+async fn purge_if_unused(txn: &DatabaseTransaction, sha256: &str) -> Result<(), AppError> {
+    let cvs = cv::Entity::find()
+        .filter(cv::Column::Sha256.eq(sha256))
+        .filter(cv::Column::DeletedAt.is_null())
+        .count(txn)
+        .await?;
+    let evidences = entities::evidence::Entity::find()
+        .filter(entities::evidence::Column::Sha256.eq(sha256))
+        .count(txn)
+        .await?;
+    if cvs == 0 && evidences == 0 {
+        evidence_file::Entity::delete_by_id(sha256.to_owned())
+            .exec(txn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use base64::Engine as _;
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -314,6 +315,12 @@ async fn orientation_flow(test: &str, store: Engine) {
     // deleting the CV keeps the record and the history
     let r = step(&app, &r, "deleteCv", json!({})).await;
     assert_eq!(r["cv"], Value::Null);
+    let files = entities::evidence_file::Entity::find()
+        .filter(entities::evidence_file::Column::Sha256.eq(sha.as_str()))
+        .count(app.state.store.db())
+        .await
+        .unwrap();
+    assert_eq!(files, 0, "the deleted CV's content is erased");
     app.stop().await;
 }
 
