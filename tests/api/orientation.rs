@@ -341,7 +341,7 @@ async fn orientation_flow_postgres() {
 struct Portal {
     /// Answer 503 to this many requests first.
     fail_first: usize,
-    /// Hold the first request this long after storing the CV (a slow portal).
+    /// Hold the request that first stores the CV this long before answering (a slow portal).
     slow_first: Option<Duration>,
     requests: Vec<(Option<String>, Option<String>, Value)>,
     /// idempotency key → CV id: the CVs the portal holds.
@@ -385,7 +385,7 @@ async fn receive(
         } else {
             StatusCode::CREATED
         };
-        let hold = if first { p.slow_first } else { None };
+        let hold = if seen { None } else { p.slow_first };
         (
             (
                 status,
@@ -502,11 +502,13 @@ async fn portal_transfer_is_retried_until_delivered_postgres() {
     transfer_is_retried_until_delivered("portal_retry_postgres", Engine::Postgres).await;
 }
 
-/// The gateway stops while the portal is still answering the first attempt (it has stored the
-/// CV); the next gateway retries after the lease with the same key: the portal holds one CV.
+/// The portal fails twice, then stores the CV but answers too slowly; the gateway stops
+/// meanwhile; the next gateway retries after the lease with the same key: the portal holds
+/// exactly one CV (the "done when").
 #[tokio::test]
 async fn portal_transfer_survives_a_restart_mid_delivery() {
     let portal: Shared = Arc::new(Mutex::new(Portal {
+        fail_first: 2,
         slow_first: Some(Duration::from_secs(30)),
         ..Portal::default()
     }));
@@ -535,15 +537,19 @@ async fn portal_transfer_survives_a_restart_mid_delivery() {
     let app = app.restart().await;
     let transfer = settled_transfer(&app, MARIO, Duration::from_secs(15)).await;
     assert_eq!(transfer["status"], "DELIVERED", "{transfer}");
-    assert_eq!(transfer["attempts"], 2, "{transfer}");
+    assert_eq!(
+        transfer["attempts"], 4,
+        "2 refused, 1 cut off, 1 answered: {transfer}"
+    );
     assert_eq!(
         transfer["preRegistered"], false,
-        "the portal had it from the first attempt"
+        "the portal had it from the cut-off attempt"
     );
     {
         let p = portal.lock().unwrap();
-        assert_eq!(p.requests.len(), 2);
-        assert_eq!(p.requests[0].1, p.requests[1].1, "same idempotency key");
+        assert_eq!(p.requests.len(), 4);
+        let keys: std::collections::HashSet<_> = p.requests.iter().map(|r| r.1.clone()).collect();
+        assert_eq!(keys.len(), 1, "same idempotency key");
         assert_eq!(p.stored.len(), 1, "one CV on the portal");
     }
     app.stop().await;
