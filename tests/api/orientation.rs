@@ -365,7 +365,6 @@ async fn receive(
     let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let (answer, hold) = {
         let mut p = portal.lock().unwrap();
-        let first = p.requests.is_empty();
         p.requests
             .push((header("authorization"), key.clone(), json));
         if p.fail_first > 0 {
