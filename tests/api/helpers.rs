@@ -183,8 +183,10 @@ pub async fn spawn_app_with(
         databases.push(db);
     }
     for DeadSource(name) in dead {
+        // a refused connection fails at once; a generous deadline keeps it reported as
+        // "unreachable", not "timeout", when the whole suite loads the 2 cores
         toml.push_str(&format!(
-            "[[sources]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"postgres://nobody@127.0.0.1:1/none\"\ntimeout_ms = 1500\n"
+            "[[sources]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"postgres://nobody@127.0.0.1:1/none\"\ntimeout_ms = 5000\n"
         ));
     }
     toml.push_str(extra_toml);
