@@ -55,6 +55,8 @@ pub struct Config {
     pub ivc: IvcConfig,
     #[serde(default)]
     pub portal: PortalConfig,
+    #[serde(default)]
+    pub reporting: ReportingConfig,
     /// Present only in demo mode: where the demo databases live and how many citizens.
     pub demo: Option<DemoConfig>,
 }
@@ -183,6 +185,28 @@ impl Default for DocumentsConfig {
             max_file_bytes: default_file_bytes(),
         }
     }
+}
+
+/// Aggregates for the `reporting` role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingConfig {
+    /// Cells counting fewer people than this are suppressed (count null, `suppressed`
+    /// true) for every role but `admin`, so no small group can be re-identified.
+    #[serde(default = "default_min_cell")]
+    pub min_cell_size: i64,
+}
+
+impl Default for ReportingConfig {
+    fn default() -> Self {
+        ReportingConfig {
+            min_cell_size: default_min_cell(),
+        }
+    }
+}
+
+fn default_min_cell() -> i64 {
+    5
 }
 
 /// The Toscana Lavoro job portal that receives CVs (seed 001). Transfers are queued even

@@ -21,6 +21,10 @@ pub struct Model {
     /// Section 1.1: JSON snapshot of the merged person.
     pub person_snapshot: String,
     pub cancel_reason: Option<String>,
+    /// Reporting: the holder's gender (`M`/`F`) at the first issue.
+    pub gender: Option<String>,
+    /// Reporting: the holder's age in whole years at the first issue.
+    pub age_at_issue: Option<i16>,
     pub created_at: DateTimeUtc,
     pub created_by: String,
     pub updated_at: DateTimeUtc,

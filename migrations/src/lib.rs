@@ -8,6 +8,7 @@ mod m20261123_000003_create_libretto;
 mod m20261123_000004_create_ivc;
 mod m20261123_000005_ivc_assessor;
 mod m20261123_000006_create_orientation;
+mod m20261123_000007_libretto_reporting;
 mod shared;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_ivc::Migration),
             Box::new(m20261123_000005_ivc_assessor::Migration),
             Box::new(m20261123_000006_create_orientation::Migration),
+            Box::new(m20261123_000007_libretto_reporting::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod ivc;
 pub mod libretto;
 pub mod loaders;
 pub mod orientation;
+pub mod reporting;
 pub mod scalars;
 pub mod scope;
 pub mod store_loaders;
@@ -20,6 +21,7 @@ pub struct Query(
     libretto::LibrettoQuery,
     ivc::IvcQuery,
     orientation::OrientationQuery,
+    reporting::ReportingQuery,
 );
 
 #[derive(MergedObject, Default)]

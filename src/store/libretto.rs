@@ -48,6 +48,8 @@ pub async fn open(
         status: Set(LibrettoStatus::Draft.as_str().to_owned()),
         number: Set(None),
         issued_at: Set(None),
+        gender: Set(None),
+        age_at_issue: Set(None),
         last_consolidated_at: Set(None),
         versions_issued: Set(0),
         person_snapshot: Set(to_json(&new.person)?),
@@ -208,7 +210,22 @@ pub async fn consolidate(
     }
     .insert(txn)
     .await?;
-    libretto::Entity::update_many()
+    let mut update = libretto::Entity::update_many();
+    if model.issued_at.is_none() {
+        // reporting counts the holder as at the first issue (seed 000's age bands)
+        let age = content
+            .person
+            .birth_date
+            .and_then(|b| now.date_naive().years_since(b))
+            .and_then(|a| i16::try_from(a).ok());
+        update = update
+            .col_expr(
+                libretto::Column::Gender,
+                Expr::value(content.person.gender.clone()),
+            )
+            .col_expr(libretto::Column::AgeAtIssue, Expr::value(age));
+    }
+    update
         .col_expr(libretto::Column::Number, Expr::value(number))
         .col_expr(
             libretto::Column::IssuedAt,

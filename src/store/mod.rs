@@ -7,6 +7,7 @@ pub mod ivc;
 pub mod libretto;
 pub mod orientation;
 pub mod reference;
+pub mod reporting;
 pub mod write;
 
 use migrations::{Migrator, MigratorTrait};

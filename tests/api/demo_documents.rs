@@ -174,6 +174,64 @@ async fn demo_documents(test: &str, store: Engine) {
     let cvs = entities::cv::Entity::find().count(db).await.unwrap();
     assert_eq!(cvs as usize, ORIENTATIONS);
 
+    // the same documents through the reporting API (admin: no cell suppressed)
+    let admin = app.token(fascicolo::auth::Role::Admin, None);
+    let cell = "cells { key label count } total";
+    let (_, body) = app
+        .post(
+            Some(&admin),
+            &format!(
+                "{{ statistics {{ libretti {{ evidencesByCategory {{ {cell} }} \
+                 experiencesByOrigin {{ {cell} }} }} ivc {{ outcomes {{ {cell} }} \
+                 totals {{ hours costEur }} }} orientation {{ measuresByCode {{ {cell} }} \
+                 cvs {{ {cell} }} propensitiesByOccupationGroup {{ {cell} }} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let stats = &body["data"]["statistics"];
+    let keyed = |v: &Value| -> BTreeMap<String, (Value, Value)> {
+        v["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["key"].as_str().unwrap_or("null").to_owned(),
+                    (c["count"].clone(), c["label"].clone()),
+                )
+            })
+            .collect()
+    };
+    let categories = keyed(&stats["libretti"]["evidencesByCategory"]);
+    assert_eq!(
+        categories["PROFESSIONAL"].1, "Documenti rilasciati in ambito professionale o lavorativo",
+        "{categories:?}"
+    );
+    assert!(
+        keyed(&stats["libretti"]["experiencesByOrigin"]).len() == 2,
+        "{body}"
+    );
+    let outcomes = keyed(&stats["ivc"]["outcomes"]);
+    for outcome in [
+        "DOSSIER_ONLY",
+        "DOSSIER_AND_ATTESTATO",
+        "QUALIFICATION",
+        "WITHDRAWN",
+    ] {
+        assert_eq!(outcomes[outcome].0, 1, "{outcome}: {outcomes:?}");
+    }
+    assert!(stats["ivc"]["totals"]["hours"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        keyed(&stats["orientation"]["measuresByCode"])["A05"].0,
+        ORIENTATIONS as i64
+    );
+    assert_eq!(
+        keyed(&stats["orientation"]["cvs"])["VALID"].0,
+        ORIENTATIONS as i64
+    );
+
     assert_eq!(seed_once(&app.http).await.expect("second run"), None);
     app.stop().await;
 }

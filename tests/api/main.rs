@@ -13,4 +13,5 @@ mod http_misc;
 mod ivc;
 mod libretto;
 mod orientation;
+mod reporting;
 mod search;

@@ -1,0 +1,314 @@
+//! The reporting API reproduces the seeds' published tables from data: seed 000's 56,387
+//! libretti by area (Empoli is a CPI area, not a province) and seed 003's IVC years; small
+//! cells are suppressed for `reporting` but not for `admin`; a reporting token reads no
+//! personal data. The rows are written straight into the store, as a bulk load would.
+
+use crate::fixtures::{MARIO, sources};
+use crate::helpers::{TestApp, error_codes, spawn_app};
+use chrono::{NaiveDate, TimeZone, Utc};
+use entities::{ivc_dossier, libretto};
+use fascicolo::auth::Role;
+use fascicolo::testing::Engine;
+use sea_orm::{EntityTrait, Set};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Seed 000, "Libretti consolidati 2011-2018" by area.
+const SEED_000_AREAS: [(&str, i64); 11] = [
+    ("Arezzo", 10_930),
+    ("Pisa", 7_937),
+    ("Prato", 7_909),
+    ("Pistoia", 6_835),
+    ("Firenze", 4_895),
+    ("Siena", 3_936),
+    ("Livorno", 3_459),
+    ("Empoli", 3_040),
+    ("Lucca", 2_983),
+    ("Grosseto", 2_267),
+    ("Massa Carrara", 2_196),
+];
+
+/// Seed 003: IVC PLUS dossiers and attestati per year.
+const SEED_003_YEARS: [(i32, i64, i64); 4] = [
+    (2022, 141, 77),
+    (2023, 389, 315),
+    (2024, 492, 380),
+    (2025, 369, 319),
+];
+
+/// Seed 000: 29,723 holders are men.
+const MEN: usize = 29_723;
+
+fn libretto_row(i: usize, area: &str) -> libretto::ActiveModel {
+    let year = 2011 + (i % 8) as i32;
+    let issued = Utc
+        .with_ymd_and_hms(year, 1 + (i % 12) as u32, 10, 9, 0, 0)
+        .unwrap();
+    libretto::ActiveModel {
+        id: Set(format!("lib-{i:08}")),
+        fiscal_code: Set(format!("TST{i:013}")),
+        region: Set("TOS".into()),
+        area: Set(Some(area.into())),
+        office: Set(Some(format!("CPI-{}", &area[..2].to_uppercase()))),
+        status: Set("CONSOLIDATED".into()),
+        number: Set(Some(format!("LFC-TOS-{year}-{i:06}"))),
+        issued_at: Set(Some(issued)),
+        last_consolidated_at: Set(Some(issued)),
+        versions_issued: Set(1),
+        person_snapshot: Set("{}".into()),
+        cancel_reason: Set(None),
+        gender: Set(Some(if i < MEN { "M" } else { "F" }.into())),
+        // 25, 38, 50, 60 in turn: one per seed 000 band
+        age_at_issue: Set(Some([25, 38, 50, 60][i % 4])),
+        created_at: Set(issued),
+        created_by: Set("import".into()),
+        updated_at: Set(issued),
+        version: Set(1),
+    }
+}
+
+async fn load_seed_000(app: &TestApp) {
+    let db = app.state.store.db();
+    let mut rows = Vec::new();
+    for (area, count) in SEED_000_AREAS {
+        for _ in 0..count {
+            let i = rows.len();
+            rows.push(libretto_row(i, area));
+        }
+    }
+    // two more, in a tiny office, and one cancelled (not counted by default)
+    let i = rows.len();
+    let mut small = libretto_row(i, "Siena");
+    small.office = Set(Some("CPI-PICCOLO".into()));
+    rows.push(small);
+    let mut cancelled = libretto_row(i + 1, "Pisa");
+    cancelled.status = Set("CANCELLED".into());
+    rows.push(cancelled);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
+        libretto::Entity::insert_many(chunk).exec(db).await.unwrap();
+    }
+}
+
+fn dossier_row(i: usize, year: i32, attestato: bool) -> ivc_dossier::ActiveModel {
+    let requested = NaiveDate::from_ymd_opt(year, 3, 1).unwrap();
+    let at = Utc.with_ymd_and_hms(year, 3, 1, 9, 0, 0).unwrap();
+    ivc_dossier::ActiveModel {
+        id: Set(format!("ivc-{i:06}")),
+        fiscal_code: Set(format!("IVC{i:013}")),
+        region: Set("PIE".into()),
+        status: Set("CLOSED".into()),
+        outcome: Set(Some(
+            if attestato {
+                "DOSSIER_AND_ATTESTATO"
+            } else {
+                "DOSSIER_ONLY"
+            }
+            .into(),
+        )),
+        requested_on: Set(requested),
+        state_since: Set(requested),
+        provider: Set("Ente".into()),
+        office: Set(None),
+        program: Set(Some("IVC PLUS".into())),
+        adhesion_signed_on: Set(Some(requested)),
+        max_minutes: Set(26 * 60),
+        hourly_cost_cents: Set(4_000),
+        minutes_used: Set(600),
+        transparency_released_on: Set(Some(requested)),
+        transparency_person: Set(None),
+        libretto_id: Set(None),
+        libretto_number: Set(None),
+        libretto_version: Set(None),
+        experiences: Set(None),
+        validation_result: Set(attestato.then(|| "POSITIVE".into())),
+        validation_decided_on: Set(None),
+        attestato_number: Set(attestato.then(|| format!("ATT-{i:06}"))),
+        attestato_issued_on: Set(attestato.then_some(requested)),
+        attestato: Set(None),
+        attestato_person: Set(None),
+        exam_session_on: Set(None),
+        certification_passed: Set(None),
+        certificate_number: Set(None),
+        certification_decided_on: Set(None),
+        closed_on: Set(Some(requested)),
+        close_reason: Set(None),
+        created_at: Set(at),
+        created_by: Set("import".into()),
+        updated_at: Set(at),
+        updated_by: Set("import".into()),
+        version: Set(1),
+    }
+}
+
+async fn load_seed_003(app: &TestApp) {
+    let mut rows = Vec::new();
+    for (year, dossiers, attestati) in SEED_003_YEARS {
+        for k in 0..dossiers {
+            let i = rows.len();
+            rows.push(dossier_row(i, year, k < attestati));
+        }
+    }
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        ivc_dossier::Entity::insert_many(chunk)
+            .exec(app.state.store.db())
+            .await
+            .unwrap();
+    }
+}
+
+fn cells(breakdown: &Value) -> BTreeMap<String, Value> {
+    breakdown["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap_or("null").to_owned(),
+                c["count"].clone(),
+            )
+        })
+        .collect()
+}
+
+const CELL: &str = "cells { key label count suppressed } total totalSuppressed";
+
+async fn reproduces_the_seeds(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    load_seed_000(&app).await;
+    load_seed_003(&app).await;
+    let reporting = app.token(Role::Reporting, None);
+    let query = format!(
+        "{{ statistics {{ libretti {{ byArea {{ {CELL} }} byIssueYear {{ {CELL} }} \
+         byStatus {{ {CELL} }} byOffice {{ {CELL} }} citizensByGender {{ {CELL} }} \
+         citizensByAgeBand {{ {CELL} }} }} \
+         ivc(filter: {{ program: \"IVC PLUS\" }}) {{ dossiersByYear {{ {CELL} }} \
+         attestatiByYear {{ {CELL} }} outcomes {{ {CELL} }} totals {{ hours costEur }} }} }} }}"
+    );
+    let (status, body) = app.post(Some(&reporting), &query, json!({})).await;
+    assert_eq!(status, 200);
+    assert!(body.get("errors").is_none(), "{body}");
+    let libretti = &body["data"]["statistics"]["libretti"];
+
+    // seed 000's table, area by area, in its order (largest first)
+    let areas = &libretti["byArea"];
+    assert_eq!(areas["total"], 56_387 + 1, "the extra Siena libretto");
+    let got: Vec<(String, i64)> = areas["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_owned(),
+                c["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, i64)> = SEED_000_AREAS
+        .iter()
+        .map(|(a, n)| ((*a).to_owned(), *n))
+        .collect();
+    expected.iter_mut().find(|e| e.0 == "Siena").unwrap().1 += 1;
+    assert_eq!(got, expected);
+    let years = cells(&libretti["byIssueYear"]);
+    assert_eq!(years.len(), 8, "2011-2018: {years:?}");
+    assert_eq!(
+        cells(&libretti["byStatus"])["CONSOLIDATED"],
+        56_388,
+        "cancelled not counted"
+    );
+    assert_eq!(cells(&libretti["citizensByGender"])["M"], MEN as i64);
+    let bands = cells(&libretti["citizensByAgeBand"]);
+    assert_eq!(
+        bands.keys().cloned().collect::<Vec<_>>(),
+        ["FROM_31_TO_45", "FROM_46_TO_55", "OVER_55", "UP_TO_30"]
+    );
+    // a cell of 1 is withheld from `reporting`
+    let small = libretti["byOffice"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "CPI-PICCOLO")
+        .unwrap()
+        .clone();
+    assert_eq!(small["count"], Value::Null, "{small}");
+    assert_eq!(small["suppressed"], true);
+
+    // seed 003's table
+    let ivc = &body["data"]["statistics"]["ivc"];
+    let dossiers = cells(&ivc["dossiersByYear"]);
+    let attestati = cells(&ivc["attestatiByYear"]);
+    for (year, d, a) in SEED_003_YEARS {
+        assert_eq!(dossiers[&year.to_string()], d, "{year}");
+        assert_eq!(attestati[&year.to_string()], a, "{year}");
+    }
+    assert_eq!(ivc["dossiersByYear"]["total"], 1_391);
+    assert_eq!(ivc["attestatiByYear"]["total"], 1_091);
+    assert_eq!(cells(&ivc["outcomes"])["DOSSIER_AND_ATTESTATO"], 1_091);
+    assert_eq!(ivc["totals"]["hours"], 1_391.0 * 10.0);
+    assert_eq!(ivc["totals"]["costEur"], 1_391.0 * 400.0);
+
+    // admin sees the small cell
+    let admin = app.token(Role::Admin, None);
+    let (_, body) = app
+        .post(
+            Some(&admin),
+            &format!("{{ statistics {{ libretti(filter: {{ office: \"CPI-PICCOLO\" }}) {{ byArea {{ {CELL} }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["statistics"]["libretti"]["byArea"]["cells"][0]["count"], 1,
+        "{body}"
+    );
+
+    // filters: one area, one period
+    let (_, body) = app
+        .post(
+            Some(&reporting),
+            &format!("{{ statistics {{ libretti(filter: {{ area: \"Empoli\", issuedFrom: \"2011-01-01\", issuedTo: \"2011-12-31\" }}) {{ byIssueYear {{ {CELL} }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let empoli = cells(&body["data"]["statistics"]["libretti"]["byIssueYear"]);
+    assert_eq!(
+        empoli.keys().cloned().collect::<Vec<_>>(),
+        ["2011"],
+        "{body}"
+    );
+
+    // aggregates only: a reporting token reads no personal data; operators no statistics
+    let (_, body) = app
+        .post(
+            Some(&reporting),
+            "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { fiscalCode } }",
+            json!({ "cf": MARIO }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    let (_, body) = app
+        .post(
+            Some(&app.operator()),
+            "{ statistics { libretti { byArea { total } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn reporting_reproduces_the_seeds_sqlite() {
+    reproduces_the_seeds("reporting_seeds_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn reporting_reproduces_the_seeds_postgres() {
+    reproduces_the_seeds("reporting_seeds_postgres", Engine::Postgres).await;
+}
