@@ -36,22 +36,26 @@ pub struct Breakdown {
 
 /// Who may see small cells.
 #[derive(Clone, Copy)]
-struct Disclosure {
+pub struct Disclosure {
     min_cell: i64,
 }
 
 impl Disclosure {
     fn of(ctx: &Context<'_>) -> Result<Self> {
         require_role(ctx, &[Role::Reporting, Role::Admin])?;
-        let admin = scope(ctx).principal.role == Role::Admin;
         let state = ctx.data_unchecked::<AppState>();
-        Ok(Disclosure {
-            min_cell: if admin {
+        Ok(Self::for_role(scope(ctx).principal.role, state))
+    }
+
+    /// `admin` sees every cell; anyone else (the caller checked the role) not the small ones.
+    pub fn for_role(role: Role, state: &AppState) -> Self {
+        Disclosure {
+            min_cell: if role == Role::Admin {
                 0
             } else {
                 state.config.reporting.min_cell_size
             },
-        })
+        }
     }
 
     fn value(self, count: i64) -> (Option<i64>, bool) {
@@ -62,7 +66,11 @@ impl Disclosure {
         }
     }
 
-    fn breakdown(self, groups: Vec<Group>, label: impl Fn(&str) -> Option<String>) -> Breakdown {
+    pub fn breakdown(
+        self,
+        groups: Vec<Group>,
+        label: impl Fn(&str) -> Option<String>,
+    ) -> Breakdown {
         let total: i64 = groups.iter().map(|g| g.1).sum();
         let (total, total_suppressed) = self.value(total);
         Breakdown {
@@ -82,14 +90,6 @@ impl Disclosure {
             total_suppressed,
         }
     }
-}
-
-fn no_label(_: &str) -> Option<String> {
-    None
-}
-
-fn failed(err: sea_orm::DbErr) -> async_graphql::Error {
-    AppError::internal(err).into()
 }
 
 #[derive(InputObject, Default, Clone)]
@@ -161,84 +161,208 @@ impl Statistics {
     }
 }
 
+/// Every report, by the name its CSV export takes (`/reports/<name>.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    LibrettiByArea,
+    LibrettiByStatus,
+    LibrettiByOffice,
+    LibrettiByIssueYear,
+    LibrettiCitizensByGender,
+    LibrettiCitizensByAgeBand,
+    LibrettiEvidencesByCategory,
+    LibrettiExperiencesByOrigin,
+    IvcDossiersByYear,
+    IvcAttestatiByYear,
+    IvcOutcomes,
+    IvcBySector,
+    OrientationMeasuresByCode,
+    OrientationPropensitiesByOccupationGroup,
+    OrientationCvs,
+    OrientationPortalTransfers,
+}
+
+impl Report {
+    pub const ALL: [Report; 16] = [
+        Self::LibrettiByArea,
+        Self::LibrettiByStatus,
+        Self::LibrettiByOffice,
+        Self::LibrettiByIssueYear,
+        Self::LibrettiCitizensByGender,
+        Self::LibrettiCitizensByAgeBand,
+        Self::LibrettiEvidencesByCategory,
+        Self::LibrettiExperiencesByOrigin,
+        Self::IvcDossiersByYear,
+        Self::IvcAttestatiByYear,
+        Self::IvcOutcomes,
+        Self::IvcBySector,
+        Self::OrientationMeasuresByCode,
+        Self::OrientationPropensitiesByOccupationGroup,
+        Self::OrientationCvs,
+        Self::OrientationPortalTransfers,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::LibrettiByArea => "libretti-by-area",
+            Self::LibrettiByStatus => "libretti-by-status",
+            Self::LibrettiByOffice => "libretti-by-office",
+            Self::LibrettiByIssueYear => "libretti-by-issue-year",
+            Self::LibrettiCitizensByGender => "libretti-citizens-by-gender",
+            Self::LibrettiCitizensByAgeBand => "libretti-citizens-by-age-band",
+            Self::LibrettiEvidencesByCategory => "libretti-evidences-by-category",
+            Self::LibrettiExperiencesByOrigin => "libretti-experiences-by-origin",
+            Self::IvcDossiersByYear => "ivc-dossiers-by-year",
+            Self::IvcAttestatiByYear => "ivc-attestati-by-year",
+            Self::IvcOutcomes => "ivc-outcomes",
+            Self::IvcBySector => "ivc-by-sector",
+            Self::OrientationMeasuresByCode => "orientation-measures-by-code",
+            Self::OrientationPropensitiesByOccupationGroup => {
+                "orientation-propensities-by-occupation-group"
+            }
+            Self::OrientationCvs => "orientation-cvs",
+            Self::OrientationPortalTransfers => "orientation-portal-transfers",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// The reference table that labels the keys, if any.
+    fn labels(self) -> Option<&'static str> {
+        match self {
+            Self::LibrettiEvidencesByCategory => Some(EVIDENCE_CATEGORY),
+            Self::IvcBySector => Some(SEP_SECTOR),
+            Self::OrientationMeasuresByCode => Some(PACT_MEASURE),
+            _ => None,
+        }
+    }
+
+    /// The report's groups: one GROUP BY statement.
+    pub async fn groups(
+        self,
+        db: &sea_orm::DatabaseConnection,
+        libretti: &LibrettoScope,
+        ivc: &IvcScope,
+    ) -> Result<Vec<Group>, sea_orm::DbErr> {
+        use libretto::Column as L;
+        match self {
+            Self::LibrettiByArea => store::libretti_by(db, libretti, L::Area).await,
+            Self::LibrettiByStatus => store::libretti_by(db, libretti, L::Status).await,
+            Self::LibrettiByOffice => store::libretti_by(db, libretti, L::Office).await,
+            Self::LibrettiByIssueYear => store::libretti_by_year(db, libretti).await,
+            Self::LibrettiCitizensByGender => store::citizens_by_gender(db, libretti).await,
+            Self::LibrettiCitizensByAgeBand => store::citizens_by_age_band(db, libretti).await,
+            Self::LibrettiEvidencesByCategory => store::evidences_by_category(db, libretti).await,
+            Self::LibrettiExperiencesByOrigin => store::experiences_by_origin(db, libretti).await,
+            Self::IvcDossiersByYear => store::dossiers_by_year(db, ivc).await,
+            Self::IvcAttestatiByYear => store::attestati_by_year(db, ivc).await,
+            Self::IvcOutcomes => store::outcomes(db, ivc).await,
+            Self::IvcBySector => store::dossiers_by_sector(db, ivc).await,
+            Self::OrientationMeasuresByCode => store::measures_by_code(db).await,
+            Self::OrientationPropensitiesByOccupationGroup => {
+                store::propensities_by_group(db).await
+            }
+            Self::OrientationCvs => {
+                store::cvs_valid_obsolete(db, chrono::Local::now().date_naive()).await
+            }
+            Self::OrientationPortalTransfers => store::transfers_by_status(db).await,
+        }
+    }
+
+    /// The report as cells, with small ones suppressed per `disclosure`.
+    pub async fn breakdown(
+        self,
+        state: &AppState,
+        disclosure: Disclosure,
+        libretti: &LibrettoScope,
+        ivc: &IvcScope,
+    ) -> Result<Breakdown, AppError> {
+        let groups = self
+            .groups(state.store.db(), libretti, ivc)
+            .await
+            .map_err(AppError::internal)?;
+        let list = self.labels();
+        Ok(disclosure.breakdown(groups, |code| {
+            list.and_then(|l| state.reference.find(l, code).map(|c| c.label.clone()))
+        }))
+    }
+}
+
+async fn report(
+    ctx: &Context<'_>,
+    report: Report,
+    disclosure: Disclosure,
+    libretti: &LibrettoScope,
+    ivc: &IvcScope,
+) -> Result<Breakdown> {
+    let state = ctx.data_unchecked::<AppState>();
+    Ok(report.breakdown(state, disclosure, libretti, ivc).await?)
+}
+
 pub struct LibrettoStatistics {
     disclosure: Disclosure,
     scope: LibrettoScope,
+}
+
+impl LibrettoStatistics {
+    async fn run(&self, ctx: &Context<'_>, r: Report) -> Result<Breakdown> {
+        report(ctx, r, self.disclosure, &self.scope, &IvcScope::default()).await
+    }
 }
 
 #[Object]
 impl LibrettoStatistics {
     /// By reporting territory (province or CPI area, e.g. Empoli).
     async fn by_area(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        self.by(ctx, libretto::Column::Area).await
+        self.run(ctx, Report::LibrettiByArea).await
     }
     async fn by_status(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        self.by(ctx, libretto::Column::Status).await
+        self.run(ctx, Report::LibrettiByStatus).await
     }
     async fn by_office(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        self.by(ctx, libretto::Column::Office).await
+        self.run(ctx, Report::LibrettiByOffice).await
     }
     /// By year of the first issue.
     async fn by_issue_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::libretti_by_year(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::LibrettiByIssueYear).await
     }
     /// Holders by gender (`M`, `F`).
     async fn citizens_by_gender(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::citizens_by_gender(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::LibrettiCitizensByGender).await
     }
     /// Holders by age band at the first issue: keys UP_TO_30, FROM_31_TO_45, FROM_46_TO_55,
     /// OVER_55, UNKNOWN (seed 000's bands).
     async fn citizens_by_age_band(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::citizens_by_age_band(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::LibrettiCitizensByAgeBand).await
     }
     /// Evidences by category (the four of seed 000), labelled from the reference table.
     async fn evidences_by_category(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::evidences_by_category(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self
-            .disclosure
-            .breakdown(groups, label(ctx, EVIDENCE_CATEGORY)))
+        self.run(ctx, Report::LibrettiEvidencesByCategory).await
     }
-    /// Experiences by origin: REGIONAL_DATABASE or SELF_DECLARED (seed 000).
+    /// Experiences by origin: REGIONAL_DB or SELF_DECLARED (seed 000).
     async fn experiences_by_origin(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::experiences_by_origin(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::LibrettiExperiencesByOrigin).await
     }
-}
-
-impl LibrettoStatistics {
-    async fn by(&self, ctx: &Context<'_>, column: libretto::Column) -> Result<Breakdown> {
-        let groups = store::libretti_by(db(ctx), &self.scope, column)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
-    }
-}
-
-fn db<'a>(ctx: &Context<'a>) -> &'a sea_orm::DatabaseConnection {
-    ctx.data_unchecked::<AppState>().store.db()
-}
-
-fn label<'a>(ctx: &Context<'a>, list: &'static str) -> impl Fn(&str) -> Option<String> + 'a {
-    let state = ctx.data_unchecked::<AppState>();
-    move |code| state.reference.find(list, code).map(|c| c.label.clone())
 }
 
 pub struct IvcStatistics {
     disclosure: Disclosure,
     scope: IvcScope,
+}
+
+impl IvcStatistics {
+    async fn run(&self, ctx: &Context<'_>, r: Report) -> Result<Breakdown> {
+        report(
+            ctx,
+            r,
+            self.disclosure,
+            &LibrettoScope::default(),
+            &self.scope,
+        )
+        .await
+    }
 }
 
 #[derive(SimpleObject)]
@@ -252,38 +376,27 @@ pub struct IvcTotals {
 impl IvcStatistics {
     /// Dossiers by year of request (seed 003: 141, 389, 492, 369 for 2022-2025).
     async fn dossiers_by_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::dossiers_by_year(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::IvcDossiersByYear).await
     }
     /// Attestati di validazione by year of issue (seed 003: 77, 315, 380, 319).
     async fn attestati_by_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::attestati_by_year(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::IvcAttestatiByYear).await
     }
     /// Closed dossiers by outcome: DOSSIER_ONLY, DOSSIER_AND_ATTESTATO, QUALIFICATION,
     /// WITHDRAWN.
     async fn outcomes(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::outcomes(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, no_label))
+        self.run(ctx, Report::IvcOutcomes).await
     }
     /// Dossiers by SEP sector of their competences.
     async fn by_sector(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::dossiers_by_sector(db(ctx), &self.scope)
-            .await
-            .map_err(failed)?;
-        Ok(self.disclosure.breakdown(groups, label(ctx, SEP_SECTOR)))
+        self.run(ctx, Report::IvcBySector).await
     }
     /// Session hours and their cost over every dossier in scope.
     async fn totals(&self, ctx: &Context<'_>) -> Result<IvcTotals> {
-        let (minutes, cents) = store::hours_and_cost(db(ctx), &self.scope)
+        let db = ctx.data_unchecked::<AppState>().store.db();
+        let (minutes, cents) = store::hours_and_cost(db, &self.scope)
             .await
-            .map_err(failed)?;
+            .map_err(AppError::internal)?;
         Ok(IvcTotals {
             hours: minutes as f64 / 60.0,
             cost_eur: cents as f64 / 100.0,
@@ -293,31 +406,36 @@ impl IvcStatistics {
 
 pub struct OrientationStatistics(Disclosure);
 
+impl OrientationStatistics {
+    async fn run(&self, ctx: &Context<'_>, r: Report) -> Result<Breakdown> {
+        report(
+            ctx,
+            r,
+            self.0,
+            &LibrettoScope::default(),
+            &IvcScope::default(),
+        )
+        .await
+    }
+}
+
 #[Object]
 impl OrientationStatistics {
     /// Pact measures by idolarti code.
     async fn measures_by_code(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::measures_by_code(db(ctx)).await.map_err(failed)?;
-        Ok(self.0.breakdown(groups, label(ctx, PACT_MEASURE)))
+        self.run(ctx, Report::OrientationMeasuresByCode).await
     }
     /// Propensities by CP2011 major group (first digit).
     async fn propensities_by_occupation_group(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::propensities_by_group(db(ctx))
+        self.run(ctx, Report::OrientationPropensitiesByOccupationGroup)
             .await
-            .map_err(failed)?;
-        Ok(self.0.breakdown(groups, no_label))
     }
     /// Current CVs: VALID or OBSOLETE today (6 months, seed 001).
     async fn cvs(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let today = chrono::Local::now().date_naive();
-        let groups = store::cvs_valid_obsolete(db(ctx), today)
-            .await
-            .map_err(failed)?;
-        Ok(self.0.breakdown(groups, no_label))
+        self.run(ctx, Report::OrientationCvs).await
     }
     /// Portal transfers by status.
     async fn portal_transfers(&self, ctx: &Context<'_>) -> Result<Breakdown> {
-        let groups = store::transfers_by_status(db(ctx)).await.map_err(failed)?;
-        Ok(self.0.breakdown(groups, no_label))
+        self.run(ctx, Report::OrientationPortalTransfers).await
     }
 }

@@ -2,6 +2,7 @@
 //! administrators, audited as a read of the citizen's data before it is sent.
 
 use super::graphql::{REQUEST_ID_HEADER, unauthenticated};
+use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
@@ -27,7 +28,7 @@ pub async fn download(
         Err(err) => return unauthenticated(&err),
     };
     if !matches!(principal.role, Role::Operator | Role::Admin) {
-        return error(
+        return error_response(
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             &format!(
@@ -40,16 +41,19 @@ pub async fn download(
     let stored = match file_of(db, &id).await {
         Ok(Some(stored)) => stored,
         Ok(None) => {
-            return error(
+            return error_response(
                 StatusCode::NOT_FOUND,
                 "NOT_FOUND",
                 &format!("evidence {id} does not exist or has no file"),
             );
         }
-        Err(err) => return internal(&err.to_string()),
+        Err(err) => return internal_error("evidence file download", &err.to_string()),
     };
     let Ok(citizen) = FiscalCode::parse(&stored.fiscal_code) else {
-        return internal("stored fiscal code does not parse");
+        return internal_error(
+            "evidence file download",
+            "stored fiscal code does not parse",
+        );
     };
     let request_id = headers
         .get(REQUEST_ID_HEADER)
@@ -59,7 +63,7 @@ pub async fn download(
     access.note(&citizen, AUDIT_FIELD);
     // personal data never leaves unaudited
     if let Err(err) = audit::write(db, &principal, &request_id, &access).await {
-        return internal(&err.to_string());
+        return internal_error("evidence file download", &err.to_string());
     }
     let name = stored.file_name.as_deref().unwrap_or("evidence");
     let mut response = stored.file.content.into_response();
@@ -102,23 +106,6 @@ fn disposition(name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, axum::Json(body)).into_response()
-}
-
-/// Masked: the details go to the log under an id the client can quote.
-fn internal(detail: &str) -> Response {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    tracing::error!(error_id = %id, error = %detail, "evidence file download failed");
-    error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL",
-        &format!("internal error (id {id})"),
-    )
 }
 
 #[cfg(test)]

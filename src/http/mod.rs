@@ -1,8 +1,9 @@
 //! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, evidence files at
-//! `/evidences/{id}/file`, `/healthz` and `/readyz`.
+//! `/evidences/{id}/file`, CSV reports at `/reports/<name>.csv`, `/healthz` and `/readyz`.
 
 pub mod evidence_file;
 pub mod graphql;
+pub mod reports;
 
 use crate::app::HttpState;
 use crate::sources::registry::SourceState;
@@ -23,6 +24,7 @@ pub fn router(state: HttpState) -> Router {
             get(graphql::graphql_handler).post(graphql::graphql_handler),
         )
         .route("/evidences/{id}/file", get(evidence_file::download))
+        .route("/reports/{file}", get(reports::csv))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if state.app.config.server.graphiql {
@@ -89,4 +91,22 @@ async fn readyz(State(state): State<HttpState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// A JSON error body with its code, for the non-GraphQL routes.
+pub(crate) fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, axum::Json(body)).into_response()
+}
+
+/// Masked: the detail goes to the log under an id the client can quote.
+pub(crate) fn internal_error(what: &str, detail: &str) -> Response {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(error_id = %id, error = %detail, "{what} failed");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        &format!("internal error (id {id})"),
+    )
 }

@@ -283,6 +283,59 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         "{body}"
     );
 
+    // the same reports as CSV, with the same filters, roles and suppression
+    let get = async |token: Option<&str>, path: &str| {
+        let mut request = app.client.get(app.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, kind, response.text().await.unwrap())
+    };
+    let (status, kind, csv) = get(Some(&reporting), "/reports/libretti-by-area.csv").await;
+    assert_eq!(status, 200, "{csv}");
+    assert_eq!(kind.as_deref(), Some("text/csv; charset=utf-8"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "key,label,count,suppressed");
+    assert_eq!(lines[1], "Arezzo,,10930,false");
+    assert!(lines.contains(&"Massa Carrara,,2196,false"), "{csv}");
+    assert_eq!(*lines.last().unwrap(), "TOTAL,,56388,false");
+    let (_, _, csv) = get(Some(&reporting), "/reports/libretti-by-office.csv").await;
+    assert!(csv.lines().any(|l| l == "CPI-PICCOLO,,,true"), "{csv}");
+    let (_, _, csv) = get(
+        Some(&reporting),
+        "/reports/ivc-attestati-by-year.csv?program=IVC%20PLUS",
+    )
+    .await;
+    assert!(csv.lines().any(|l| l == "2024,,380,false"), "{csv}");
+    let (status, _, body) = get(
+        Some(&reporting),
+        "/reports/libretti-by-area.csv?issuedFrom=2011-13-01",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("issuedFrom"), "{body}");
+    let (status, _, body) = get(
+        Some(&reporting),
+        "/reports/libretti-by-area.csv?province=FI",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("province: unknown filter"), "{body}");
+    assert_eq!(get(Some(&reporting), "/reports/nothing.csv").await.0, 404);
+    assert_eq!(
+        get(Some(&app.operator()), "/reports/libretti-by-area.csv")
+            .await
+            .0,
+        403
+    );
+    assert_eq!(get(None, "/reports/libretti-by-area.csv").await.0, 401);
+
     // aggregates only: a reporting token reads no personal data; operators no statistics
     let (_, body) = app
         .post(
