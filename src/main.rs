@@ -53,6 +53,15 @@ enum Command {
     },
     /// Check every configured source against the contract views; exit 1 on any problem.
     CheckSources,
+    /// Load legacy documents from a JSON Lines file (README "Import"); idempotent.
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        file: PathBuf,
+        /// Where to write the rejected lines (line number, reason); default FILE.rejected.tsv.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
     /// Mint a JWT signed with the configured HS256 secret (development and scripts).
     Token {
         #[arg(long, value_enum)]
@@ -66,6 +75,11 @@ enum Command {
         #[arg(long, default_value = "dev")]
         subject: String,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Libretti,
 }
 
 #[tokio::main]
@@ -96,6 +110,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckSources => check_sources(&config).await,
+        Command::Import {
+            kind: ImportKind::Libretti,
+            file,
+            rejects,
+        } => {
+            demo::prepare(&mut config).await?;
+            import_libretti(&config, &file, rejects).await
+        }
         Command::Token {
             role,
             office,
@@ -147,6 +169,60 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
         println!("Demo operator token (GraphiQL already sends it; valid 12 h):\n{token}");
     }
     app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn import_libretti(
+    config: &Config,
+    file: &std::path::Path,
+    rejects: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let started = Instant::now();
+    let store = Store::connect(config.store_url()).await?;
+    store.migrate().await?;
+    let reference = fascicolo::store::reference::ReferenceData::load(store.db()).await?;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let input = std::io::BufReader::new(std::fs::File::open(file)?);
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = fascicolo::import::libretti(
+        store.db(),
+        &reference,
+        &config.documents.region,
+        input,
+        |bytes| bar.set_position(bytes),
+    )
+    .await?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{} lines: {} imported, {} already present, {} rejected ({:.1} s, {:.0} lines/s)",
+        report.lines,
+        report.imported,
+        report.already_present,
+        report.rejected.len(),
+        seconds,
+        report.lines as f64 / seconds.max(0.001)
+    );
+    if !report.rejected.is_empty() {
+        let path = rejects.unwrap_or_else(|| {
+            let mut name = file.as_os_str().to_owned();
+            name.push(".rejected.tsv");
+            PathBuf::from(name)
+        });
+        let mut text = String::from("line\treason\n");
+        for (line, reason) in &report.rejected {
+            text.push_str(&format!("{line}\t{}\n", reason.replace(['\t', '\n'], " ")));
+        }
+        std::fs::write(&path, text)?;
+        println!("rejected lines written to {}", path.display());
+    }
     Ok(())
 }
 

@@ -6,8 +6,9 @@
 use crate::fixtures::{MARIO, sources};
 use crate::helpers::{TestApp, error_codes, spawn_app};
 use chrono::{NaiveDate, TimeZone, Utc};
-use entities::{ivc_dossier, libretto};
+use entities::ivc_dossier;
 use fascicolo::auth::Role;
+use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
 use sea_orm::{EntityTrait, Set};
 use serde_json::{Value, json};
@@ -39,56 +40,93 @@ const SEED_003_YEARS: [(i32, i64, i64); 4] = [
 /// Seed 000: 29,723 holders are men.
 const MEN: usize = 29_723;
 
-fn libretto_row(i: usize, area: &str) -> libretto::ActiveModel {
+/// A legacy libretto line: years 2011-2018 in turn, men first (seed 000: 29,723), ages
+/// 25/38/50/60 in turn (one per seed band), a fiscal code valid for each `i`.
+fn libretto_line(i: usize, area: &str, office: &str, status: &str) -> String {
     let year = 2011 + (i % 8) as i32;
-    let issued = Utc
-        .with_ymd_and_hms(year, 1 + (i % 12) as u32, 10, 9, 0, 0)
-        .unwrap();
-    libretto::ActiveModel {
-        id: Set(format!("lib-{i:08}")),
-        fiscal_code: Set(format!("TST{i:013}")),
-        region: Set("TOS".into()),
-        area: Set(Some(area.into())),
-        office: Set(Some(format!("CPI-{}", &area[..2].to_uppercase()))),
-        status: Set("CONSOLIDATED".into()),
-        number: Set(Some(format!("LFC-TOS-{year}-{i:06}"))),
-        issued_at: Set(Some(issued)),
-        last_consolidated_at: Set(Some(issued)),
-        versions_issued: Set(1),
-        person_snapshot: Set("{}".into()),
-        cancel_reason: Set(None),
-        gender: Set(Some(if i < MEN { "M" } else { "F" }.into())),
-        // 25, 38, 50, 60 in turn: one per seed 000 band
-        age_at_issue: Set(Some([25, 38, 50, 60][i % 4])),
-        created_at: Set(issued),
-        created_by: Set("import".into()),
-        updated_at: Set(issued),
-        version: Set(1),
+    let female = i >= MEN;
+    let age = [25, 38, 50, 60][i % 4];
+    let birth =
+        NaiveDate::from_ymd_opt(year - age - 1, 1 + (i % 12) as u32, 1 + (i % 28) as u32).unwrap();
+    // surname and name consonants from the digits of i in base 14: a distinct code per i
+    let c = |k: usize| "BCDFGLMNPRSTVZ".as_bytes()[(i / 14usize.pow(k as u32)) % 14] as char;
+    let family = format!("{}a{}e{}", c(0), c(1), c(2));
+    let given = format!("{}i{}o{}", c(3), c(4), c(0));
+    let code = FiscalCode::encode(&family, &given, birth, female, "D612");
+    let mut line = json!({ "number": format!("LFC-TOS-{year}-{i:06}"), "fiscalCode": code.as_str(),
+            "area": area, "office": office, "status": status,
+            "issuedOn": format!("{year}-{:02}-10", 1 + (i % 12)), "birthDate": birth });
+    // sections 1 and 2 on one line in 50 (enough to prove they load, cheap for the suite)
+    if i % 50 == 0 {
+        line["experiences"] = json!([{ "kind": "WORK", "origin": "REGIONAL_DB" },
+                                     { "kind": "TRAINING", "origin": "SELF_DECLARED" }]);
+        line["evidences"] = json!([{ "category": "OTHER", "title": "Dichiarazione" }]);
     }
+    line.to_string()
 }
 
+/// Seed 000's libretti as a legacy JSON Lines file, with bad lines among them, imported
+/// twice (the second run adds nothing).
 async fn load_seed_000(app: &TestApp) {
-    let db = app.state.store.db();
-    let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for (area, count) in SEED_000_AREAS {
         for _ in 0..count {
-            let i = rows.len();
-            rows.push(libretto_row(i, area));
+            let i = lines.len();
+            lines.push(libretto_line(
+                i,
+                area,
+                &format!("CPI-{}", &area[..2].to_uppercase()),
+                "CONSOLIDATED",
+            ));
         }
     }
-    // two more, in a tiny office, and one cancelled (not counted by default)
-    let i = rows.len();
-    let mut small = libretto_row(i, "Siena");
-    small.office = Set(Some("CPI-PICCOLO".into()));
-    rows.push(small);
-    let mut cancelled = libretto_row(i + 1, "Pisa");
-    cancelled.status = Set("CANCELLED".into());
-    rows.push(cancelled);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
-        libretto::Entity::insert_many(chunk).exec(db).await.unwrap();
+    let i = lines.len();
+    lines.push(libretto_line(i, "Siena", "CPI-PICCOLO", "CONSOLIDATED"));
+    lines.push(libretto_line(i + 1, "Pisa", "CPI-PI", "CANCELLED"));
+    // bad lines at known places: each is reported, none stops the rest
+    let bad = [
+        (3, "{ not json".to_owned()),
+        (1_000, json!({ "number": "X-1", "fiscalCode": "RSSMRA85T10A562X", "area": "Pisa", "issuedOn": "2015-01-01" }).to_string()),
+        (20_000, json!({ "number": "X-2", "fiscalCode": MARIO, "area": "Pisa", "issuedOn": "2999-01-01" }).to_string()),
+        (40_000, json!({ "number": "X-3", "fiscalCode": MARIO, "area": "Pisa", "issuedOn": "2015-01-01",
+                         "evidences": [{ "category": "SELFIE", "title": "x" }] }).to_string()),
+    ];
+    for (at, line) in &bad {
+        lines.insert(at - 1, line.clone());
     }
+    let text = lines.join("\n");
+    let import = async || {
+        fascicolo::import::libretti(
+            app.state.store.db(),
+            &app.state.reference,
+            "TOS",
+            std::io::Cursor::new(text.as_bytes()),
+            |_| {},
+        )
+        .await
+        .unwrap()
+    };
+    let first = import().await;
+    assert_eq!(first.imported, 56_387 + 2, "{:?}", first.rejected);
+    let rejected: Vec<usize> = first.rejected.iter().map(|r| r.0).collect();
+    assert_eq!(rejected, [3, 1_000, 20_000, 40_000], "{:?}", first.rejected);
+    assert!(
+        first.rejected[1].1.starts_with("fiscalCode:"),
+        "{:?}",
+        first.rejected[1]
+    );
+    assert!(
+        first.rejected[2].1.starts_with("issuedOn:"),
+        "{:?}",
+        first.rejected[2]
+    );
+    assert!(
+        first.rejected[3].1.contains("evidences[0].category"),
+        "{:?}",
+        first.rejected[3]
+    );
+    let again = import().await;
+    assert_eq!((again.imported, again.already_present), (0, 56_387 + 2));
 }
 
 fn dossier_row(i: usize, year: i32, attestato: bool) -> ivc_dossier::ActiveModel {
@@ -187,7 +225,8 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
     let query = format!(
         "{{ statistics {{ libretti {{ byArea {{ {CELL} }} byIssueYear {{ {CELL} }} \
          byStatus {{ {CELL} }} byOffice {{ {CELL} }} citizensByGender {{ {CELL} }} \
-         citizensByAgeBand {{ {CELL} }} }} \
+         citizensByAgeBand {{ {CELL} }} experiencesByOrigin {{ {CELL} }} \
+         evidencesByCategory {{ {CELL} }} }} \
          ivc(filter: {{ program: \"IVC PLUS\" }}) {{ dossiersByYear {{ {CELL} }} \
          attestatiByYear {{ {CELL} }} outcomes {{ {CELL} }} totals {{ hours costEur }} }} }} }}"
     );
@@ -228,6 +267,16 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
     assert_eq!(
         bands.keys().cloned().collect::<Vec<_>>(),
         ["FROM_31_TO_45", "FROM_46_TO_55", "OVER_55", "UP_TO_30"]
+    );
+    // the one line in 50 with sections 1 and 2 (the cancelled one not counted)
+    let with_sections = (0..56_389).filter(|i| i % 50 == 0).count() as i64;
+    assert_eq!(
+        cells(&libretti["experiencesByOrigin"])["SELF_DECLARED"],
+        with_sections
+    );
+    assert_eq!(
+        cells(&libretti["evidencesByCategory"])["OTHER"],
+        with_sections
     );
     // a cell of 1 is withheld from `reporting`
     let small = libretti["byOffice"]["cells"]

@@ -1,0 +1,393 @@
+//! Bulk import of legacy libretti (README "Import"): JSON Lines, streamed, checked line by
+//! line, written in batched transactions, idempotent on the libretto number. A bad line is
+//! reported with its number and reason and never stops or spoils the others.
+
+use crate::domain::FiscalCode;
+use crate::domain::libretto::{ExperienceKind, ExperienceOrigin, LibrettoStatus, PersonSnapshot};
+use crate::store::reference::{EVIDENCE_CATEGORY, ReferenceData};
+use chrono::{NaiveDate, Utc};
+use entities::{evidence, libretto, libretto_experience};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use std::io::BufRead;
+
+/// Lines per transaction.
+pub const BATCH: usize = 500;
+
+/// One legacy libretto (one JSON object per line).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LegacyLibretto {
+    /// Natural key: a libretto already in the store with this number is left as it is.
+    pub number: String,
+    pub fiscal_code: String,
+    pub region: Option<String>,
+    /// Reporting territory: a province name or a CPI area ("Empoli").
+    pub area: String,
+    pub office: Option<String>,
+    /// CONSOLIDATED (default), IN_UPDATE or CANCELLED: legacy libretti were issued.
+    pub status: Option<String>,
+    pub issued_on: NaiveDate,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    /// `M` or `F`; read from the fiscal code when absent.
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub experiences: Vec<LegacyExperience>,
+    #[serde(default)]
+    pub evidences: Vec<LegacyEvidence>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LegacyExperience {
+    /// WORK or TRAINING.
+    pub kind: String,
+    /// REGIONAL_DB or SELF_DECLARED.
+    pub origin: String,
+    pub organisation: Option<String>,
+    pub title: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LegacyEvidence {
+    pub category: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub lines: usize,
+    pub imported: usize,
+    /// Valid lines whose number (or whose citizen's active libretto) was already stored.
+    pub already_present: usize,
+    /// (line number, reason), in file order.
+    pub rejected: Vec<(usize, String)>,
+}
+
+/// The rows one line becomes.
+struct Rows {
+    libretto: libretto::ActiveModel,
+    experiences: Vec<libretto_experience::ActiveModel>,
+    evidences: Vec<evidence::ActiveModel>,
+}
+
+/// Ids derived from the number, so a re-run writes the same rows (and skips them).
+fn derived_id(number: &str, part: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("libretto/{number}/{part}").as_bytes(),
+    )
+    .to_string()
+}
+
+/// `M` or `F` from the day of birth in the code (women +40).
+fn gender_of(code: &FiscalCode) -> Option<String> {
+    let base = code.base();
+    let day: u32 = base.as_str().get(9..11)?.parse().ok()?;
+    Some(if day > 40 { "F" } else { "M" }.to_owned())
+}
+
+fn check(
+    line: LegacyLibretto,
+    reference: &ReferenceData,
+    default_region: &str,
+    today: NaiveDate,
+) -> Result<Rows, String> {
+    let number = line.number.trim();
+    if number.is_empty() || number.chars().count() > 40 {
+        return Err("number: must be 1 to 40 characters".into());
+    }
+    let code = FiscalCode::parse(&line.fiscal_code)
+        .map_err(|e| format!("fiscalCode: {e}"))?
+        .base();
+    let status = match line.status.as_deref() {
+        None => LibrettoStatus::Consolidated,
+        Some(text) => match LibrettoStatus::parse(text) {
+            Some(
+                s @ (LibrettoStatus::Consolidated
+                | LibrettoStatus::InUpdate
+                | LibrettoStatus::Cancelled),
+            ) => s,
+            _ => {
+                return Err(format!(
+                    "status: \"{text}\" is not CONSOLIDATED, IN_UPDATE or CANCELLED (legacy libretti were issued)"
+                ));
+            }
+        },
+    };
+    if line.issued_on > today {
+        return Err(format!("issuedOn: {} is in the future", line.issued_on));
+    }
+    if line.area.trim().is_empty() {
+        return Err("area: must not be empty".into());
+    }
+    let gender = match line.gender.as_deref() {
+        None => gender_of(&code),
+        Some(g @ ("M" | "F")) => Some(g.to_owned()),
+        Some(other) => return Err(format!("gender: \"{other}\" is not M or F")),
+    };
+    let age = match line.birth_date {
+        Some(birth) if birth >= line.issued_on => {
+            return Err(format!(
+                "birthDate: {birth} is not before issuedOn {}",
+                line.issued_on
+            ));
+        }
+        Some(birth) => line
+            .issued_on
+            .years_since(birth)
+            .and_then(|a| i16::try_from(a).ok()),
+        None => None,
+    };
+    let region = line.region.unwrap_or_else(|| default_region.to_owned());
+    let issued = line
+        .issued_on
+        .and_hms_opt(12, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    let id = derived_id(number, "");
+    let person = PersonSnapshot {
+        fiscal_code: code.as_str().to_owned(),
+        given_name: line.given_name,
+        family_name: line.family_name,
+        birth_date: line.birth_date,
+        gender: gender.clone(),
+        ..PersonSnapshot::default()
+    };
+    let mut experiences = Vec::new();
+    for (i, e) in line.experiences.into_iter().enumerate() {
+        let field = format!("experiences[{i}]");
+        let kind = ExperienceKind::from_code(&e.kind)
+            .ok_or_else(|| format!("{field}.kind: \"{}\" is not WORK or TRAINING", e.kind))?;
+        let origin = ExperienceOrigin::from_code(&e.origin).ok_or_else(|| {
+            format!(
+                "{field}.origin: \"{}\" is not REGIONAL_DB or SELF_DECLARED",
+                e.origin
+            )
+        })?;
+        if let (Some(from), Some(to)) = (e.start_date, e.end_date)
+            && to < from
+        {
+            return Err(format!("{field}.endDate: {to} is before startDate {from}"));
+        }
+        experiences.push(libretto_experience::ActiveModel {
+            id: Set(derived_id(number, &format!("experience/{i}"))),
+            libretto_id: Set(id.clone()),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX) + 1),
+            kind: Set(kind.code().to_owned()),
+            origin: Set(origin.code().to_owned()),
+            source_name: Set(None),
+            source_row_id: Set(None),
+            organisation: Set(e.organisation),
+            title: Set(e.title),
+            start_date: Set(e.start_date),
+            end_date: Set(e.end_date),
+            contract_type: Set(None),
+            occupation_code: Set(None),
+            sector_code: Set(None),
+            weekly_hours: Set(None),
+            training_kind: Set(None),
+            hours: Set(None),
+            outcome: Set(None),
+            qualification_code: Set(None),
+            eqf_level: Set(None),
+            description: Set(None),
+            original: Set(None),
+            edited: Set(false),
+            dropped: Set(false),
+            drop_reason: Set(None),
+            updated_at: Set(issued),
+            updated_by: Set("import".to_owned()),
+        });
+    }
+    let mut evidences = Vec::new();
+    for (i, e) in line.evidences.into_iter().enumerate() {
+        let field = format!("evidences[{i}]");
+        reference
+            .check(
+                &format!("{field}.category"),
+                EVIDENCE_CATEGORY,
+                &e.category,
+                Some(&region),
+                None,
+            )
+            .map_err(|err| err.to_string())?;
+        if e.title.trim().is_empty() {
+            return Err(format!("{field}.title: must not be empty"));
+        }
+        evidences.push(evidence::ActiveModel {
+            id: Set(derived_id(number, &format!("evidence/{i}"))),
+            libretto_id: Set(Some(id.clone())),
+            ivc_dossier_id: Set(None),
+            category: Set(e.category),
+            title: Set(e.title),
+            issuer: Set(e.issuer),
+            issued_on: Set(e.issued_on),
+            file_name: Set(None),
+            media_type: Set(None),
+            size_bytes: Set(None),
+            sha256: Set(None),
+            created_at: Set(issued),
+            created_by: Set("import".to_owned()),
+        });
+    }
+    let snapshot = serde_json::to_string(&person).map_err(|e| e.to_string())?;
+    Ok(Rows {
+        libretto: libretto::ActiveModel {
+            id: Set(id),
+            fiscal_code: Set(code.as_str().to_owned()),
+            region: Set(region),
+            area: Set(Some(line.area.trim().to_owned())),
+            office: Set(line.office),
+            status: Set(status.as_str().to_owned()),
+            number: Set(Some(number.to_owned())),
+            issued_at: Set(Some(issued)),
+            last_consolidated_at: Set(Some(issued)),
+            versions_issued: Set(1),
+            person_snapshot: Set(snapshot),
+            cancel_reason: Set(None),
+            gender: Set(gender),
+            age_at_issue: Set(age),
+            created_at: Set(Utc::now()),
+            created_by: Set("import".to_owned()),
+            updated_at: Set(Utc::now()),
+            version: Set(1),
+        },
+        experiences,
+        evidences,
+    })
+}
+
+/// Imports every line of `input`; `progress` hears the bytes read after each batch.
+pub async fn libretti(
+    db: &DatabaseConnection,
+    reference: &ReferenceData,
+    default_region: &str,
+    input: impl BufRead,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, sea_orm::DbErr> {
+    let today = chrono::Local::now().date_naive();
+    let mut report = ImportReport::default();
+    let mut batch: Vec<Rows> = Vec::with_capacity(BATCH);
+    let mut read_bytes = 0u64;
+    for (index, line) in input.lines().enumerate() {
+        let number = index + 1;
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => {
+                report
+                    .rejected
+                    .push((number, format!("unreadable line: {e}")));
+                continue;
+            }
+        };
+        read_bytes += line.len() as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        report.lines += 1;
+        let parsed = serde_json::from_str::<LegacyLibretto>(&line)
+            .map_err(|e| format!("not a libretto: {e}"))
+            .and_then(|legacy| check(legacy, reference, default_region, today));
+        match parsed {
+            Ok(rows) => batch.push(rows),
+            Err(reason) => report.rejected.push((number, reason)),
+        }
+        if batch.len() == BATCH {
+            write(db, std::mem::take(&mut batch), &mut report).await?;
+            progress(read_bytes);
+        }
+    }
+    write(db, batch, &mut report).await?;
+    progress(read_bytes);
+    Ok(report)
+}
+
+/// One transaction per batch; rows already stored (same number, or an active libretto of the
+/// same citizen) are skipped by the database, and their children with them.
+async fn write(
+    db: &DatabaseConnection,
+    batch: Vec<Rows>,
+    report: &mut ImportReport,
+) -> Result<(), sea_orm::DbErr> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let attempted = batch.len();
+    let mut libretti = Vec::with_capacity(attempted);
+    let mut experiences = Vec::new();
+    let mut evidences = Vec::new();
+    for rows in batch {
+        libretti.push(rows.libretto);
+        experiences.extend(rows.experiences);
+        evidences.extend(rows.evidences);
+    }
+    let skip = OnConflict::new().do_nothing().to_owned();
+    let inserted = libretto::Entity::insert_many(libretti)
+        .on_conflict(skip.clone())
+        .exec_without_returning(&txn)
+        .await?;
+    // children only of libretti that are stored under this id: one skipped for another
+    // active libretto of the same citizen has none (a re-run's children are skipped by id)
+    let ids: Vec<String> = experiences
+        .iter()
+        .filter_map(|e| match &e.libretto_id {
+            sea_orm::ActiveValue::Set(id) => Some(id.clone()),
+            _ => None,
+        })
+        .chain(evidences.iter().filter_map(|e| match &e.libretto_id {
+            sea_orm::ActiveValue::Set(Some(id)) => Some(id.clone()),
+            _ => None,
+        }))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let stored: std::collections::HashSet<String> = if ids.is_empty() {
+        Default::default()
+    } else {
+        libretto::Entity::find()
+            .select_only()
+            .column(libretto::Column::Id)
+            .filter(libretto::Column::Id.is_in(ids))
+            .into_tuple::<String>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let owned = |id: &sea_orm::ActiveValue<String>| matches!(id, sea_orm::ActiveValue::Set(id) if stored.contains(id));
+    experiences.retain(|e| owned(&e.libretto_id));
+    evidences.retain(|e| match &e.libretto_id {
+        sea_orm::ActiveValue::Set(Some(id)) => stored.contains(id),
+        _ => false,
+    });
+    for chunk in experiences.chunks(BATCH) {
+        libretto_experience::Entity::insert_many(chunk.to_vec())
+            .on_conflict(skip.clone())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in evidences.chunks(BATCH) {
+        evidence::Entity::insert_many(chunk.to_vec())
+            .on_conflict(skip.clone())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    let inserted = usize::try_from(inserted).unwrap_or(attempted);
+    report.imported += inserted;
+    report.already_present += attempted - inserted.min(attempted);
+    Ok(())
+}
