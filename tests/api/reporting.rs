@@ -57,7 +57,7 @@ fn libretto_line(i: usize, area: &str, office: &str, status: &str) -> String {
             "area": area, "office": office, "status": status,
             "issuedOn": format!("{year}-{:02}-10", 1 + (i % 12)), "birthDate": birth });
     // sections 1 and 2 on one line in 50 (enough to prove they load, cheap for the suite)
-    if i % 50 == 0 {
+    if i.is_multiple_of(50) {
         line["experiences"] = json!([{ "kind": "WORK", "origin": "REGIONAL_DB" },
                                      { "kind": "TRAINING", "origin": "SELF_DECLARED" }]);
         line["evidences"] = json!([{ "category": "OTHER", "title": "Dichiarazione" }]);
@@ -269,7 +269,7 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         ["FROM_31_TO_45", "FROM_46_TO_55", "OVER_55", "UP_TO_30"]
     );
     // the one line in 50 with sections 1 and 2 (the cancelled one not counted)
-    let with_sections = (0..56_389).filter(|i| i % 50 == 0).count() as i64;
+    let with_sections = (0..56_389).filter(|i| i.is_multiple_of(50)).count() as i64;
     assert_eq!(
         cells(&libretti["experiencesByOrigin"])["SELF_DECLARED"],
         with_sections
