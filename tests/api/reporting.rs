@@ -269,7 +269,7 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         ["FROM_31_TO_45", "FROM_46_TO_55", "OVER_55", "UP_TO_30"]
     );
     // the one line in 50 with sections 1 and 2 (the cancelled one not counted)
-    let with_sections = (0..56_389).filter(|i| i.is_multiple_of(50)).count() as i64;
+    let with_sections = (0..56_389usize).filter(|i| i.is_multiple_of(50)).count() as i64;
     assert_eq!(
         cells(&libretti["experiencesByOrigin"])["SELF_DECLARED"],
         with_sections
