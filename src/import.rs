@@ -1,6 +1,9 @@
-//! Bulk import of legacy libretti (README "Import"): JSON Lines, streamed, checked line by
-//! line, written in batched transactions, idempotent on the libretto number. A bad line is
-//! reported with its number and reason and never stops or spoils the others.
+//! Bulk import of legacy documents (README "Import"): JSON Lines, streamed, checked line by
+//! line, written in batched transactions, idempotent on each document's natural key (the
+//! libretto number; the IVC dossier's legacy id, in `ivc`). A bad line is reported with its
+//! number and reason and never stops or spoils the others.
+
+pub mod ivc;
 
 use crate::domain::FiscalCode;
 use crate::domain::libretto::{ExperienceKind, ExperienceOrigin, LibrettoStatus, PersonSnapshot};
@@ -275,11 +278,32 @@ pub async fn libretti(
     reference: &ReferenceData,
     default_region: &str,
     input: impl BufRead,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let today = chrono::Local::now().date_naive();
+    stream(
+        input,
+        progress,
+        |line| {
+            serde_json::from_str::<LegacyLibretto>(line)
+                .map_err(|e| format!("not a libretto: {e}"))
+                .and_then(|legacy| check(legacy, reference, default_region, today))
+        },
+        async |batch, report| write(db, batch, report).await,
+    )
+    .await
+}
+
+/// The loop every import shares: reads lines, lets `parse` check each (a rejection keeps its
+/// line number), hands `write` batches of [`BATCH`] rows.
+pub(crate) async fn stream<R>(
+    input: impl BufRead,
+    mut progress: impl FnMut(u64),
+    mut parse: impl FnMut(&str) -> Result<R, String>,
+    mut write: impl AsyncFnMut(Vec<R>, &mut ImportReport) -> Result<(), sea_orm::DbErr>,
+) -> Result<ImportReport, sea_orm::DbErr> {
     let mut report = ImportReport::default();
-    let mut batch: Vec<Rows> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<R> = Vec::with_capacity(BATCH);
     let mut read_bytes = 0u64;
     for (index, line) in input.lines().enumerate() {
         let number = index + 1;
@@ -297,19 +321,18 @@ pub async fn libretti(
             continue;
         }
         report.lines += 1;
-        let parsed = serde_json::from_str::<LegacyLibretto>(&line)
-            .map_err(|e| format!("not a libretto: {e}"))
-            .and_then(|legacy| check(legacy, reference, default_region, today));
-        match parsed {
+        match parse(&line) {
             Ok(rows) => batch.push(rows),
             Err(reason) => report.rejected.push((number, reason)),
         }
         if batch.len() == BATCH {
-            write(db, std::mem::take(&mut batch), &mut report).await?;
+            write(std::mem::take(&mut batch), &mut report).await?;
             progress(read_bytes);
         }
     }
-    write(db, batch, &mut report).await?;
+    if !batch.is_empty() {
+        write(batch, &mut report).await?;
+    }
     progress(read_bytes);
     Ok(report)
 }

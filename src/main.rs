@@ -53,7 +53,8 @@ enum Command {
     },
     /// Check every configured source against the contract views; exit 1 on any problem.
     CheckSources,
-    /// Load legacy documents from a JSON Lines file (README "Import"); idempotent.
+    /// Load legacy libretti or IVC dossiers from a JSON Lines file (README "Import");
+    /// idempotent.
     Import {
         #[arg(value_enum)]
         kind: ImportKind,
@@ -80,6 +81,7 @@ enum Command {
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ImportKind {
     Libretti,
+    Ivc,
 }
 
 #[tokio::main]
@@ -111,12 +113,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CheckSources => check_sources(&config).await,
         Command::Import {
-            kind: ImportKind::Libretti,
+            kind,
             file,
             rejects,
         } => {
             demo::prepare(&mut config).await?;
-            import_libretti(&config, &file, rejects).await
+            import(&config, kind, &file, rejects).await
         }
         Command::Token {
             role,
@@ -172,8 +174,9 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import_libretti(
+async fn import(
     config: &Config,
+    kind: ImportKind,
     file: &std::path::Path,
     rejects: Option<PathBuf>,
 ) -> anyhow::Result<()> {
@@ -191,14 +194,24 @@ async fn import_libretti(
         indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let report = fascicolo::import::libretti(
-        store.db(),
-        &reference,
-        &config.documents.region,
-        input,
-        |bytes| bar.set_position(bytes),
-    )
-    .await?;
+    let progress = |bytes| bar.set_position(bytes);
+    let report = match kind {
+        ImportKind::Libretti => {
+            let region = &config.documents.region;
+            fascicolo::import::libretti(store.db(), &reference, region, input, progress).await?
+        }
+        ImportKind::Ivc => {
+            fascicolo::import::ivc::dossiers(
+                store.db(),
+                &reference,
+                config.ivc_region(),
+                config.ivc.max_hours,
+                input,
+                progress,
+            )
+            .await?
+        }
+    };
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(

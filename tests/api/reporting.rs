@@ -5,12 +5,10 @@
 
 use crate::fixtures::{MARIO, sources};
 use crate::helpers::{TestApp, error_codes, spawn_app};
-use chrono::{NaiveDate, TimeZone, Utc};
-use entities::ivc_dossier;
+use chrono::NaiveDate;
 use fascicolo::auth::Role;
 use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
-use sea_orm::{EntityTrait, Set};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -129,73 +127,65 @@ async fn load_seed_000(app: &TestApp) {
     assert_eq!((again.imported, again.already_present), (0, 56_387 + 2));
 }
 
-fn dossier_row(i: usize, year: i32, attestato: bool) -> ivc_dossier::ActiveModel {
-    let requested = NaiveDate::from_ymd_opt(year, 3, 1).unwrap();
-    let at = Utc.with_ymd_and_hms(year, 3, 1, 9, 0, 0).unwrap();
-    ivc_dossier::ActiveModel {
-        id: Set(format!("ivc-{i:06}")),
-        fiscal_code: Set(format!("IVC{i:013}")),
-        region: Set("PIE".into()),
-        status: Set("CLOSED".into()),
-        outcome: Set(Some(
-            if attestato {
-                "DOSSIER_AND_ATTESTATO"
-            } else {
-                "DOSSIER_ONLY"
-            }
-            .into(),
-        )),
-        requested_on: Set(requested),
-        state_since: Set(requested),
-        provider: Set("Ente".into()),
-        office: Set(None),
-        program: Set(Some("IVC PLUS".into())),
-        adhesion_signed_on: Set(Some(requested)),
-        max_minutes: Set(26 * 60),
-        hourly_cost_cents: Set(4_000),
-        minutes_used: Set(600),
-        transparency_released_on: Set(Some(requested)),
-        transparency_person: Set(None),
-        libretto_id: Set(None),
-        libretto_number: Set(None),
-        libretto_version: Set(None),
-        experiences: Set(None),
-        validation_result: Set(attestato.then(|| "POSITIVE".into())),
-        validation_decided_on: Set(None),
-        attestato_number: Set(attestato.then(|| format!("ATT-{i:06}"))),
-        attestato_issued_on: Set(attestato.then_some(requested)),
-        attestato: Set(None),
-        attestato_person: Set(None),
-        exam_session_on: Set(None),
-        certification_passed: Set(None),
-        certificate_number: Set(None),
-        certification_decided_on: Set(None),
-        closed_on: Set(Some(requested)),
-        close_reason: Set(None),
-        created_at: Set(at),
-        created_by: Set("import".into()),
-        updated_at: Set(at),
-        updated_by: Set("import".into()),
-        version: Set(1),
-    }
-}
-
+/// Seed 003's dossiers and attestati per year as a legacy JSON Lines file, with a bad line.
 async fn load_seed_003(app: &TestApp) {
-    let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for (year, dossiers, attestati) in SEED_003_YEARS {
         for k in 0..dossiers {
-            let i = rows.len();
-            rows.push(dossier_row(i, year, k < attestati));
+            let i = lines.len();
+            let birth = NaiveDate::from_ymd_opt(
+                1970 + (i % 30) as i32,
+                1 + (i % 12) as u32,
+                1 + (i % 28) as u32,
+            )
+            .unwrap();
+            let c =
+                |k: usize| "BCDFGLMNPRSTVZ".as_bytes()[(i / 14usize.pow(k as u32)) % 14] as char;
+            let code = FiscalCode::encode(
+                &format!("{}u{}a", c(0), c(1)),
+                &format!("{}e{}", c(2), c(0)),
+                birth,
+                false,
+                "Z129",
+            );
+            let attestato = k < attestati;
+            let mut line = json!({ "legacyId": format!("PIE-{i:05}"), "fiscalCode": code.as_str(),
+                "region": "PIE", "program": "IVC PLUS", "provider": "Ente titolato",
+                "requestedOn": format!("{year}-03-01"), "transparencyReleasedOn": format!("{year}-04-01"),
+                "outcome": if attestato { "DOSSIER_AND_ATTESTATO" } else { "DOSSIER_ONLY" },
+                "closedOn": format!("{year}-06-01"), "hours": 10, "sectors": ["23"] });
+            if attestato {
+                line["attestatoNumber"] = json!(format!("ATT-{i:05}"));
+                line["attestatoIssuedOn"] = json!(format!("{year}-05-01"));
+            }
+            lines.push(line.to_string());
         }
     }
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(500).collect();
-        ivc_dossier::Entity::insert_many(chunk)
-            .exec(app.state.store.db())
-            .await
-            .unwrap();
-    }
+    lines.insert(
+        10,
+        json!({ "legacyId": "BAD", "fiscalCode": MARIO, "provider": "x",
+        "requestedOn": "2023-01-01", "hours": 30, "outcome": "DOSSIER_ONLY" })
+        .to_string(),
+    );
+    let text = lines.join("\n");
+    let report = fascicolo::import::ivc::dossiers(
+        app.state.store.db(),
+        &app.state.reference,
+        "PIE",
+        26,
+        std::io::Cursor::new(text.as_bytes()),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.imported, 1_391, "{:?}", report.rejected);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].0, 11);
+    assert!(
+        report.rejected[0].1.starts_with("hours: 30"),
+        "{:?}",
+        report.rejected
+    );
 }
 
 fn cells(breakdown: &Value) -> BTreeMap<String, Value> {
