@@ -10,9 +10,11 @@ use crate::graphql::libretto::{read_upload, writer};
 use crate::graphql::scalars::Date;
 use crate::store::orientation::{self as store, NewIntake, NewMeasure, unchanged};
 use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SEP_SECTOR, SPECIAL_CATEGORY};
+use crate::store::write::Actor;
 use async_graphql::{Context, ID, InputObject, Object, Result, Upload};
 use chrono::NaiveDate;
-use sea_orm::Set;
+use entities::orientation;
+use sea_orm::{DatabaseTransaction, Set};
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -142,6 +144,33 @@ pub struct UploadCvInput {
 #[derive(Default)]
 pub struct OrientationMutation;
 
+/// Runs one change of the citizen's orientation record (`store::orientation::mutate`) and
+/// answers with the record as changed.
+async fn apply(
+    ctx: &Context<'_>,
+    actor: &Actor,
+    fiscal_code: &FiscalCode,
+    version: i64,
+    action: &str,
+    change: impl AsyncFnOnce(
+        &DatabaseTransaction,
+        &orientation::Model,
+    ) -> Result<orientation::ActiveModel, AppError>,
+) -> Result<OrientationRecord> {
+    let state = ctx.data_unchecked::<crate::app::AppState>();
+    let code = fiscal_code.base();
+    let model = store::mutate(
+        state.store.db(),
+        actor,
+        code.as_str(),
+        version,
+        action,
+        change,
+    )
+    .await?;
+    Ok(changed(ctx, model))
+}
+
 impl OrientationMutation {
     fn checked_measure(
         state: &crate::app::AppState,
@@ -224,21 +253,19 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: SetConsentInput,
     ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
+        let (actor, _) = writer(ctx)?;
         not_future("on", input.on.0)?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "setJobMatchingConsent",
             async |txn, current| {
                 store::set_consent(txn, current, input.given, input.on.0, &actor).await
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Signs (or updates) the Patto di servizio personalizzato with the agreed measures.
@@ -257,11 +284,10 @@ impl OrientationMutation {
             .into_iter()
             .map(|m| Self::checked_measure(state, m, "measures.code"))
             .collect::<Result<Vec<_>, _>>()?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "signServicePact",
             async |txn, current| {
@@ -286,8 +312,7 @@ impl OrientationMutation {
                 Ok(row)
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Adds a measure to a signed pact.
@@ -298,11 +323,10 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         let measure = Self::checked_measure(state, input.measure, "measure.code")?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "addPactMeasure",
             async |txn, current| {
@@ -316,8 +340,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// PLANNED → STARTED → DONE, or → CANCELLED.
@@ -326,13 +349,12 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: UpdatePactMeasureInput,
     ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
+        let (actor, _) = writer(ctx)?;
         not_future("on", input.on.0)?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "updatePactMeasure",
             async |txn, current| {
@@ -347,8 +369,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Adds a propensity: at most 3; interview date and at least one origin flag (seed 001).
@@ -376,11 +397,10 @@ impl OrientationMutation {
             last_year_worked: input.last_year_worked,
             notes: input.notes,
         };
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "addPropensity",
             async |txn, current| {
@@ -388,8 +408,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     async fn remove_propensity(
@@ -397,12 +416,11 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: RemovePropensityInput,
     ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        let (actor, _) = writer(ctx)?;
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "removePropensity",
             async |txn, current| {
@@ -410,8 +428,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Records an education title of the SAP table (V10).
@@ -439,11 +456,10 @@ impl OrientationMutation {
                 .into());
             }
         };
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "addEducationTitle",
             async |txn, current| {
@@ -451,8 +467,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Saves the CV (PDF): needs an education title and a propensity (seed 001); replaces
@@ -466,11 +481,10 @@ impl OrientationMutation {
         let limit = state.config.documents.max_file_bytes;
         let file = read_upload(ctx, &input.file, limit)?;
         check_text("file", &file.name, 255)?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "uploadCv",
             async |txn, current| {
@@ -478,8 +492,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Deletes our copy of the CV (recorded); the portal profile is not touched (seed 001).
@@ -488,12 +501,11 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: OrientationRefInput,
     ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        let (actor, _) = writer(ctx)?;
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "deleteCv",
             async |txn, current| {
@@ -501,8 +513,7 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 
     /// Queues the current CV for the job portal (delivered by the worker, retried until the
@@ -513,13 +524,12 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: OrientationRefInput,
     ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
+        let (actor, _) = writer(ctx)?;
         let today = today();
-        let code = input.fiscal_code.base();
-        let model = store::mutate(
-            state.store.db(),
+        apply(
+            ctx,
             &actor,
-            code.as_str(),
+            &input.fiscal_code,
             input.version,
             "transferCvToPortal",
             async |txn, current| {
@@ -527,7 +537,6 @@ impl OrientationMutation {
                 Ok(unchanged())
             },
         )
-        .await?;
-        Ok(changed(ctx, model))
+        .await
     }
 }
