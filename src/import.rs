@@ -85,13 +85,10 @@ struct Rows {
     evidences: Vec<evidence::ActiveModel>,
 }
 
-/// Ids derived from the number, so a re-run writes the same rows (and skips them).
-fn derived_id(number: &str, part: &str) -> String {
-    uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_OID,
-        format!("libretto/{number}/{part}").as_bytes(),
-    )
-    .to_string()
+/// Ids derived from a document's natural key, so a re-run writes the same rows (and the
+/// database skips them).
+pub(crate) fn derived_id(key: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes()).to_string()
 }
 
 /// `M` or `F` from the day of birth in the code (women +40).
@@ -159,7 +156,7 @@ fn check(
         .and_hms_opt(12, 0, 0)
         .unwrap_or_default()
         .and_utc();
-    let id = derived_id(number, "");
+    let id = derived_id(&format!("libretto/{number}/"));
     let person = PersonSnapshot {
         fiscal_code: code.as_str().to_owned(),
         given_name: line.given_name,
@@ -185,7 +182,7 @@ fn check(
             return Err(format!("{field}.endDate: {to} is before startDate {from}"));
         }
         experiences.push(libretto_experience::ActiveModel {
-            id: Set(derived_id(number, &format!("experience/{i}"))),
+            id: Set(derived_id(&format!("libretto/{number}/experience/{i}"))),
             libretto_id: Set(id.clone()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX) + 1),
             kind: Set(kind.code().to_owned()),
@@ -230,7 +227,7 @@ fn check(
             return Err(format!("{field}.title: must not be empty"));
         }
         evidences.push(evidence::ActiveModel {
-            id: Set(derived_id(number, &format!("evidence/{i}"))),
+            id: Set(derived_id(&format!("libretto/{number}/evidence/{i}"))),
             libretto_id: Set(Some(id.clone())),
             ivc_dossier_id: Set(None),
             category: Set(e.category),

@@ -2,7 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{BATCH, ImportReport, stream};
+use super::{BATCH, ImportReport, derived_id, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -50,14 +50,6 @@ pub struct LegacyDossier {
 struct Rows {
     dossier: ivc_dossier::ActiveModel,
     competences: Vec<ivc_competence::ActiveModel>,
-}
-
-fn derived_id(region: &str, legacy: &str, part: &str) -> String {
-    uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_OID,
-        format!("ivc/{region}/{legacy}/{part}").as_bytes(),
-    )
-    .to_string()
 }
 
 fn not_after(
@@ -134,7 +126,7 @@ fn check(
     if !(cost.is_finite() && cost >= 0.0) {
         return Err(format!("hourlyCostEur: {cost} is not an amount"));
     }
-    let id = derived_id(&region, legacy, "");
+    let id = derived_id(&format!("ivc/{region}/{legacy}/"));
     let now = Utc::now();
     let mut competences = Vec::new();
     for (i, sector) in line.sectors.iter().enumerate() {
@@ -148,7 +140,7 @@ fn check(
             )
             .map_err(|e| e.to_string())?;
         competences.push(ivc_competence::ActiveModel {
-            id: Set(derived_id(&region, legacy, &format!("competence/{i}"))),
+            id: Set(derived_id(&format!("ivc/{region}/{legacy}/competence/{i}"))),
             dossier_id: Set(id.clone()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX) + 1),
             description: Set("Competenza importata dall'applicativo precedente".to_owned()),
