@@ -9,6 +9,8 @@ mod m20261123_000004_create_ivc;
 mod m20261123_000005_ivc_assessor;
 mod m20261123_000006_create_orientation;
 mod m20261123_000007_libretto_reporting;
+mod m20261123_000008_birth_places;
+mod m20261123_000009_reporting_index;
 mod shared;
 
 pub struct Migrator;
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_ivc_assessor::Migration),
             Box::new(m20261123_000006_create_orientation::Migration),
             Box::new(m20261123_000007_libretto_reporting::Migration),
+            Box::new(m20261123_000008_birth_places::Migration),
+            Box::new(m20261123_000009_reporting_index::Migration),
         ]
     }
 }

@@ -176,6 +176,7 @@ pub enum Report {
     IvcAttestatiByYear,
     IvcOutcomes,
     IvcBySector,
+    IvcUsersByOrigin,
     OrientationMeasuresByCode,
     OrientationPropensitiesByOccupationGroup,
     OrientationCvs,
@@ -183,7 +184,7 @@ pub enum Report {
 }
 
 impl Report {
-    pub const ALL: [Report; 16] = [
+    pub const ALL: [Report; 17] = [
         Self::LibrettiByArea,
         Self::LibrettiByStatus,
         Self::LibrettiByOffice,
@@ -196,6 +197,7 @@ impl Report {
         Self::IvcAttestatiByYear,
         Self::IvcOutcomes,
         Self::IvcBySector,
+        Self::IvcUsersByOrigin,
         Self::OrientationMeasuresByCode,
         Self::OrientationPropensitiesByOccupationGroup,
         Self::OrientationCvs,
@@ -216,6 +218,7 @@ impl Report {
             Self::IvcAttestatiByYear => "ivc-attestati-by-year",
             Self::IvcOutcomes => "ivc-outcomes",
             Self::IvcBySector => "ivc-by-sector",
+            Self::IvcUsersByOrigin => "ivc-users-by-origin",
             Self::OrientationMeasuresByCode => "orientation-measures-by-code",
             Self::OrientationPropensitiesByOccupationGroup => {
                 "orientation-propensities-by-occupation-group"
@@ -260,6 +263,7 @@ impl Report {
             Self::IvcAttestatiByYear => store::attestati_by_year(db, ivc).await,
             Self::IvcOutcomes => store::outcomes(db, ivc).await,
             Self::IvcBySector => store::dossiers_by_sector(db, ivc).await,
+            Self::IvcUsersByOrigin => store::users_by_origin(db, ivc).await,
             Self::OrientationMeasuresByCode => store::measures_by_code(db).await,
             Self::OrientationPropensitiesByOccupationGroup => {
                 store::propensities_by_group(db).await
@@ -390,6 +394,12 @@ impl IvcStatistics {
     /// Dossiers by SEP sector of their competences.
     async fn by_sector(&self, ctx: &Context<'_>) -> Result<Breakdown> {
         self.run(ctx, Report::IvcBySector).await
+    }
+    /// Citizens by birthplace, read from the fiscal code: SAME_REGION as the dossier,
+    /// OTHER_REGION, ABROAD, UNKNOWN (seed 003: Piemonte 50%, other countries 39%, other
+    /// regions 11%).
+    async fn users_by_origin(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.run(ctx, Report::IvcUsersByOrigin).await
     }
     /// Session hours and their cost over every dossier in scope.
     async fn totals(&self, ctx: &Context<'_>) -> Result<IvcTotals> {

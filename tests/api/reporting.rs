@@ -35,6 +35,16 @@ const SEED_003_YEARS: [(i32, i64, i64); 4] = [
     (2025, 369, 319),
 ];
 
+/// Where seed 003's users were born, one in 100 at a time: Piemonte 50 (Torino), other
+/// countries 39 (Romania), other regions 11 (Roma).
+fn ivc_birth_place(i: usize) -> &'static str {
+    match i % 100 {
+        0..50 => "L219",
+        50..89 => "Z129",
+        _ => "H501",
+    }
+}
+
 /// Seed 000: 29,723 holders are men.
 const MEN: usize = 29_723;
 
@@ -98,7 +108,7 @@ async fn load_seed_000(app: &TestApp) {
             app.state.store.db(),
             &app.state.reference,
             "TOS",
-            std::io::Cursor::new(text.as_bytes()),
+            std::io::BufRead::lines(std::io::Cursor::new(text.as_bytes())),
             |_| {},
         )
         .await
@@ -146,7 +156,7 @@ async fn load_seed_003(app: &TestApp) {
                 &format!("{}e{}", c(2), c(0)),
                 birth,
                 false,
-                "Z129",
+                ivc_birth_place(i),
             );
             let attestato = k < attestati;
             let mut line = json!({ "legacyId": format!("PIE-{i:05}"), "fiscalCode": code.as_str(),
@@ -173,7 +183,7 @@ async fn load_seed_003(app: &TestApp) {
         &app.state.reference,
         "PIE",
         26,
-        std::io::Cursor::new(text.as_bytes()),
+        std::io::BufRead::lines(std::io::Cursor::new(text.as_bytes())),
         |_| {},
     )
     .await
@@ -218,7 +228,8 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
          citizensByAgeBand {{ {CELL} }} experiencesByOrigin {{ {CELL} }} \
          evidencesByCategory {{ {CELL} }} }} \
          ivc(filter: {{ program: \"IVC PLUS\" }}) {{ dossiersByYear {{ {CELL} }} \
-         attestatiByYear {{ {CELL} }} outcomes {{ {CELL} }} totals {{ hours costEur }} }} }} }}"
+         attestatiByYear {{ {CELL} }} outcomes {{ {CELL} }} usersByOrigin {{ {CELL} }} \
+         totals {{ hours costEur }} }} }} }}"
     );
     let (status, body) = app.post(Some(&reporting), &query, json!({})).await;
     assert_eq!(status, 200);
@@ -290,6 +301,26 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
     assert_eq!(ivc["dossiersByYear"]["total"], 1_391);
     assert_eq!(ivc["attestatiByYear"]["total"], 1_091);
     assert_eq!(cells(&ivc["outcomes"])["DOSSIER_AND_ATTESTATO"], 1_091);
+    // the birthplaces the lines were given, against what the stored fiscal codes tell
+    let mut born = BTreeMap::<&str, i64>::new();
+    for i in 0..1_391 {
+        let origin = match ivc_birth_place(i) {
+            "L219" => "SAME_REGION",
+            "Z129" => "ABROAD",
+            _ => "OTHER_REGION",
+        };
+        *born.entry(origin).or_default() += 1;
+    }
+    let origins = cells(&ivc["usersByOrigin"]);
+    assert_eq!(origins.len(), 3, "{origins:?}");
+    for (origin, n) in &born {
+        assert_eq!(origins[*origin], *n, "{origin}");
+    }
+    assert_eq!(
+        (born["SAME_REGION"], born["ABROAD"], born["OTHER_REGION"]),
+        (700, 546, 145),
+        "50/39/11 % of 1,391"
+    );
     assert_eq!(ivc["totals"]["hours"], 1_391.0 * 10.0);
     assert_eq!(ivc["totals"]["costEur"], 1_391.0 * 400.0);
 
