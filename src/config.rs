@@ -22,7 +22,7 @@ citizens = 10000
 
 /// Top-level environment sections; other `FASCICOLO_*` variables (e.g. `FASCICOLO_CONFIG`,
 /// the test database URLs) are not configuration keys.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 11] = [
     "server",
     "store",
     "auth",
@@ -32,6 +32,8 @@ const SECTIONS: [&str; 9] = [
     "demo",
     "documents",
     "ivc",
+    "portal",
+    "reporting",
 ];
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,6 +3,7 @@
 //! and a signing secret, so a new user gets a working gateway and a ready token.
 
 pub mod documents;
+pub mod legacy;
 
 use crate::config::Config;
 use crate::sources::demo as generator;

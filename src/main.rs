@@ -33,11 +33,23 @@ enum Command {
     Serve,
     /// Apply the store migrations and exit.
     Migrate,
-    /// (Re)create the demo regional databases with synthetic citizens.
+    /// (Re)create the demo regional databases with synthetic citizens; or, with --libretti
+    /// and --ivc, generate legacy documents shaped like the seeds' tables and import them.
     SeedDemo {
         /// Number of citizens (default: demo.citizens of the configuration).
         #[arg(long)]
         citizens: Option<usize>,
+        /// Generate this many legacy libretti (seed 000's areas, gender and age bands) and
+        /// import them into the configured store.
+        #[arg(long, conflicts_with_all = ["citizens", "url"])]
+        libretti: Option<u64>,
+        /// Generate this many legacy IVC dossiers (seed 003's years, outcomes, origins).
+        #[arg(long, conflicts_with_all = ["citizens", "url"])]
+        ivc: Option<u64>,
+        /// With --libretti/--ivc: write DIR/libretti.jsonl and DIR/ivc.jsonl (the import
+        /// format) instead of importing.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
         /// Fill this SQL database (postgres://, mysql:// or sqlite://) with one demo source
         /// instead of the demo directory: base tables plus the gw_* contract views.
         #[arg(long, requires = "part")]
@@ -99,9 +111,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo {
+            libretti,
+            ivc,
+            jsonl,
+            ..
+        } if libretti.is_some() || ivc.is_some() => {
+            seed_documents(&mut config, libretti.unwrap_or(0), ivc.unwrap_or(0), jsonl).await
+        }
+        Command::SeedDemo {
             citizens,
             url,
             part,
+            ..
         } => seed_demo(&config, citizens, url, part).await,
         Command::ExportSchema { out } => {
             if let Some(dir) = out.parent() {
@@ -174,31 +195,34 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(
-    config: &Config,
-    kind: ImportKind,
-    file: &std::path::Path,
-    rejects: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let started = Instant::now();
-    let store = Store::connect(config.store_url()).await?;
-    store.migrate().await?;
-    let reference = fascicolo::store::reference::ReferenceData::load(store.db()).await?;
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
-    let input = std::io::BufReader::new(std::fs::File::open(file)?);
-    let bar = indicatif::ProgressBar::new(size);
+/// A progress bar that follows bytes of a file (`{bytes}/{total_bytes}`), or lines of a known
+/// count (`{pos}/{len}`).
+fn progress_bar(total: u64, counts: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    let template = format!("{{bar:40}} {counts} {{eta}}");
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+        indicatif::ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let progress = |bytes| bar.set_position(bytes);
+    bar
+}
+
+/// Imports `lines` into the store; prints the summary and writes rejected lines to
+/// `rejects`.
+async fn import_lines(
+    config: &Config,
+    store: &Store,
+    kind: ImportKind,
+    lines: impl IntoIterator<Item = std::io::Result<String>>,
+    progress: impl FnMut(fascicolo::import::Progress),
+    rejects: &std::path::Path,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let reference = fascicolo::store::reference::ReferenceData::load(store.db()).await?;
     let report = match kind {
         ImportKind::Libretti => {
             let region = &config.documents.region;
-            fascicolo::import::libretti(store.db(), &reference, region, input, progress).await?
+            fascicolo::import::libretti(store.db(), &reference, region, lines, progress).await?
         }
         ImportKind::Ivc => {
             fascicolo::import::ivc::dossiers(
@@ -206,13 +230,12 @@ async fn import(
                 &reference,
                 config.ivc_region(),
                 config.ivc.max_hours,
-                input,
+                lines,
                 progress,
             )
             .await?
         }
     };
-    bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{} lines: {} imported, {} already present, {} rejected ({:.1} s, {:.0} lines/s)",
@@ -224,17 +247,87 @@ async fn import(
         report.lines as f64 / seconds.max(0.001)
     );
     if !report.rejected.is_empty() {
-        let path = rejects.unwrap_or_else(|| {
-            let mut name = file.as_os_str().to_owned();
-            name.push(".rejected.tsv");
-            PathBuf::from(name)
-        });
         let mut text = String::from("line\treason\n");
         for (line, reason) in &report.rejected {
             text.push_str(&format!("{line}\t{}\n", reason.replace(['\t', '\n'], " ")));
         }
-        std::fs::write(&path, text)?;
-        println!("rejected lines written to {}", path.display());
+        std::fs::write(rejects, text)?;
+        println!("rejected lines written to {}", rejects.display());
+    }
+    Ok(())
+}
+
+async fn import(
+    config: &Config,
+    kind: ImportKind,
+    file: &std::path::Path,
+    rejects: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let store = Store::connect(config.store_url()).await?;
+    store.migrate().await?;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let input = std::io::BufReader::new(std::fs::File::open(file)?);
+    let bar = progress_bar(size, "{bytes}/{total_bytes}");
+    let rejects = rejects.unwrap_or_else(|| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".rejected.tsv");
+        PathBuf::from(name)
+    });
+    let progress = |p: fascicolo::import::Progress| bar.set_position(p.bytes);
+    let lines = std::io::BufRead::lines(input);
+    let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
+    bar.finish_and_clear();
+    result
+}
+
+/// `seed-demo --libretti N --ivc N`: generated legacy documents, imported (or written as
+/// JSON Lines with `--jsonl DIR`).
+async fn seed_documents(
+    config: &mut Config,
+    libretti: u64,
+    ivc: u64,
+    jsonl: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let kinds = [
+        (ImportKind::Libretti, libretti, "libretti"),
+        (ImportKind::Ivc, ivc, "ivc"),
+    ];
+    let generate = |kind: ImportKind, n: u64| -> Box<dyn Iterator<Item = serde_json::Value>> {
+        match kind {
+            ImportKind::Libretti => Box::new(demo::legacy::libretti(n, demo::DEMO_SEED)),
+            ImportKind::Ivc => Box::new(demo::legacy::dossiers(n, demo::DEMO_SEED + 1)),
+        }
+    };
+    if let Some(dir) = jsonl {
+        std::fs::create_dir_all(&dir)?;
+        for (kind, n, name) in kinds.into_iter().filter(|k| k.1 > 0) {
+            let path = dir.join(format!("{name}.jsonl"));
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            for line in generate(kind, n) {
+                serde_json::to_writer(&mut out, &line)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+            println!("wrote {n} {name} to {}", path.display());
+        }
+        return Ok(());
+    }
+    demo::prepare(config).await?;
+    let store = Store::connect(config.store_url()).await?;
+    store.migrate().await?;
+    for (kind, n, name) in kinds.into_iter().filter(|k| k.1 > 0) {
+        println!("{name}:");
+        let bar = progress_bar(n, "{pos}/{len} lines");
+        let progress = |p: fascicolo::import::Progress| bar.set_position(p.lines);
+        let lines = generate(kind, n).map(|v| Ok(v.to_string()));
+        let rejects = std::env::temp_dir().join(format!("fascicolo-seed-{name}.rejected.tsv"));
+        let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
+        bar.finish_and_clear();
+        result?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{BATCH, ImportReport, derived_id, stream};
+use super::{BATCH, ImportReport, Progress, derived_id, refresh_statistics, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -14,7 +14,6 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::io::BufRead;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -210,11 +209,11 @@ pub async fn dossiers(
     reference: &ReferenceData,
     default_region: &str,
     max_hours: u32,
-    input: impl BufRead,
-    progress: impl FnMut(u64),
+    input: impl IntoIterator<Item = std::io::Result<String>>,
+    progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let today = chrono::Local::now().date_naive();
-    stream(
+    let report = stream(
         input,
         progress,
         |line| {
@@ -224,7 +223,9 @@ pub async fn dossiers(
         },
         async |batch, report| write(db, batch, report).await,
     )
-    .await
+    .await?;
+    refresh_statistics(db, &report, &["ivc_dossier", "ivc_competence"]).await?;
+    Ok(report)
 }
 
 /// One transaction per batch; dossiers already stored (same legacy id, an open dossier of the

@@ -234,3 +234,106 @@ async fn demo_serves_with_no_configuration_and_its_token_works() {
     assert_eq!(sources, ["formazione", "lavoro"]);
     assert!(dir.path().join("fascicolo-data/store.db").exists());
 }
+
+/// `seed-demo --libretti N --ivc N` imports generated documents shaped like the seeds; the
+/// same documents written with `--jsonl` and imported again are all already present (the
+/// generator is deterministic and the import keys on natural keys).
+#[tokio::test]
+async fn seed_demo_documents_follow_the_seeds_and_reimport_adds_nothing() {
+    use fascicolo::store::reporting::{self, IvcScope, LibrettoScope};
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fascicolo.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\nurl = \"sqlite://{}/s.db?mode=rwc\"\n[auth]\nhs256_secret = \"{SECRET}\"\n[ivc]\nregion = \"PIE\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = fascicolo()
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        stdout
+    };
+    let out = run(&["seed-demo", "--libretti", "2000", "--ivc", "600"]);
+    assert!(
+        out.contains("2000 lines: 2000 imported, 0 already present, 0 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("600 lines: 600 imported, 0 already present, 0 rejected"),
+        "{out}"
+    );
+    let files = dir.path().join("jsonl");
+    run(&[
+        "seed-demo",
+        "--libretti",
+        "2000",
+        "--ivc",
+        "600",
+        "--jsonl",
+        files.to_str().unwrap(),
+    ]);
+    let out = run(&[
+        "import",
+        "libretti",
+        files.join("libretti.jsonl").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("2000 lines: 0 imported, 2000 already present, 0 rejected"),
+        "{out}"
+    );
+
+    let db = sea_orm::Database::connect(format!("sqlite://{}/s.db", dir.path().display()))
+        .await
+        .unwrap();
+    // seed 000's areas in proportion: each within one of its exact share of 2,000
+    let areas = reporting::libretti_by(
+        &db,
+        &LibrettoScope::default(),
+        entities::libretto::Column::Area,
+    )
+    .await
+    .unwrap();
+    let seed: [(&str, f64); 3] = [
+        ("Arezzo", 10_930.0),
+        ("Empoli", 3_040.0),
+        ("Massa Carrara", 2_196.0),
+    ];
+    for (area, published) in seed {
+        let share = 2_000.0 * published / 56_387.0;
+        let got = areas
+            .iter()
+            .find(|g| g.0.as_deref() == Some(area))
+            .unwrap()
+            .1 as f64;
+        assert!((got - share).abs() <= 1.0, "{area}: {got} vs {share:.1}");
+    }
+    assert_eq!(areas.iter().map(|g| g.1).sum::<i64>(), 2_000);
+    // seed 003's origins: 50 % Piemonte, 39 % abroad, 11 % other regions
+    let origins = reporting::users_by_origin(&db, &IvcScope::default())
+        .await
+        .unwrap();
+    let of = |k: &str| {
+        origins
+            .iter()
+            .find(|g| g.0.as_deref() == Some(k))
+            .map_or(0, |g| g.1)
+    };
+    assert_eq!(
+        (of("SAME_REGION"), of("ABROAD"), of("OTHER_REGION")),
+        (300, 234, 66),
+        "{origins:?}"
+    );
+    let years = reporting::dossiers_by_year(&db, &IvcScope::default())
+        .await
+        .unwrap();
+    assert_eq!(years.len(), 4, "2022-2025: {years:?}");
+}
