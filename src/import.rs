@@ -7,12 +7,14 @@ pub mod ivc;
 
 use crate::domain::FiscalCode;
 use crate::domain::libretto::{ExperienceKind, ExperienceOrigin, LibrettoStatus, PersonSnapshot};
+use crate::store::libretto::{EVIDENCE_TALLIES, EXPERIENCE_TALLIES};
 use crate::store::reference::{EVIDENCE_CATEGORY, ReferenceData};
 use chrono::{NaiveDate, Utc};
 use entities::{evidence, libretto, libretto_experience};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -227,27 +229,50 @@ fn check(
         });
     }
     let snapshot = serde_json::to_string(&person).map_err(|e| e.to_string())?;
+    let origins: Vec<String> = experiences
+        .iter()
+        .filter_map(|e| e.origin.try_as_ref().cloned())
+        .collect();
+    let categories: Vec<String> = evidences
+        .iter()
+        .filter_map(|e| e.category.try_as_ref().cloned())
+        .collect();
+    let mut row = libretto::ActiveModel {
+        id: Set(id),
+        fiscal_code: Set(code.as_str().to_owned()),
+        region: Set(region),
+        area: Set(Some(line.area.trim().to_owned())),
+        office: Set(line.office),
+        status: Set(status.as_str().to_owned()),
+        number: Set(Some(number.to_owned())),
+        issued_at: Set(Some(issued)),
+        last_consolidated_at: Set(Some(issued)),
+        versions_issued: Set(1),
+        person_snapshot: Set(snapshot),
+        cancel_reason: Set(None),
+        gender: Set(gender),
+        age_at_issue: Set(age),
+        regional_experiences: Set(0),
+        self_declared_experiences: Set(0),
+        formal_education_evidences: Set(0),
+        professional_evidences: Set(0),
+        non_formal_evidences: Set(0),
+        other_evidences: Set(0),
+        created_at: Set(Utc::now()),
+        created_by: Set("import".to_owned()),
+        updated_at: Set(Utc::now()),
+        version: Set(1),
+    };
+    // the reporting tallies, as `store::libretto::refresh_tallies` counts these rows
+    let count = |codes: &[String], code: &str| codes.iter().filter(|c| *c == code).count() as i32;
+    for (column, origin) in EXPERIENCE_TALLIES {
+        row.set(column, count(&origins, origin).into());
+    }
+    for (column, category) in EVIDENCE_TALLIES {
+        row.set(column, count(&categories, category).into());
+    }
     Ok(Rows {
-        libretto: libretto::ActiveModel {
-            id: Set(id),
-            fiscal_code: Set(code.as_str().to_owned()),
-            region: Set(region),
-            area: Set(Some(line.area.trim().to_owned())),
-            office: Set(line.office),
-            status: Set(status.as_str().to_owned()),
-            number: Set(Some(number.to_owned())),
-            issued_at: Set(Some(issued)),
-            last_consolidated_at: Set(Some(issued)),
-            versions_issued: Set(1),
-            person_snapshot: Set(snapshot),
-            cancel_reason: Set(None),
-            gender: Set(gender),
-            age_at_issue: Set(age),
-            created_at: Set(Utc::now()),
-            created_by: Set("import".to_owned()),
-            updated_at: Set(Utc::now()),
-            version: Set(1),
-        },
+        libretto: row,
         experiences,
         evidences,
     })

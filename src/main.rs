@@ -218,6 +218,15 @@ async fn import_lines(
     rejects: &std::path::Path,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    if store.db().get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // a bulk load touches every page of the UUID indexes: keep them in memory (1 GiB, for
+        // this command's one connection only)
+        use sea_orm::ConnectionTrait;
+        store
+            .db()
+            .execute_unprepared("PRAGMA cache_size = -1048576")
+            .await?;
+    }
     let reference = fascicolo::store::reference::ReferenceData::load(store.db()).await?;
     let report = match kind {
         ImportKind::Libretti => {

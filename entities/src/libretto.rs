@@ -25,6 +25,14 @@ pub struct Model {
     pub gender: Option<String>,
     /// Reporting: the holder's age in whole years at the first issue.
     pub age_at_issue: Option<i16>,
+    /// Reporting tallies, kept with every change of the libretto's sections (migration
+    /// 000010): experiences kept, by origin, and evidences by seed 000's four categories.
+    pub regional_experiences: i32,
+    pub self_declared_experiences: i32,
+    pub formal_education_evidences: i32,
+    pub professional_evidences: i32,
+    pub non_formal_evidences: i32,
+    pub other_evidences: i32,
     pub created_at: DateTimeUtc,
     pub created_by: String,
     pub updated_at: DateTimeUtc,

@@ -10,7 +10,7 @@ mod m20261123_000005_ivc_assessor;
 mod m20261123_000006_create_orientation;
 mod m20261123_000007_libretto_reporting;
 mod m20261123_000008_birth_places;
-mod m20261123_000009_reporting_index;
+mod m20261123_000009_libretto_reporting_at_scale;
 mod shared;
 
 pub struct Migrator;
@@ -27,7 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_orientation::Migration),
             Box::new(m20261123_000007_libretto_reporting::Migration),
             Box::new(m20261123_000008_birth_places::Migration),
-            Box::new(m20261123_000009_reporting_index::Migration),
+            Box::new(m20261123_000009_libretto_reporting_at_scale::Migration),
         ]
     }
 }

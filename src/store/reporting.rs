@@ -1,10 +1,10 @@
 //! The region's numbers (DOMAIN.md §10): every aggregate is one GROUP BY in the database,
 //! returning (key, count) rows; nothing is counted in the gateway.
 
+use crate::store::libretto::{EVIDENCE_TALLIES, EXPERIENCE_TALLIES};
 use chrono::{Duration, NaiveDate, Utc};
 use entities::{
-    cv, evidence, ivc_competence, ivc_dossier, libretto, libretto_experience, pact_measure,
-    portal_transfer, propensity,
+    cv, ivc_competence, ivc_dossier, libretto, pact_measure, portal_transfer, propensity,
 };
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoColumnRef, Query, SelectStatement,
@@ -183,21 +183,56 @@ pub async fn citizens_by_gender(
     groups(db, libretti(scope), key, holders(db, scope)).await
 }
 
+/// The sum of `expr` as a 64-bit integer on every backend (sums widen to numeric on
+/// PostgreSQL and decimal on MySQL).
+fn sum_of(backend: DbBackend, expr: SimpleExpr) -> SimpleExpr {
+    let template = match backend {
+        DbBackend::Postgres => "CAST(COALESCE(SUM($1), 0) AS BIGINT)",
+        DbBackend::MySql => "CAST(COALESCE(SUM(?), 0) AS SIGNED)",
+        _ => "CAST(COALESCE(SUM(?), 0) AS BIGINT)",
+    };
+    Expr::cust_with_exprs(template, [expr])
+}
+
+fn read_i64(row: &QueryResult, name: &str) -> Result<i64, DbErr> {
+    row.try_get::<i64>("", name)
+        .or_else(|_| row.try_get::<i32>("", name).map(i64::from))
+}
+
+/// Sums per-libretto tallies over the libretti in scope: one row, one sum per code, no join
+/// with the child tables (migration 000009). Codes with none are left out, as a GROUP BY
+/// would.
+async fn tallies(
+    db: &impl ConnectionTrait,
+    scope: &LibrettoScope,
+    pairs: &[(libretto::Column, &str)],
+) -> Result<Vec<Group>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut select = libretti(scope);
+    for (i, (column, _)) in pairs.iter().enumerate() {
+        let sum = sum_of(backend, Expr::col((libretto::Entity, *column)).into());
+        select.expr_as(sum, Alias::new(format!("t{i}")));
+    }
+    let Some(row) = db.query_one(&select).await? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, (_, code)) in pairs.iter().enumerate() {
+        let n = read_i64(&row, &format!("t{i}"))?;
+        if n > 0 {
+            out.push((Some((*code).to_owned()), n));
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// Evidences of the libretti in scope by category (the four of seed 000).
 pub async fn evidences_by_category(
     db: &impl ConnectionTrait,
     scope: &LibrettoScope,
 ) -> Result<Vec<Group>, DbErr> {
-    let select = Query::select()
-        .from(evidence::Entity)
-        .inner_join(
-            libretto::Entity,
-            Expr::col((evidence::Entity, evidence::Column::LibrettoId))
-                .equals((libretto::Entity, libretto::Column::Id)),
-        )
-        .cond_where(scope.condition())
-        .to_owned();
-    let key = Expr::col((evidence::Entity, evidence::Column::Category));
-    groups(db, select, key, count_all()).await
+    tallies(db, scope, &EVIDENCE_TALLIES).await
 }
 
 /// Experiences kept in the libretti (dropped ones excluded) by origin: regional database or
@@ -206,31 +241,7 @@ pub async fn experiences_by_origin(
     db: &impl ConnectionTrait,
     scope: &LibrettoScope,
 ) -> Result<Vec<Group>, DbErr> {
-    let select = Query::select()
-        .from(libretto_experience::Entity)
-        .inner_join(
-            libretto::Entity,
-            Expr::col((
-                libretto_experience::Entity,
-                libretto_experience::Column::LibrettoId,
-            ))
-            .equals((libretto::Entity, libretto::Column::Id)),
-        )
-        .cond_where(
-            scope.condition().add(
-                Expr::col((
-                    libretto_experience::Entity,
-                    libretto_experience::Column::Dropped,
-                ))
-                .eq(false),
-            ),
-        )
-        .to_owned();
-    let key = Expr::col((
-        libretto_experience::Entity,
-        libretto_experience::Column::Origin,
-    ));
-    groups(db, select, key, count_all()).await
+    tallies(db, scope, &EXPERIENCE_TALLIES).await
 }
 
 // ---- IVC (seed 003) ----
@@ -354,23 +365,15 @@ pub async fn hours_and_cost(
         ivc_dossier::Entity,
         ivc_dossier::Column::HourlyCostCents,
     )));
-    // sums widen (PostgreSQL numeric, MySQL decimal): bring them back to a 64-bit integer
-    let total = match db.get_database_backend() {
-        DbBackend::Postgres => "CAST(COALESCE(SUM($1), 0) AS BIGINT)",
-        DbBackend::MySql => "CAST(COALESCE(SUM(?), 0) AS SIGNED)",
-        _ => "CAST(COALESCE(SUM(?), 0) AS BIGINT)",
-    };
+    let backend = db.get_database_backend();
     let select = dossiers(scope)
-        .expr_as(Expr::cust_with_exprs(total, [minutes]), Alias::new("m"))
-        .expr_as(Expr::cust_with_exprs(total, [cost]), Alias::new("c"))
+        .expr_as(sum_of(backend, minutes), Alias::new("m"))
+        .expr_as(sum_of(backend, cost), Alias::new("c"))
         .to_owned();
     let Some(row) = db.query_one(&select).await? else {
         return Ok((0, 0));
     };
-    let read = |name: &str| -> Result<i64, DbErr> {
-        row.try_get::<i64>("", name)
-            .or_else(|_| row.try_get::<i32>("", name).map(i64::from))
-    };
+    let read = |name: &str| read_i64(&row, name);
     Ok((read("m")?, read("c")? / 60))
 }
 

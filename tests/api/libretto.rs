@@ -237,6 +237,29 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(libretto["status"], "CONSOLIDATED");
     let number = libretto["number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("LFC-TOS-"), "{number}");
+
+    // the reporting tallies followed every change: 6 prefilled, 1 declared, 1 dropped, and
+    // the evidence (admin sees cells of 1)
+    let admin = app.token(fascicolo::auth::Role::Admin, None);
+    let (_, stats) = app
+        .post(
+            Some(&admin),
+            "{ statistics { libretti { experiencesByOrigin { cells { key count } } \
+             evidencesByCategory { cells { key count } } } } }",
+            json!({}),
+        )
+        .await;
+    let tallies = &stats["data"]["statistics"]["libretti"];
+    assert_eq!(
+        tallies["experiencesByOrigin"]["cells"],
+        json!([{ "key": "REGIONAL_DB", "count": 5 }, { "key": "SELF_DECLARED", "count": 1 }]),
+        "{stats}"
+    );
+    assert_eq!(
+        tallies["evidencesByCategory"]["cells"],
+        json!([{ "key": "PROFESSIONAL", "count": 1 }]),
+        "{stats}"
+    );
     assert_eq!(libretto["versions"], json!([{ "n": 1 }]));
 
     // a consolidated libretto is immutable until an update starts
