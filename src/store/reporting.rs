@@ -210,7 +210,7 @@ async fn tallies(
     let backend = db.get_database_backend();
     let mut select = libretti(scope);
     for (i, (column, _)) in pairs.iter().enumerate() {
-        let sum = sum_of(backend, Expr::col((libretto::Entity, *column)).into());
+        let sum = sum_of(backend, Expr::col((libretto::Entity, *column)));
         select.expr_as(sum, Alias::new(format!("t{i}")));
     }
     let Some(row) = db.query_one(&select).await? else {
