@@ -9,6 +9,7 @@
 #   bench/reports.sh                      # 1,000,000 libretti, 100,000 IVC dossiers
 #   N=100000 M=10000 bench/reports.sh     # a quicker run
 #   STORES=sqlite bench/reports.sh        # one store only (sqlite, postgres)
+#   BUILD=0 bench/reports.sh              # use target/release/fascicolo as it is
 #
 # Needs: cargo, curl, psql, and PostgreSQL at FASCICOLO_TEST_POSTGRES_URL (its server, any
 # database: the script creates and drops fascicolo_bench).
@@ -30,7 +31,7 @@ REPORTS=(libretti-by-area libretti-by-status libretti-by-office libretti-by-issu
   ivc-by-sector ivc-users-by-origin)
 FILTERED="libretti-by-area.csv?issuedFrom=2015-01-01&issuedTo=2015-12-31"
 
-cargo build --release --quiet
+if [[ "${BUILD:-1}" == 1 ]]; then cargo build --release --quiet; fi
 mkdir -p "$WORK"
 if [[ ! -s "$WORK/libretti-$N.jsonl" || ! -s "$WORK/ivc-$M.jsonl" ]]; then
   echo "generating $N libretti and $M IVC dossiers…" >&2

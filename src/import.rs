@@ -252,16 +252,11 @@ fn check(
         cancel_reason: Set(None),
         gender: Set(gender),
         age_at_issue: Set(age),
-        regional_experiences: Set(0),
-        self_declared_experiences: Set(0),
-        formal_education_evidences: Set(0),
-        professional_evidences: Set(0),
-        non_formal_evidences: Set(0),
-        other_evidences: Set(0),
         created_at: Set(Utc::now()),
         created_by: Set("import".to_owned()),
         updated_at: Set(Utc::now()),
         version: Set(1),
+        ..Default::default()
     };
     // the reporting tallies, as `store::libretto::refresh_tallies` counts these rows
     let count = |codes: &[String], code: &str| codes.iter().filter(|c| *c == code).count() as i32;

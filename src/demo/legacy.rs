@@ -172,24 +172,20 @@ fn person(
     const VOWELS: &[u8] = b"AEIOU";
     let letter = |k: u32| CONSONANTS[((i / 14u64.pow(k)) % 14) as usize] as char;
     let vowel = |k: u32| VOWELS[((i / 5u64.pow(k)) % 5) as usize].to_ascii_lowercase() as char;
-    let family = format!(
-        "{}{}{}{}{}{}",
-        letter(0),
-        vowel(0),
-        letter(1).to_ascii_lowercase(),
-        vowel(1),
-        letter(2).to_ascii_lowercase(),
-        vowel(2)
-    );
-    let given = format!(
-        "{}{}{}{}{}{}",
-        letter(3),
-        vowel(1),
-        letter(4).to_ascii_lowercase(),
-        vowel(2),
-        letter(5).to_ascii_lowercase(),
-        if female { 'a' } else { 'o' }
-    );
+    // a name of three syllables from consonants first..first+2
+    let word = |first: u32, vowel_at: u32, ending: char| {
+        format!(
+            "{}{}{}{}{}{}",
+            letter(first),
+            vowel(vowel_at),
+            letter(first + 1).to_ascii_lowercase(),
+            vowel(vowel_at + 1),
+            letter(first + 2).to_ascii_lowercase(),
+            ending
+        )
+    };
+    let family = word(0, 0, vowel(2));
+    let given = word(3, 1, if female { 'a' } else { 'o' });
     let code = FiscalCode::encode(&family, &given, birth, female, birth_place);
     (family, given, code)
 }

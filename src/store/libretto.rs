@@ -110,12 +110,6 @@ pub async fn open(
         issued_at: Set(None),
         gender: Set(None),
         age_at_issue: Set(None),
-        regional_experiences: Set(0),
-        self_declared_experiences: Set(0),
-        formal_education_evidences: Set(0),
-        professional_evidences: Set(0),
-        non_formal_evidences: Set(0),
-        other_evidences: Set(0),
         last_consolidated_at: Set(None),
         versions_issued: Set(0),
         person_snapshot: Set(to_json(&new.person)?),
@@ -124,6 +118,8 @@ pub async fn open(
         created_by: Set(actor.subject().to_owned()),
         updated_at: Set(now),
         version: Set(1),
+        // the reporting tallies start at the column default, 0
+        ..Default::default()
     };
     if let Err(err) = libretto::Entity::insert(row).exec(&txn).await {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
