@@ -33,6 +33,7 @@ FILTERED="libretti-by-area.csv?issuedFrom=2015-01-01&issuedTo=2015-12-31"
 
 if [[ "${BUILD:-1}" == 1 ]]; then cargo build --release --quiet; fi
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 if [[ ! -s "$WORK/libretti-$N.jsonl" || ! -s "$WORK/ivc-$M.jsonl" ]]; then
   echo "generating $N libretti and $M IVC dossiers…" >&2
   "$BIN" seed-demo --libretti "$N" --ivc "$M" --jsonl "$WORK/gen" >&2
@@ -51,7 +52,7 @@ for store in $STORES; do
   case $store in
     sqlite)
       rm -f "$WORK/store.db" "$WORK/store.db-wal" "$WORK/store.db-shm"
-      url="sqlite://$PWD/$WORK/store.db?mode=rwc" ;;
+      url="sqlite://$WORK/store.db?mode=rwc" ;;
     postgres)
       psql -q "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS fascicolo_bench" -c "CREATE DATABASE fascicolo_bench"
       url="$PG_SERVER/fascicolo_bench" ;;
