@@ -327,3 +327,79 @@ mod tests {
         assert!(FiscalCode::parse(fc.as_str()).is_ok());
     }
 }
+
+/// Properties over generated input (issue 7): the parser never panics, accepts what the
+/// encoder and the omocodia rules produce, and a changed letter never slips through.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A person the encoder can build a code for: names, birth date 1900-2099, sex, and a
+    /// Belfiore code (comune letter A-Y or foreign state Z).
+    fn person() -> impl Strategy<Value = (String, String, NaiveDate, bool, String)> {
+        (
+            "[A-Za-z' ]{1,20}",
+            "[A-Za-z' ]{1,20}",
+            (1900i32..2100, 1u32..13, 1u32..29),
+            any::<bool>(),
+            "[A-Z][0-9]{3}",
+        )
+            .prop_map(|(family, given, (y, m, d), female, place)| {
+                let date = NaiveDate::from_ymd_opt(y, m, d).expect("day 1-28 exists");
+                (family, given, date, female, place)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_refused_or_parsed_to_a_stable_code(text in "\\PC{0,24}") {
+            if let Ok(code) = FiscalCode::parse(&text) {
+                prop_assert_eq!(code.as_str().len(), 16);
+                let again = FiscalCode::parse(code.as_str());
+                prop_assert_eq!(again.as_ref(), Ok(&code));
+            }
+        }
+
+        #[test]
+        fn near_codes_never_panic(text in "[A-Z0-9LMNPQRSTUV]{14,18}") {
+            let _ = FiscalCode::parse(&text);
+        }
+
+        #[test]
+        fn encoded_codes_parse_and_every_omocode_variant_has_the_same_base(
+            (family, given, date, female, place) in person(),
+            level in 0usize..8,
+        ) {
+            let code = FiscalCode::encode(&family, &given, date, female, &place);
+            let parsed = FiscalCode::parse(code.as_str());
+            prop_assert_eq!(parsed.as_ref(), Ok(&code), "{}", code);
+            prop_assert!(!code.is_omocode());
+            prop_assert_eq!(&code.base(), &code);
+            let variant = code.omocode_variant(level);
+            prop_assert_eq!(FiscalCode::parse(variant.as_str()), Ok(variant.clone()));
+            prop_assert_eq!(variant.is_omocode(), level > 0);
+            prop_assert_eq!(&variant.base(), &code);
+            prop_assert!(code.lookup_spellings().contains(&variant.as_str().to_owned()));
+            // lowercase and blanks around are the same code
+            let sloppy = format!("  {}\t", variant.as_str().to_lowercase());
+            prop_assert_eq!(FiscalCode::parse(&sloppy), Ok(variant));
+        }
+
+        #[test]
+        fn a_changed_name_letter_is_caught(
+            (family, given, date, female, place) in person(),
+            position in 0usize..6,
+            shift in 1u8..26,
+        ) {
+            let code = FiscalCode::encode(&family, &given, date, female, &place);
+            let mut bytes = code.as_str().as_bytes().to_vec();
+            bytes[position] = b'A' + (bytes[position] - b'A' + shift) % 26;
+            let changed = String::from_utf8(bytes).expect("ASCII");
+            prop_assert!(
+                matches!(FiscalCode::parse(&changed), Err(FiscalCodeError::CheckCharacter { .. })),
+                "{} accepted", changed
+            );
+        }
+    }
+}

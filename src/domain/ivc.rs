@@ -449,3 +449,30 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn state_and_outcome_parsers_accept_only_their_codes(text in "\\PC{0,24}") {
+            if let Some(status) = IvcStatus::parse(&text) {
+                prop_assert_eq!(status.as_str(), text.as_str());
+            }
+            if let Some(outcome) = IvcOutcome::parse(&text) {
+                prop_assert_eq!(outcome.as_str(), text.as_str());
+            }
+            if let Some(kind) = SessionKind::parse(&text) {
+                prop_assert_eq!(kind.as_str(), text.as_str());
+            }
+        }
+
+        #[test]
+        fn every_state_round_trips(i in 0usize..IvcStatus::ALL.len()) {
+            let status = IvcStatus::ALL[i];
+            prop_assert_eq!(IvcStatus::parse(status.as_str()), Some(status));
+        }
+    }
+}

@@ -422,3 +422,26 @@ mod tests {
         assert!(check_period("from", d(2020, 1, 1), "to", d(2021, 1, 1), today).is_ok());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The code parsers accept exactly their codes: whatever they accept prints back as
+        /// the same text, and nothing panics.
+        #[test]
+        fn status_and_origin_parsers_accept_only_their_codes(text in "\\PC{0,20}") {
+            if let Some(status) = LibrettoStatus::parse(&text) {
+                prop_assert_eq!(status.as_str(), text.as_str());
+            }
+            if let Some(origin) = ExperienceOrigin::from_code(&text) {
+                prop_assert_eq!(origin.code(), text.as_str());
+            }
+            if let Some(kind) = ExperienceKind::from_code(&text) {
+                prop_assert_eq!(kind.code(), text.as_str());
+            }
+        }
+    }
+}
