@@ -289,7 +289,9 @@ pub async fn libretti(
     input: impl IntoIterator<Item = std::io::Result<String>>,
     progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
+    const TABLES: &[&str] = &["libretto", "libretto_experience", "evidence"];
     let today = chrono::Local::now().date_naive();
+    let mut batches = 0u64;
     let report = stream(
         input,
         progress,
@@ -298,16 +300,32 @@ pub async fn libretti(
                 .map_err(|e| format!("not a libretto: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, today))
         },
-        async |batch, report| write(db, batch, report).await,
+        async |batch, report| {
+            write(db, batch, report).await?;
+            batches += 1;
+            analyze_while_growing(db, batches, TABLES).await
+        },
     )
     .await?;
-    refresh_statistics(
-        db,
-        &report,
-        &["libretto", "libretto_experience", "evidence"],
-    )
-    .await?;
+    refresh_statistics(db, &report, TABLES).await?;
     Ok(report)
+}
+
+/// While a table grows from empty, PostgreSQL plans its statements (the foreign-key checks
+/// among them) from statistics that say it is empty: sequential scans, once per row checked
+/// (measured: 2.8 billion rows read for 100,000 IVC dossiers, 378 dossiers/s). Analysing
+/// after batches 1, 2, 4, 8… keeps the plans on the indexes at a logarithmic cost.
+pub(crate) async fn analyze_while_growing(
+    db: &DatabaseConnection,
+    batches: u64,
+    tables: &[&str],
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend};
+    if db.get_database_backend() == DbBackend::Postgres && batches.is_power_of_two() {
+        db.execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+            .await?;
+    }
+    Ok(())
 }
 
 /// After a bulk load the planner's statistics are stale (a report over a million fresh rows

@@ -2,7 +2,9 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{BATCH, ImportReport, Progress, derived_id, refresh_statistics, stream};
+use super::{
+    BATCH, ImportReport, Progress, analyze_while_growing, derived_id, refresh_statistics, stream,
+};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -212,7 +214,9 @@ pub async fn dossiers(
     input: impl IntoIterator<Item = std::io::Result<String>>,
     progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
+    const TABLES: &[&str] = &["ivc_dossier", "ivc_competence"];
     let today = chrono::Local::now().date_naive();
+    let mut batches = 0u64;
     let report = stream(
         input,
         progress,
@@ -221,10 +225,14 @@ pub async fn dossiers(
                 .map_err(|e| format!("not an IVC dossier: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, max_hours, today))
         },
-        async |batch, report| write(db, batch, report).await,
+        async |batch, report| {
+            write(db, batch, report).await?;
+            batches += 1;
+            analyze_while_growing(db, batches, TABLES).await
+        },
     )
     .await?;
-    refresh_statistics(db, &report, &["ivc_dossier", "ivc_competence"]).await?;
+    refresh_statistics(db, &report, TABLES).await?;
     Ok(report)
 }
 
