@@ -1,7 +1,7 @@
 //! GET `/evidences/{id}/file`: the file attached to an evidence, for operators and
 //! administrators, audited as a read of the citizen's data before it is sent.
 
-use super::graphql::{REQUEST_ID_HEADER, unauthenticated};
+use super::graphql::REQUEST_ID_HEADER;
 use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
@@ -20,23 +20,15 @@ pub async fn download(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let principal = match state.app.auth.authenticate(authorization) {
+    let principal = match super::authorize(
+        &state,
+        &headers,
+        &[Role::Operator, Role::Admin],
+        "download evidence files",
+    ) {
         Ok(p) => p,
-        Err(err) => return unauthenticated(&err),
+        Err(answer) => return *answer,
     };
-    if !matches!(principal.role, Role::Operator | Role::Admin) {
-        return error_response(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            &format!(
-                "role {} may not download evidence files (allowed: operator, admin)",
-                principal.role.as_str()
-            ),
-        );
-    }
     let db = state.app.store.db();
     let stored = match file_of(db, &id).await {
         Ok(Some(stored)) => stored,

@@ -25,12 +25,9 @@ pub async fn graphql_handler(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let principal = match state.app.auth.authenticate(authorization) {
+    let principal = match authenticate(&state, &headers) {
         Ok(p) => p,
-        Err(err) => return unauthenticated(&err),
+        Err(answer) => return *answer,
     };
     let response = execute(&state, principal, request_id, request.into_inner()).await;
     GraphQLResponse::from(response).into_response()
@@ -122,6 +119,22 @@ fn source_unavailable(source: &str, reason: &str) -> ServerError {
         ext.set("reason", reason);
     }
     error
+}
+
+/// The caller from the `Authorization: Bearer` header, or the 401 answer (boxed: a response
+/// is large beside a principal).
+pub(crate) fn authenticate(
+    state: &HttpState,
+    headers: &HeaderMap,
+) -> Result<Principal, Box<Response>> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    state
+        .app
+        .auth
+        .authenticate(authorization)
+        .map_err(|err| Box::new(unauthenticated(&err)))
 }
 
 pub fn unauthenticated(err: &AuthError) -> Response {

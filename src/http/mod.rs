@@ -93,6 +93,30 @@ async fn readyz(State(state): State<HttpState>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// The caller of a non-GraphQL route, from its bearer token, if its role is one of `allowed`;
+/// otherwise the 401 or 403 answer, which names what `action` needs.
+pub(crate) fn authorize(
+    state: &HttpState,
+    headers: &axum::http::HeaderMap,
+    allowed: &[crate::auth::Role],
+    action: &str,
+) -> Result<crate::auth::Principal, Box<Response>> {
+    let principal = graphql::authenticate(state, headers)?;
+    if allowed.contains(&principal.role) {
+        return Ok(principal);
+    }
+    let roles: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
+    Err(Box::new(error_response(
+        StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        &format!(
+            "role {} may not {action} (allowed: {})",
+            principal.role.as_str(),
+            roles.join(", ")
+        ),
+    )))
+}
+
 /// A JSON error body with its code, for the non-GraphQL routes.
 pub(crate) fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     let body =

@@ -1,7 +1,6 @@
 //! GET `/reports/<name>.csv`: each report of `statistics` as CSV for spreadsheets, with the
 //! same filters as query parameters, the same roles and the same suppression of small cells.
 
-use super::graphql::unauthenticated;
 use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
@@ -20,23 +19,15 @@ pub async fn csv(
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let principal = match state.app.auth.authenticate(authorization) {
+    let principal = match super::authorize(
+        &state,
+        &headers,
+        &[Role::Reporting, Role::Admin],
+        "read reports",
+    ) {
         Ok(p) => p,
-        Err(err) => return unauthenticated(&err),
+        Err(answer) => return *answer,
     };
-    if !matches!(principal.role, Role::Reporting | Role::Admin) {
-        return error_response(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            &format!(
-                "role {} may not read reports (allowed: reporting, admin)",
-                principal.role.as_str()
-            ),
-        );
-    }
     let Some(report) = file.strip_suffix(".csv").and_then(Report::parse) else {
         let names: Vec<&str> = Report::ALL.iter().map(|r| r.name()).collect();
         return error_response(
