@@ -13,10 +13,11 @@ use chrono::{NaiveDate, Utc};
 use entities::{evidence, libretto, libretto_experience};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde::Deserialize;
+use std::collections::{BTreeSet, HashSet};
 
 /// Lines per transaction.
 pub const BATCH: usize = 500;
@@ -415,60 +416,74 @@ async fn write(
         experiences.extend(rows.experiences);
         evidences.extend(rows.evidences);
     }
-    let skip = OnConflict::new().do_nothing().to_owned();
-    let inserted = libretto::Entity::insert_many(libretti)
-        .on_conflict(skip.clone())
-        .exec_without_returning(&txn)
-        .await?;
+    let inserted = insert_new(&txn, libretti).await?;
     // children only of libretti that are stored under this id: one skipped for another
     // active libretto of the same citizen has none (a re-run's children are skipped by id)
-    let ids: Vec<String> = experiences
+    let owner_of_experience =
+        |e: &libretto_experience::ActiveModel| e.libretto_id.try_as_ref().cloned();
+    let owner_of_evidence =
+        |e: &evidence::ActiveModel| e.libretto_id.try_as_ref().cloned().flatten();
+    let owners = experiences
         .iter()
-        .filter_map(|e| match &e.libretto_id {
-            sea_orm::ActiveValue::Set(id) => Some(id.clone()),
-            _ => None,
-        })
-        .chain(evidences.iter().filter_map(|e| match &e.libretto_id {
-            sea_orm::ActiveValue::Set(Some(id)) => Some(id.clone()),
-            _ => None,
-        }))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let stored: std::collections::HashSet<String> = if ids.is_empty() {
-        Default::default()
-    } else {
-        libretto::Entity::find()
-            .select_only()
-            .column(libretto::Column::Id)
-            .filter(libretto::Column::Id.is_in(ids))
-            .into_tuple::<String>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let owned = |id: &sea_orm::ActiveValue<String>| matches!(id, sea_orm::ActiveValue::Set(id) if stored.contains(id));
-    experiences.retain(|e| owned(&e.libretto_id));
-    evidences.retain(|e| match &e.libretto_id {
-        sea_orm::ActiveValue::Set(Some(id)) => stored.contains(id),
-        _ => false,
-    });
-    for chunk in experiences.chunks(BATCH) {
-        libretto_experience::Entity::insert_many(chunk.to_vec())
-            .on_conflict(skip.clone())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    for chunk in evidences.chunks(BATCH) {
-        evidence::Entity::insert_many(chunk.to_vec())
-            .on_conflict(skip.clone())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+        .filter_map(owner_of_experience)
+        .chain(evidences.iter().filter_map(owner_of_evidence));
+    let stored = stored_ids::<libretto::Entity>(&txn, libretto::Column::Id, owners).await?;
+    experiences.retain(|e| owner_of_experience(e).is_some_and(|id| stored.contains(&id)));
+    evidences.retain(|e| owner_of_evidence(e).is_some_and(|id| stored.contains(&id)));
+    insert_new(&txn, experiences).await?;
+    insert_new(&txn, evidences).await?;
     txn.commit().await?;
-    let inserted = usize::try_from(inserted).unwrap_or(attempted);
-    report.imported += inserted;
-    report.already_present += attempted - inserted.min(attempted);
+    report.count(attempted, inserted);
     Ok(())
+}
+
+/// Inserts `rows` [`BATCH`] at a time, the database skipping each one that collides with a
+/// stored row on any unique key (that is what makes a re-run idempotent); how many went in.
+pub(crate) async fn insert_new<A>(
+    txn: &DatabaseTransaction,
+    rows: Vec<A>,
+) -> Result<u64, sea_orm::DbErr>
+where
+    A: ActiveModelTrait + Clone + Send,
+{
+    let mut inserted = 0;
+    for chunk in rows.chunks(BATCH) {
+        inserted += A::Entity::insert_many(chunk.to_vec())
+            .on_conflict(OnConflict::new().do_nothing().to_owned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// Which of `ids` are stored in `E` (one statement; none for no ids).
+pub(crate) async fn stored_ids<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    id: E::Column,
+    ids: impl IntoIterator<Item = String>,
+) -> Result<HashSet<String>, sea_orm::DbErr> {
+    let ids: BTreeSet<String> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .filter(id.is_in(ids))
+        .into_tuple::<String>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+impl ImportReport {
+    /// A written batch: `attempted` valid lines, of which `inserted` were new.
+    fn count(&mut self, attempted: usize, inserted: u64) {
+        let inserted = usize::try_from(inserted)
+            .unwrap_or(attempted)
+            .min(attempted);
+        self.imported += inserted;
+        self.already_present += attempted - inserted;
+    }
 }

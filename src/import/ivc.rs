@@ -3,19 +3,16 @@
 //! application's id within the region.
 
 use super::{
-    BATCH, ImportReport, Progress, analyze_while_growing, derived_id, refresh_statistics, stream,
+    ImportReport, Progress, analyze_while_growing, derived_id, insert_new, refresh_statistics,
+    stored_ids, stream,
 };
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
 use chrono::{NaiveDate, Utc};
 use entities::{ivc_competence, ivc_dossier};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, Set, TransactionTrait};
 use serde::Deserialize;
-use std::collections::HashSet;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -251,43 +248,13 @@ async fn write(
         dossiers.push(rows.dossier);
         competences.extend(rows.competences);
     }
-    let skip = OnConflict::new().do_nothing().to_owned();
-    let inserted = ivc_dossier::Entity::insert_many(dossiers)
-        .on_conflict(skip.clone())
-        .exec_without_returning(&txn)
-        .await?;
-    let ids: Vec<String> = competences
-        .iter()
-        .filter_map(|c| match &c.dossier_id {
-            sea_orm::ActiveValue::Set(id) => Some(id.clone()),
-            _ => None,
-        })
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if !ids.is_empty() {
-        let stored: HashSet<String> = ivc_dossier::Entity::find()
-            .select_only()
-            .column(ivc_dossier::Column::Id)
-            .filter(ivc_dossier::Column::Id.is_in(ids))
-            .into_tuple::<String>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        competences.retain(
-            |c| matches!(&c.dossier_id, sea_orm::ActiveValue::Set(id) if stored.contains(id)),
-        );
-        for chunk in competences.chunks(BATCH) {
-            ivc_competence::Entity::insert_many(chunk.to_vec())
-                .on_conflict(skip.clone())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-    }
+    let inserted = insert_new(&txn, dossiers).await?;
+    let owner = |c: &ivc_competence::ActiveModel| c.dossier_id.try_as_ref().cloned();
+    let owners = competences.iter().filter_map(owner);
+    let stored = stored_ids::<ivc_dossier::Entity>(&txn, ivc_dossier::Column::Id, owners).await?;
+    competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
+    insert_new(&txn, competences).await?;
     txn.commit().await?;
-    let inserted = usize::try_from(inserted).unwrap_or(attempted);
-    report.imported += inserted;
-    report.already_present += attempted - inserted.min(attempted);
+    report.count(attempted, inserted);
     Ok(())
 }
