@@ -84,6 +84,11 @@ fn count_of(row: &QueryResult) -> Result<i64, DbErr> {
         .or_else(|_| row.try_get::<i32>("", "n").map(i64::from))
 }
 
+/// The order every report answers in: largest group first, then by key.
+fn largest_first(groups: &mut [Group]) {
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+}
+
 /// Runs `select` (which groups by `key`) and reads the groups, largest first.
 async fn groups(
     db: &impl ConnectionTrait,
@@ -102,7 +107,7 @@ async fn groups(
         .iter()
         .map(|row| Ok((key_of(row)?, count_of(row)?)))
         .collect::<Result<Vec<Group>, DbErr>>()?;
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    largest_first(&mut out);
     Ok(out)
 }
 
@@ -223,7 +228,7 @@ async fn tallies(
             out.push((Some((*code).to_owned()), n));
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    largest_first(&mut out);
     Ok(out)
 }
 
