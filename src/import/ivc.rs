@@ -2,10 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{
-    ImportReport, Progress, analyze_while_growing, derived_id, insert_new, refresh_statistics,
-    stored_ids, stream,
-};
+use super::{ImportReport, Progress, derived_id, insert_new, stored_ids, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -211,10 +208,10 @@ pub async fn dossiers(
     input: impl IntoIterator<Item = std::io::Result<String>>,
     progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
-    const TABLES: &[&str] = &["ivc_dossier", "ivc_competence"];
     let today = chrono::Local::now().date_naive();
-    let mut batches = 0u64;
-    let report = stream(
+    stream(
+        db,
+        &["ivc_dossier", "ivc_competence"],
         input,
         progress,
         |line| {
@@ -222,15 +219,9 @@ pub async fn dossiers(
                 .map_err(|e| format!("not an IVC dossier: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, max_hours, today))
         },
-        async |batch, report| {
-            write(db, batch, report).await?;
-            batches += 1;
-            analyze_while_growing(db, batches, TABLES).await
-        },
+        async |batch, report| write(db, batch, report).await,
     )
-    .await?;
-    refresh_statistics(db, &report, TABLES).await?;
-    Ok(report)
+    .await
 }
 
 /// One transaction per batch; dossiers already stored (same legacy id, an open dossier of the
