@@ -36,7 +36,7 @@ pub enum StartupError {
     #[error("store {url}: {source}")]
     Store { url: String, source: sea_orm::DbErr },
     #[error("regional sources: {0}")]
-    Sources(sea_orm::DbErr),
+    Sources(#[from] crate::sources::registry::SourceSetupError),
     #[error(transparent)]
     Auth(#[from] AuthError),
     #[error("cannot listen on {addr}: {source}")]

@@ -105,7 +105,19 @@ pub struct AuthConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
+    /// A database with the `gw_*` views.
     Sql,
+    /// A JSON service that answers the same rows (docs/http-source.md).
+    Http,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Sql => "sql",
+            SourceKind::Http => "http",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,12 +126,21 @@ pub struct SourceConfig {
     /// Appears in provenance and in errors.
     pub name: String,
     pub kind: SourceKind,
-    /// `postgres://`, `mysql://` or `sqlite://`.
+    /// `postgres://`, `mysql://` or `sqlite://` for `sql`; `http(s)://` base URL for `http`.
     pub url: SecretString,
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// Pool size: database connections, or idle keep-alive connections of an `http` source.
     #[serde(default = "default_pool")]
     pub max_connections: u32,
+    /// `http` only: bearer token the service expects.
+    pub token: Option<SecretString>,
+    /// Consecutive failed calls after which the source is not called for `cool_down_ms`.
+    #[serde(default = "default_failure_threshold")]
+    pub failure_threshold: u32,
+    /// How long an open circuit skips the source before one probe call is let through.
+    #[serde(default = "default_cool_down_ms")]
+    pub cool_down_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -408,6 +429,12 @@ fn default_timeout_ms() -> u64 {
 fn default_pool() -> u32 {
     8
 }
+fn default_failure_threshold() -> u32 {
+    5
+}
+fn default_cool_down_ms() -> u64 {
+    30_000
+}
 fn default_max_codes() -> usize {
     1000
 }
@@ -484,6 +511,9 @@ impl Config {
                     url: SecretString::from(format!("sqlite://{dir}/{name}.db?mode=ro")),
                     timeout_ms: default_timeout_ms(),
                     max_connections: default_pool(),
+                    token: None,
+                    failure_threshold: default_failure_threshold(),
+                    cool_down_ms: default_cool_down_ms(),
                 });
             }
         }
@@ -521,23 +551,40 @@ impl Config {
                 ));
             }
             let url = secrecy::ExposeSecret::expose_secret(&source.url);
-            if ![
-                "postgres://",
-                "postgresql://",
-                "mysql://",
-                "mariadb://",
-                "sqlite:",
-            ]
-            .iter()
-            .any(|p| url.starts_with(p))
-            {
+            let (schemes, spelled): (&[&str], &str) = match source.kind {
+                SourceKind::Sql => (
+                    &[
+                        "postgres://",
+                        "postgresql://",
+                        "mysql://",
+                        "mariadb://",
+                        "sqlite:",
+                    ],
+                    "postgres://, mysql:// or sqlite:",
+                ),
+                SourceKind::Http => (&["http://", "https://"], "http:// or https://"),
+            };
+            if !schemes.iter().any(|p| url.starts_with(p)) {
                 return invalid(format!(
-                    "sources[{i}].url (source \"{}\") must start with postgres://, mysql:// or sqlite:",
+                    "sources[{i}].url (source \"{}\", kind {}) must start with {spelled}",
+                    source.name,
+                    source.kind.as_str()
+                ));
+            }
+            if source.token.is_some() && source.kind != SourceKind::Http {
+                return invalid(format!(
+                    "sources[{i}].token (source \"{}\") is for kind = \"http\" only: a SQL \
+                     source's credentials go in its url",
                     source.name
                 ));
             }
             if source.timeout_ms == 0 {
                 return invalid(format!("sources[{i}].timeout_ms must be greater than 0"));
+            }
+            if source.failure_threshold == 0 || source.cool_down_ms == 0 {
+                return invalid(format!(
+                    "sources[{i}].failure_threshold and cool_down_ms must be greater than 0"
+                ));
             }
         }
         self.ivc.validate()?;
@@ -595,7 +642,11 @@ mod tests {
         let config = Config::from_toml(example).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.ivc.max_hours, 26);
         assert_eq!(config.ivc.public_body, "Regione Toscana");
-        assert_eq!(config.sources.len(), 2);
+        assert_eq!(config.sources.len(), 3);
+        assert_eq!(config.sources[2].kind, SourceKind::Http);
+        assert!(config.sources[2].token.is_some());
+        assert_eq!(config.sources[0].failure_threshold, 5);
+        assert_eq!(config.sources[0].cool_down_ms, 30_000);
     }
 
     #[test]
@@ -660,6 +711,37 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("sources[1].url"), "{err}");
+    }
+
+    #[test]
+    fn http_sources_need_an_http_url_and_only_they_take_a_token() {
+        let base = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
+        let source = |kind: &str, url: &str, extra: &str| {
+            Config::from_toml(&format!(
+                "{base}[[sources]]\nname = \"r\"\nkind = \"{kind}\"\nurl = \"{url}\"\n{extra}"
+            ))
+        };
+        let config = source("http", "https://sil.example/api", "token = \"t\"\n").unwrap();
+        assert_eq!(config.sources[0].kind, SourceKind::Http);
+        assert_eq!(config.sources[0].failure_threshold, 5);
+        let err = source("http", "postgres://x/y", "")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("http:// or https://"), "{err}");
+        let err = source("sql", "https://sil.example/api", "")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("postgres://"), "{err}");
+        let err = source("sql", "sqlite::memory:", "token = \"t\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sources[0].token"), "{err}");
+        let err = source("http", "http://x", "failure_threshold = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("failure_threshold"), "{err}");
+        let err = source("soap", "http://x", "").unwrap_err().to_string();
+        assert!(err.contains("soap"), "{err}");
     }
 
     #[test]

@@ -6,10 +6,8 @@ use clap::{Parser, Subcommand};
 use fascicolo::app::{Application, redact};
 use fascicolo::auth::{Authenticator, Role};
 use fascicolo::config::{Config, LogFormat};
-use fascicolo::sources::check::check_contract;
 use fascicolo::store::Store;
 use fascicolo::{demo, graphql};
-use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -388,48 +386,9 @@ async fn check_sources(config: &Config) -> anyhow::Result<()> {
     }
     let mut failed = false;
     for source in &config.sources {
-        let url = source.url.expose_secret();
-        let connect = tokio::time::timeout(
-            Duration::from_millis(source.timeout_ms.max(2_000)),
-            sea_orm::Database::connect(url),
-        )
-        .await;
-        let db = match connect {
-            Ok(Ok(db)) => db,
-            Ok(Err(e)) => {
-                println!("✗ {}: unreachable ({}): {e}", source.name, redact(url));
-                failed = true;
-                continue;
-            }
-            Err(_) => {
-                println!(
-                    "✗ {}: unreachable ({}): no answer in time",
-                    source.name,
-                    redact(url)
-                );
-                failed = true;
-                continue;
-            }
-        };
-        match check_contract(&db).await {
-            Ok(problems) if problems.is_empty() => {
-                println!(
-                    "✓ {}: gw_person, gw_employment, gw_training match the contract",
-                    source.name
-                );
-            }
-            Ok(problems) => {
-                failed = true;
-                println!("✗ {}: {} problem(s)", source.name, problems.len());
-                for p in problems {
-                    println!("    - {p}");
-                }
-            }
-            Err(e) => {
-                failed = true;
-                println!("✗ {}: cannot read the catalogue: {e}", source.name);
-            }
-        }
+        let report = fascicolo::sources::check::check_source(source).await;
+        print!("{report}");
+        failed |= !report.passed();
     }
     if failed {
         std::process::exit(1);

@@ -7,6 +7,7 @@ use crate::app::AppState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
+use crate::sources::circuit::CircuitState;
 use crate::sources::registry::SourceState;
 use crate::store::audit;
 use async_graphql::connection::{Connection, Edge};
@@ -20,17 +21,30 @@ pub struct AdminQuery;
 #[derive(SimpleObject)]
 pub struct SourceStatus {
     pub name: String,
-    /// `sql` (or `http` when that kind exists).
+    /// `sql` or `http`.
     pub kind: String,
-    /// postgresql, mysql or sqlite.
+    /// postgresql, mysql, sqlite or http.
     pub engine: String,
     pub state: SourceState,
     pub checked_at: Option<DateTime<Utc>>,
     pub latency_ms: Option<u64>,
-    /// Why the last call failed ("timeout", "unreachable: …").
+    /// Why the last call made to the source failed ("timeout", "unreachable: …",
+    /// "error: HTTP 503"…); calls an open circuit skips leave it as it is.
     pub last_error: Option<String>,
     /// Deadline of each call to this source.
     pub timeout_ms: u64,
+    /// OPEN: the source is not called (its fields fail at once with reason `circuit_open`)
+    /// until the cool-down ends; HALF_OPEN: the next call probes it.
+    pub circuit: CircuitState,
+    /// Failed calls in a row; the circuit opens at `failureThreshold`.
+    pub consecutive_failures: u32,
+    pub failure_threshold: u32,
+    /// How long an open circuit skips the source.
+    pub cool_down_ms: u64,
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// One audited access to a citizen's data.
@@ -51,7 +65,7 @@ pub struct AuditEntry {
 
 #[Object]
 impl AdminQuery {
-    /// Each configured regional source, probed now.
+    /// Each configured regional source, probed now (except one whose circuit is open).
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<SourceStatus>> {
         require_role(ctx, &[Role::Operator, Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
@@ -62,15 +76,20 @@ impl AdminQuery {
             .iter()
             .map(|s| {
                 let health = s.health();
+                let circuit = s.circuit();
                 SourceStatus {
                     name: s.name.to_string(),
-                    kind: "sql".into(),
+                    kind: s.kind.as_str().into(),
                     engine: s.engine().into(),
                     state: health.state,
                     checked_at: health.checked_at,
                     latency_ms: health.latency_ms,
                     last_error: health.last_error,
-                    timeout_ms: u64::try_from(s.timeout.as_millis()).unwrap_or(u64::MAX),
+                    timeout_ms: millis(s.timeout),
+                    circuit: circuit.state(),
+                    consecutive_failures: circuit.consecutive_failures(),
+                    failure_threshold: circuit.threshold(),
+                    cool_down_ms: millis(circuit.cool_down()),
                 }
             })
             .collect())

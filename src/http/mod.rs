@@ -55,8 +55,8 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the store answers; lists each source's state (a down source degrades answers
-/// but does not make the gateway unready).
+/// Ready when the store answers; lists each source's state and circuit (a down source
+/// degrades answers but does not make the gateway unready).
 async fn readyz(State(state): State<HttpState>) -> Response {
     let store = state.app.store.ping().await;
     state.app.registry.probe_all().await;
@@ -69,6 +69,7 @@ async fn readyz(State(state): State<HttpState>) -> Response {
             let h = s.health();
             serde_json::json!({
                 "name": &*s.name,
+                "kind": s.kind.as_str(),
                 "state": match h.state {
                     SourceState::Up => "up",
                     SourceState::Down => "down",
@@ -76,6 +77,8 @@ async fn readyz(State(state): State<HttpState>) -> Response {
                 },
                 "latencyMs": h.latency_ms,
                 "error": h.last_error,
+                "circuit": s.circuit_state().as_str(),
+                "consecutiveFailures": s.circuit().consecutive_failures(),
             })
         })
         .collect();

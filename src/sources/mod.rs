@@ -1,9 +1,12 @@
-//! Regional sources: the contract rows, one adapter per kind, the registry that fans a batch
-//! out to every source and merges the answers.
+//! Regional sources: the contract rows, one adapter per kind (SQL, HTTP), a circuit breaker
+//! per source, the registry that fans a batch out to every source and merges the answers.
 
+pub mod adapter;
 pub mod check;
+pub mod circuit;
 pub mod contract;
 pub mod demo;
+pub mod http;
 pub mod merge;
 pub mod registry;
 pub mod search;

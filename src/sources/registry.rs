@@ -1,8 +1,12 @@
 //! The source registry: fans each batch out to every configured regional source at once,
-//! with each source's own deadline, and merges the answers with provenance (DESIGN.md
-//! "Merging"). A failed source costs only its own rows: the failure is returned beside the data.
+//! with each source's own deadline and circuit breaker, and merges the answers with provenance
+//! (DESIGN.md "Merging"). A failed source costs only its own rows: the failure is returned
+//! beside the data.
 
+use super::adapter::{CallError, SourceAdapter};
+use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
 use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::http::HttpSource;
 use super::merge::{MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
@@ -16,7 +20,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A source that did not answer a batch, and why ("timeout", "unreachable: …", "error: …").
+/// A source that did not answer a batch, and why ("timeout", "unreachable: …", "error: …",
+/// "circuit_open").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFailure {
     pub source: String,
@@ -50,12 +55,19 @@ pub struct RegionalSource {
     pub name: Arc<str>,
     pub kind: SourceKind,
     pub timeout: Duration,
-    adapter: SqlSource,
+    adapter: SourceAdapter,
     health: Mutex<SourceHealth>,
+    circuit: Circuit,
 }
 
 impl RegionalSource {
-    pub fn new(name: &str, kind: SourceKind, timeout: Duration, adapter: SqlSource) -> Self {
+    pub fn new(
+        name: &str,
+        kind: SourceKind,
+        timeout: Duration,
+        adapter: SourceAdapter,
+        circuit: Circuit,
+    ) -> Self {
         RegionalSource {
             name: name.into(),
             kind,
@@ -67,6 +79,7 @@ impl RegionalSource {
                 latency_ms: None,
                 last_error: None,
             }),
+            circuit,
         }
     }
 
@@ -77,16 +90,26 @@ impl RegionalSource {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// Statements (SQL) or HTTP calls sent to this source so far.
     pub fn statement_count(&self) -> u64 {
-        self.adapter.statement_count()
+        self.adapter.call_count()
     }
 
+    /// postgresql, mysql, sqlite or http.
     pub fn engine(&self) -> &'static str {
-        self.adapter.backend_name()
+        self.adapter.engine()
     }
 
-    pub fn adapter(&self) -> &SqlSource {
+    pub fn adapter(&self) -> &SourceAdapter {
         &self.adapter
+    }
+
+    pub fn circuit(&self) -> &Circuit {
+        &self.circuit
+    }
+
+    pub fn circuit_state(&self) -> CircuitState {
+        self.circuit.state()
     }
 
     fn record(&self, started: Instant, error: Option<&str>) {
@@ -105,17 +128,27 @@ impl RegionalSource {
         }
     }
 
-    /// Runs one call under this source's deadline and records its health.
+    /// Runs one call under this source's deadline and circuit, and records its health. While
+    /// the circuit is open `work` is dropped unpolled: the source sees nothing.
     async fn call<T, F>(&self, work: F) -> Result<T, SourceFailure>
     where
-        F: Future<Output = Result<T, sea_orm::DbErr>>,
+        F: Future<Output = Result<T, CallError>>,
     {
+        let Some(permit) = self.circuit.admit() else {
+            tracing::debug!(source = %self.name, "circuit open: call skipped");
+            return Err(SourceFailure {
+                source: self.name.to_string(),
+                reason: CIRCUIT_OPEN.to_owned(),
+            });
+        };
         let started = Instant::now();
         let outcome = match tokio::time::timeout(self.timeout, work).await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(err)) => Err(describe(&err)),
+            Ok(Err(CallError(reason))) => Err(reason),
             Err(_) => Err("timeout".to_owned()),
         };
+        let transition = permit.finish(outcome.is_ok());
+        self.log_transition(transition);
         match outcome {
             Ok(value) => {
                 self.record(started, None);
@@ -132,22 +165,39 @@ impl RegionalSource {
         }
     }
 
-    /// A cheap round trip, for `/readyz` and start-up.
+    fn log_transition(&self, transition: Option<Transition>) {
+        let cool_down_ms = u64::try_from(self.circuit.cool_down().as_millis()).unwrap_or(u64::MAX);
+        match transition {
+            Some(Transition::Opened) => tracing::warn!(
+                source = %self.name,
+                failures = self.circuit.consecutive_failures(),
+                cool_down_ms,
+                "circuit opened: the source is skipped until the cool-down ends"
+            ),
+            Some(Transition::Reopened) => tracing::warn!(
+                source = %self.name,
+                cool_down_ms,
+                "circuit probe failed: skipped for another cool-down"
+            ),
+            Some(Transition::Closed) => {
+                tracing::info!(source = %self.name, "circuit closed: the source answers again");
+            }
+            None => {}
+        }
+    }
+
+    /// A cheap round trip, for `/readyz` and start-up (skipped while the circuit is open).
     pub async fn probe(&self) -> Result<(), SourceFailure> {
-        self.call(async {
-            self.adapter.ping().await?;
-            self.adapter.prepare().await
-        })
-        .await
+        self.call(self.adapter.probe()).await
     }
 }
 
-fn describe(err: &sea_orm::DbErr) -> String {
-    match err {
-        sea_orm::DbErr::Conn(e) => format!("unreachable: {e}"),
-        sea_orm::DbErr::ConnectionAcquire(e) => format!("unreachable: {e}"),
-        other => format!("error: {other}"),
-    }
+/// A configured source whose adapter could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("source {source_name}: {reason}")]
+pub struct SourceSetupError {
+    pub source_name: String,
+    pub reason: String,
 }
 
 pub struct SourceRegistry {
@@ -159,23 +209,37 @@ impl SourceRegistry {
         SourceRegistry { sources }
     }
 
-    /// Builds a pool per configured source without connecting yet: a source that is down
-    /// at start-up must not stop the gateway.
-    pub async fn from_config(configs: &[SourceConfig]) -> Result<Self, sea_orm::DbErr> {
+    /// Builds a pool (SQL) or client (HTTP) per configured source without connecting yet: a
+    /// source that is down at start-up must not stop the gateway.
+    pub async fn from_config(configs: &[SourceConfig]) -> Result<Self, SourceSetupError> {
         let mut sources = Vec::new();
         for config in configs {
             let timeout = Duration::from_millis(config.timeout_ms);
-            let adapter = SqlSource::connect_lazy(
-                config.url.expose_secret(),
-                config.max_connections,
-                timeout,
-            )
-            .await?;
+            let url = config.url.expose_secret();
+            let setup_error = |reason: String| SourceSetupError {
+                source_name: config.name.clone(),
+                reason,
+            };
+            let adapter = match config.kind {
+                SourceKind::Sql => SourceAdapter::Sql(
+                    SqlSource::connect_lazy(url, config.max_connections, timeout)
+                        .await
+                        .map_err(|e| setup_error(e.to_string()))?,
+                ),
+                SourceKind::Http => SourceAdapter::Http(
+                    HttpSource::new(url, config.token.clone(), config.max_connections, timeout)
+                        .map_err(|e| setup_error(e.without_url().to_string()))?,
+                ),
+            };
             sources.push(Arc::new(RegionalSource::new(
                 &config.name,
                 config.kind,
                 timeout,
                 adapter,
+                Circuit::new(
+                    config.failure_threshold,
+                    Duration::from_millis(config.cool_down_ms),
+                ),
             )));
         }
         Ok(SourceRegistry { sources })
@@ -200,8 +264,8 @@ impl SourceRegistry {
 
     async fn fan_out<'a, T, F, Fut>(&'a self, call: F) -> (Vec<(Arc<str>, T)>, Vec<SourceFailure>)
     where
-        F: Fn(&'a SqlSource) -> Fut,
-        Fut: Future<Output = Result<T, sea_orm::DbErr>> + 'a,
+        F: Fn(&'a SourceAdapter) -> Fut,
+        Fut: Future<Output = Result<T, CallError>> + 'a,
     {
         let answers = join_all(self.sources.iter().map(|s| {
             let work = call(&s.adapter);

@@ -124,7 +124,7 @@ async fn postgres_batch_lookup_uses_the_index() {
         return;
     };
     let source = &app.state.registry.sources()[0];
-    let adapter = source.adapter();
+    let adapter = source.adapter().as_sql().expect("a SQL source");
     // a small table is cheaper to scan: forbid the scan so only a usable index avoids it
     let db = adapter.connection().begin().await.unwrap();
     db.execute_unprepared("SET LOCAL enable_seqscan = off")

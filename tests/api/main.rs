@@ -10,6 +10,7 @@ mod demo_documents;
 mod fixtures;
 mod helpers;
 mod http_misc;
+mod http_source;
 mod ivc;
 mod libretto;
 mod orientation;

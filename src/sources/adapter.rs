@@ -1,0 +1,103 @@
+//! One adapter per source kind behind the same calls, so the registry fans a batch out to
+//! SQL databases and HTTP services alike: one statement or one HTTP call per view per batch.
+
+use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::http::HttpSource;
+use super::search::{PersonSearch, SearchCursor};
+use super::sql::SqlSource;
+
+/// Why one call to a source failed, worded for `extensions.reason`: "unreachable: …" or
+/// "error: …" ("timeout" and "circuit_open" are the registry's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError(pub String);
+
+impl From<sea_orm::DbErr> for CallError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        CallError(match err {
+            sea_orm::DbErr::Conn(e) => format!("unreachable: {e}"),
+            sea_orm::DbErr::ConnectionAcquire(e) => format!("unreachable: {e}"),
+            other => format!("error: {other}"),
+        })
+    }
+}
+
+pub enum SourceAdapter {
+    Sql(SqlSource),
+    Http(HttpSource),
+}
+
+impl SourceAdapter {
+    pub async fn persons(&self, spellings: &[String]) -> Result<Vec<PersonRow>, CallError> {
+        match self {
+            SourceAdapter::Sql(s) => Ok(s.persons(spellings).await?),
+            SourceAdapter::Http(h) => h.persons(spellings).await,
+        }
+    }
+
+    pub async fn employments(&self, spellings: &[String]) -> Result<Vec<EmploymentRow>, CallError> {
+        match self {
+            SourceAdapter::Sql(s) => Ok(s.employments(spellings).await?),
+            SourceAdapter::Http(h) => h.employments(spellings).await,
+        }
+    }
+
+    pub async fn trainings(&self, spellings: &[String]) -> Result<Vec<TrainingRow>, CallError> {
+        match self {
+            SourceAdapter::Sql(s) => Ok(s.trainings(spellings).await?),
+            SourceAdapter::Http(h) => h.trainings(spellings).await,
+        }
+    }
+
+    pub async fn search(
+        &self,
+        search: &PersonSearch,
+        after: Option<&SearchCursor>,
+        limit: usize,
+    ) -> Result<Vec<PersonRow>, CallError> {
+        match self {
+            SourceAdapter::Sql(s) => Ok(s.search(search, after, limit).await?),
+            SourceAdapter::Http(h) => h.search(search, after, limit).await,
+        }
+    }
+
+    /// A cheap round trip that also readies the adapter (the PostgreSQL key type).
+    pub async fn probe(&self) -> Result<(), CallError> {
+        match self {
+            SourceAdapter::Sql(s) => {
+                s.ping().await?;
+                Ok(s.prepare().await?)
+            }
+            SourceAdapter::Http(h) => h.ping().await,
+        }
+    }
+
+    /// Statements (SQL) or HTTP calls sent so far, failed ones included.
+    pub fn call_count(&self) -> u64 {
+        match self {
+            SourceAdapter::Sql(s) => s.statement_count(),
+            SourceAdapter::Http(h) => h.call_count(),
+        }
+    }
+
+    /// postgresql, mysql, sqlite or http.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            SourceAdapter::Sql(s) => s.backend_name(),
+            SourceAdapter::Http(_) => "http",
+        }
+    }
+
+    pub fn as_sql(&self) -> Option<&SqlSource> {
+        match self {
+            SourceAdapter::Sql(s) => Some(s),
+            SourceAdapter::Http(_) => None,
+        }
+    }
+
+    pub fn as_http(&self) -> Option<&HttpSource> {
+        match self {
+            SourceAdapter::Http(h) => Some(h),
+            SourceAdapter::Sql(_) => None,
+        }
+    }
+}
