@@ -3,6 +3,7 @@
 
 use crate::auth::{AuthError, Authenticator};
 use crate::config::Config;
+use crate::graphql::admission::Admission;
 use crate::graphql::{FascicoloSchema, schema_builder};
 use crate::sources::SourceRegistry;
 use crate::store::Store;
@@ -24,11 +25,13 @@ pub struct AppState {
     pub graphiql_token: Option<String>,
 }
 
-/// What the HTTP layer holds: the services and the schema built over them.
+/// What the HTTP layer holds: the services, the schema built over them, and what decides
+/// which documents the schema is given.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: AppState,
     pub schema: FascicoloSchema,
+    pub admission: Arc<Admission>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +42,8 @@ pub enum StartupError {
     Sources(#[from] crate::sources::registry::SourceSetupError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    TrustedDocuments(#[from] crate::graphql::persisted::TrustedDocumentsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -93,6 +98,7 @@ impl Application {
             }
         }
         let auth = Authenticator::from_config(&config.auth)?;
+        let admission = Admission::from_config(&config)?;
         let config = Arc::new(config);
         let listen = config.server.listen;
         let listener = TcpListener::bind(listen)
@@ -110,8 +116,12 @@ impl Application {
             graphiql_token,
         };
         let state = HttpState {
-            schema: schema_builder().data(app.clone()).finish(),
+            schema: schema_builder()
+                .limit_recursive_depth(admission.max_nesting())
+                .data(app.clone())
+                .finish(),
             app,
+            admission: Arc::new(admission),
         };
         Ok(Application { listener, state })
     }

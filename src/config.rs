@@ -68,20 +68,43 @@ pub struct Config {
 pub struct ServerConfig {
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
-    /// Serve GraphiQL at `/`.
-    #[serde(default = "yes")]
-    pub graphiql: bool,
+    /// Serve GraphiQL at `/`; unset = on in the demo only, if introspection is (see `graphiql()`).
+    pub graphiql: Option<bool>,
+    /// Answer `__schema`/`__type`; unset = on in the demo only (see `introspection()`).
+    pub introspection: Option<bool>,
     #[serde(default = "default_body_limit")]
     pub max_body_bytes: usize,
+    /// Automatic persisted queries: how many documents each replica remembers by hash;
+    /// 0 turns APQ off. Ignored when `trusted_documents` is set.
+    #[serde(default = "default_apq_entries")]
+    pub apq_cache_entries: usize,
+    /// JSON object `{ "<sha256 of the text>": "<document text>" }`: when set, only these
+    /// documents run (asked by hash or by exact text).
+    pub trusted_documents: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             listen: default_listen(),
-            graphiql: true,
+            graphiql: None,
+            introspection: None,
             max_body_bytes: default_body_limit(),
+            apq_cache_entries: default_apq_entries(),
+            trusted_documents: None,
         }
+    }
+}
+
+impl ServerConfig {
+    /// Whether GraphiQL is served (after the demo defaults are filled in).
+    pub fn graphiql(&self) -> bool {
+        self.graphiql.unwrap_or(false)
+    }
+
+    /// Whether introspection queries are answered (after the demo defaults are filled in).
+    pub fn introspection(&self) -> bool {
+        self.introspection.unwrap_or(false)
     }
 }
 
@@ -151,6 +174,19 @@ pub struct LimitsConfig {
     pub max_fiscal_codes: usize,
     #[serde(default = "default_page")]
     pub max_page_size: usize,
+    /// Deepest nesting of fields in an operation (fragments expanded, not counted).
+    #[serde(default = "default_max_depth")]
+    pub max_depth: usize,
+    /// Most selections (fields, fragment spreads, inline fragments) in an operation once its
+    /// fragments are expanded.
+    #[serde(default = "default_max_complexity")]
+    pub max_complexity: usize,
+    /// Most aliased fields in an operation, fragments expanded.
+    #[serde(default = "default_max_aliases")]
+    pub max_aliases: usize,
+    /// Most fields at the root of an operation.
+    #[serde(default = "default_max_root_fields")]
+    pub max_root_fields: usize,
 }
 
 impl Default for LimitsConfig {
@@ -158,9 +194,16 @@ impl Default for LimitsConfig {
         LimitsConfig {
             max_fiscal_codes: default_max_codes(),
             max_page_size: default_page(),
+            max_depth: default_max_depth(),
+            max_complexity: default_max_complexity(),
+            max_aliases: default_max_aliases(),
+            max_root_fields: default_max_root_fields(),
         }
     }
 }
+
+/// Above this the recursive walks over a document (ours and async-graphql's) risk the stack.
+pub const MAX_DEPTH_CEILING: usize = 64;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -441,6 +484,22 @@ fn default_max_codes() -> usize {
 fn default_page() -> usize {
     100
 }
+fn default_max_depth() -> usize {
+    16
+}
+fn default_max_complexity() -> usize {
+    // GraphiQL's introspection query makes about 240 selections
+    500
+}
+fn default_max_aliases() -> usize {
+    30
+}
+fn default_max_root_fields() -> usize {
+    20
+}
+fn default_apq_entries() -> usize {
+    1000
+}
 fn default_level() -> String {
     // statements are logged by our own spans; sqlx's per-statement lines would drown them
     "info,sqlx=warn".into()
@@ -496,8 +555,15 @@ impl Config {
         self.demo.is_some()
     }
 
-    /// In demo mode the store and the two sources live in the data directory unless set.
+    /// In demo mode the store and the two sources live in the data directory unless set, and
+    /// GraphiQL with introspection is on; outside it both are off unless set.
     fn fill_demo_defaults(&mut self) {
+        let demo_mode = self.is_demo();
+        let introspection = *self.server.introspection.get_or_insert(demo_mode);
+        // GraphiQL reads the schema by introspection
+        self.server
+            .graphiql
+            .get_or_insert(demo_mode && introspection);
         let Some(demo) = &self.demo else { return };
         let dir = demo.data_dir.display().to_string();
         if self.store.url.is_none() {
@@ -601,8 +667,33 @@ impl Config {
                 "portal: max_attempts, timeout_ms and poll_ms must be greater than 0".into(),
             );
         }
-        if self.limits.max_page_size == 0 || self.limits.max_fiscal_codes == 0 {
-            return invalid("limits: max_page_size and max_fiscal_codes must be > 0".into());
+        let limits = &self.limits;
+        if [
+            limits.max_page_size,
+            limits.max_fiscal_codes,
+            limits.max_complexity,
+            limits.max_aliases,
+            limits.max_root_fields,
+        ]
+        .contains(&0)
+        {
+            return invalid(
+                "limits: max_page_size, max_fiscal_codes, max_complexity, max_aliases and \
+                 max_root_fields must be > 0"
+                    .into(),
+            );
+        }
+        if !(1..=MAX_DEPTH_CEILING).contains(&limits.max_depth) {
+            return invalid(format!(
+                "limits.max_depth must be between 1 and {MAX_DEPTH_CEILING}"
+            ));
+        }
+        if self.server.graphiql() && !self.server.introspection() {
+            return invalid(
+                "server.graphiql needs server.introspection = true: GraphiQL reads the schema \
+                 by introspection"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -675,6 +766,56 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("server.listen"), "{err}");
+    }
+
+    #[test]
+    fn graphiql_and_introspection_default_to_the_demo_only() {
+        let demo = Config::from_toml(DEMO_TOML).unwrap();
+        assert!(demo.server.graphiql() && demo.server.introspection());
+        let production = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
+        let config = Config::from_toml(production).unwrap();
+        assert!(!config.server.graphiql() && !config.server.introspection());
+        let err = Config::from_toml(&format!("[server]\ngraphiql = true\n{production}"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("server.introspection"), "{err}");
+        let config = Config::from_toml(&format!(
+            "[server]\ngraphiql = true\nintrospection = true\n{production}"
+        ))
+        .unwrap();
+        assert!(config.server.graphiql());
+        // in the demo, turning introspection off turns GraphiQL's default off with it
+        let config =
+            Config::from_toml("[server]\nintrospection = false\n[demo]\ndata_dir = \"d\"\n")
+                .unwrap();
+        assert!(config.is_demo() && !config.server.introspection() && !config.server.graphiql());
+    }
+
+    #[test]
+    fn document_limits_are_checked() {
+        let production = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
+        let config = Config::from_toml(production).unwrap();
+        assert_eq!(
+            (
+                config.limits.max_depth,
+                config.limits.max_complexity,
+                config.limits.max_aliases,
+                config.limits.max_root_fields
+            ),
+            (16, 500, 30, 20)
+        );
+        for bad in [
+            "max_depth = 0",
+            "max_depth = 65",
+            "max_complexity = 0",
+            "max_aliases = 0",
+        ] {
+            let err = Config::from_toml(&format!("{production}[limits]\n{bad}\n"))
+                .unwrap_err()
+                .to_string();
+            let key = bad.split(' ').next().unwrap();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -38,6 +38,15 @@ pub enum AppError {
         max: usize,
         message: String,
     },
+    /// APQ: the hash is not (or no longer) in this replica's cache; the client resends the text.
+    #[error("{0}")]
+    PersistedQueryNotFound(String),
+    /// APQ is off: the client must send the text.
+    #[error("{0}")]
+    PersistedQueryNotSupported(String),
+    /// Trusted documents only, and this document is not one of them.
+    #[error("{0}")]
+    OperationNotAllowed(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -78,8 +87,19 @@ impl AppError {
             AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
             AppError::SourceUnavailable { .. } => "SOURCE_UNAVAILABLE",
             AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            AppError::PersistedQueryNotFound(_) => "PERSISTED_QUERY_NOT_FOUND",
+            AppError::PersistedQueryNotSupported(_) => "PERSISTED_QUERY_NOT_SUPPORTED",
+            AppError::OperationNotAllowed(_) => "OPERATION_NOT_ALLOWED",
             AppError::Internal(_) => "INTERNAL",
         }
+    }
+
+    /// As an error of the whole request, before execution: no field, no position.
+    pub fn into_request_error(self) -> async_graphql::ServerError {
+        let error = self.extend();
+        let mut server = async_graphql::ServerError::new(error.message, None);
+        server.extensions = error.extensions;
+        server
     }
 }
 

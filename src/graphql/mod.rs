@@ -2,11 +2,13 @@
 //! adds loaders, maps errors to codes and reports failed sources.
 
 pub mod admin;
+pub mod admission;
 pub mod citizen;
 pub mod ivc;
 pub mod libretto;
 pub mod loaders;
 pub mod orientation;
+pub mod persisted;
 pub mod reporting;
 pub mod scalars;
 pub mod scope;
@@ -33,11 +35,11 @@ pub struct Mutation(
 
 pub type FascicoloSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema without runtime data (for `export-schema` and the drift test).
+/// The schema without runtime data (for `export-schema` and the drift test). The limits on
+/// documents are `admission`'s, checked before async-graphql sees a request.
 pub fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(16)
-        .limit_recursive_depth(32)
+        .extension(scope::ExecutionStarted)
 }
 
 /// The SDL committed as `schema/schema.graphql`.

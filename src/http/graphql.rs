@@ -1,46 +1,116 @@
-//! POST/GET `/graphql`: authenticate, run the query with per-request loaders, give every error
-//! a code, report each failed source once, and write the audit rows before answering.
+//! POST/GET `/graphql`: authenticate, read the request as GraphQL over HTTP, admit it
+//! (persisted documents, introspection, limits), run it with per-request loaders, give every
+//! error a code, report each failed source once, write the audit rows before answering, and
+//! choose the status the answer's media type calls for.
 
 use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
+use crate::graphql::admission::Refusal;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
 use crate::graphql::scope::RequestScope;
+use crate::http::graphql_http::{Media, Rejection};
 use crate::store::audit;
 use async_graphql::{ErrorExtensionValues, ServerError};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-pub async fn graphql_handler(
-    State(state): State<HttpState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    let request_id = headers
+pub async fn graphql_handler(State(state): State<HttpState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(media) = Media::negotiate(&parts.headers) else {
+        return Rejection::not_acceptable().into_response(Media::Json);
+    };
+    let request_id = parts
+        .headers
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let principal = match authenticate(&state, &headers) {
+    let principal = match authenticate(&state, &parts.headers) {
         Ok(p) => p,
-        Err(answer) => return *answer,
+        Err(answer) => {
+            let mut answer = *answer;
+            answer
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, media.content_type());
+            return answer;
+        }
     };
-    let response = execute(&state, principal, request_id, request.into_inner()).await;
-    GraphQLResponse::from(response).into_response()
+    let max_body = state.app.config.server.max_body_bytes;
+    let request = match crate::http::graphql_http::read(
+        &parts.method,
+        &parts.headers,
+        &parts.uri,
+        body,
+        max_body,
+    )
+    .await
+    {
+        Ok(request) => request,
+        Err(rejection) => return rejection.into_response(media),
+    };
+    let over_get = parts.method == Method::GET || parts.method == Method::HEAD;
+    let outcome = run(&state, principal, request_id, request, over_get).await;
+    respond(outcome, media)
 }
 
-/// Runs one GraphQL request as `principal`. Public for tests of the pipeline itself.
+/// How far a request got, which decides its HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// The operation ran; `data` is in the answer (null when a non-null root field failed).
+    Executed,
+    /// Refused before execution (syntax, validation, variables, admission): no `data`.
+    Refused,
+    /// A mutation asked with GET: 405.
+    MutationOverGet,
+    /// The operation ran but its audit rows could not be written: nothing is answered.
+    Withheld,
+}
+
+/// Runs one GraphQL request as `principal`, as if it came by POST. Public for in-process
+/// callers (the demo documents) and tests of the pipeline itself.
 pub async fn execute(
     state: &HttpState,
     principal: Principal,
     request_id: String,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
+    run(state, principal, request_id, request, false).await.0
+}
+
+async fn run(
+    state: &HttpState,
+    principal: Principal,
+    request_id: String,
+    request: async_graphql::Request,
+    over_get: bool,
+) -> (async_graphql::Response, Outcome) {
     let scope = Arc::new(RequestScope::new(principal, request_id));
+    let request = match state.admission.admit(request, over_get) {
+        Ok(request) => request,
+        Err(refusal) => {
+            let (errors, outcome) = match refusal {
+                Refusal::Errors(errors) => (errors, Outcome::Refused),
+                Refusal::MutationOverGet => (
+                    vec![coded(
+                        "a mutation cannot be asked with GET: send it with POST".into(),
+                        "BAD_USER_INPUT",
+                    )],
+                    Outcome::MutationOverGet,
+                ),
+            };
+            tracing::info!(
+                request_id = %scope.request_id,
+                role = scope.principal.role.as_str(),
+                errors = errors.len(),
+                "graphql request refused"
+            );
+            return (async_graphql::Response::from_errors(errors), outcome);
+        }
+    };
     let loaders = LoaderContext {
         registry: state.app.registry.clone(),
         store: state.app.store.clone(),
@@ -67,11 +137,11 @@ pub async fn execute(
         // Personal data never leaves unaudited.
         let id = uuid::Uuid::new_v4().simple().to_string();
         tracing::error!(error_id = %id, error = %err, "audit write failed; response withheld");
-        let mut withheld = async_graphql::Response::new(async_graphql::Value::Null);
-        withheld
-            .errors
-            .push(coded(format!("internal error (id {id})"), "INTERNAL"));
-        return withheld;
+        let withheld = async_graphql::Response::from_errors(vec![coded(
+            format!("internal error (id {id})"),
+            "INTERNAL",
+        )]);
+        return (withheld, Outcome::Withheld);
     }
     tracing::info!(
         request_id = %scope.request_id,
@@ -80,7 +150,47 @@ pub async fn execute(
         errors = response.errors.len(),
         "graphql request"
     );
-    response
+    let outcome = if scope.executed() {
+        Outcome::Executed
+    } else {
+        Outcome::Refused
+    };
+    (response, outcome)
+}
+
+/// The HTTP answer: `application/json` is 200 for every well-formed request (the body says
+/// what happened); `application/graphql-response+json` is 200 only when the operation ran.
+fn respond((response, outcome): (async_graphql::Response, Outcome), media: Media) -> Response {
+    let graphql_response = media == Media::GraphqlResponse;
+    let status = match outcome {
+        Outcome::Executed => StatusCode::OK,
+        Outcome::Refused if graphql_response => StatusCode::BAD_REQUEST,
+        Outcome::Withheld if graphql_response => StatusCode::INTERNAL_SERVER_ERROR,
+        Outcome::Refused | Outcome::Withheld => StatusCode::OK,
+        Outcome::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
+    };
+    let mut body = serde_json::to_value(&response).unwrap_or_default();
+    if outcome != Outcome::Executed
+        && let Some(body) = body.as_object_mut()
+    {
+        // a request error has no `data` entry at all (GraphQL spec, "Response Format")
+        body.remove("data");
+    }
+    let mut answer = (status, axum::Json(body)).into_response();
+    let headers = answer.headers_mut();
+    headers.insert(header::CONTENT_TYPE, media.content_type());
+    if outcome == Outcome::MutationOverGet {
+        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    if outcome == Outcome::Executed
+        && response.is_ok()
+        && let Some(value) = response.cache_control.value()
+        && let Ok(value) = HeaderValue::from_str(&value)
+    {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+    headers.extend(response.http_headers);
+    answer
 }
 
 /// Errors raised by async-graphql itself (parsing, validation, input coercion such as an

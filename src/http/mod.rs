@@ -3,6 +3,7 @@
 
 pub mod evidence_file;
 pub mod graphql;
+pub mod graphql_http;
 pub mod reports;
 
 use crate::app::HttpState;
@@ -12,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -19,21 +21,23 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: HttpState) -> Router {
     let request_id = HeaderName::from_static(graphql::REQUEST_ID_HEADER);
     let mut router = Router::new()
-        .route(
-            "/graphql",
-            get(graphql::graphql_handler).post(graphql::graphql_handler),
-        )
         .route("/evidences/{id}/file", get(evidence_file::download))
         .route("/reports/{file}", get(reports::csv))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
-    if state.app.config.server.graphiql {
+    if state.app.config.server.graphiql() {
         router = router.route("/", get(graphiql));
     }
     router
         .layer(RequestBodyLimitLayer::new(
             state.app.config.server.max_body_bytes,
         ))
+        // `/graphql` reads its body itself, to refuse an oversized one with a coded answer
+        .route(
+            "/graphql",
+            get(graphql::graphql_handler).post(graphql::graphql_handler),
+        )
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
@@ -127,6 +131,17 @@ pub(crate) fn error_response(status: StatusCode, code: &str, message: &str) -> R
     (status, axum::Json(body)).into_response()
 }
 
+/// A handler that panicked answers like any internal error, instead of a dropped connection.
+#[allow(clippy::needless_pass_by_value)] // the signature CatchPanicLayer calls
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    internal_error("request", &format!("panic: {detail}"))
+}
+
 /// Masked: the detail goes to the log under an id the client can quote.
 pub(crate) fn internal_error(what: &str, detail: &str) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -136,4 +151,33 @@ pub(crate) fn internal_error(what: &str, detail: &str) -> Response {
         "INTERNAL",
         &format!("internal error (id {id})"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The panic handler answers 500 `INTERNAL` with an id, not the panic's text.
+    #[tokio::test]
+    async fn a_panic_is_an_internal_error_with_an_id() {
+        let router = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    if true {
+                        panic!("secret detail");
+                    }
+                    "unreachable"
+                }),
+            )
+            .layer(super::CatchPanicLayer::custom(super::panicked));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let response = reqwest::get(format!("http://{addr}/boom")).await.unwrap();
+        assert_eq!(response.status(), 500);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.starts_with("internal error (id "), "{message}");
+        assert!(!message.contains("secret"), "{message}");
+    }
 }

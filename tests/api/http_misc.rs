@@ -2,17 +2,19 @@
 //! SDL matching the code.
 
 use crate::fixtures::{self, MARIO};
-use crate::helpers::{DeadSource, spawn_app};
+use crate::helpers::{DeadSource, spawn_app_configured};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn health_readiness_graphiql_and_get() {
-    let Some(app) = spawn_app(
+    let Some(app) = spawn_app_configured(
         "http_misc",
         Engine::Sqlite,
         fixtures::sources(Engine::Sqlite, Engine::Sqlite),
         &[DeadSource("spento")],
+        "graphiql = true\nintrospection = true",
+        "",
     )
     .await
     else {
