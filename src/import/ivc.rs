@@ -2,7 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{ImportReport, Progress, derived_id, insert_new, stored_ids, stream};
+use super::{ImportReport, Progress, copy, derived_id, insert_new, stored_ids, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -231,7 +231,6 @@ async fn write(
     batch: Vec<Rows>,
     report: &mut ImportReport,
 ) -> Result<(), sea_orm::DbErr> {
-    let txn = db.begin().await?;
     let attempted = batch.len();
     let mut dossiers = Vec::with_capacity(attempted);
     let mut competences = Vec::new();
@@ -239,8 +238,22 @@ async fn write(
         dossiers.push(rows.dossier);
         competences.extend(rows.competences);
     }
-    let inserted = insert_new(&txn, dossiers).await?;
     let owner = |c: &ivc_competence::ActiveModel| c.dossier_id.try_as_ref().cloned();
+    if sea_orm::ConnectionTrait::get_database_backend(db) == sea_orm::DbBackend::Postgres {
+        let mut txn = db
+            .get_postgres_connection_pool()
+            .begin()
+            .await
+            .map_err(copy::db_err)?;
+        let stored = copy::insert_new(&mut txn, dossiers, ivc_dossier::Column::Id).await?;
+        competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
+        copy::insert_new(&mut txn, competences, ivc_competence::Column::Id).await?;
+        txn.commit().await.map_err(copy::db_err)?;
+        report.count(attempted, stored.len() as u64);
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let inserted = insert_new(&txn, dossiers).await?;
     let owners = competences.iter().filter_map(owner);
     let stored = stored_ids::<ivc_dossier::Entity>(&txn, ivc_dossier::Column::Id, owners).await?;
     competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));

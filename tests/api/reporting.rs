@@ -435,3 +435,84 @@ async fn reporting_reproduces_the_seeds_sqlite() {
 async fn reporting_reproduces_the_seeds_postgres() {
     reproduces_the_seeds("reporting_seeds_postgres", Engine::Postgres).await;
 }
+
+/// A libretto skipped by the import (its number, or its citizen's active libretto, already
+/// there) brings none of its experiences or evidences; text goes through as written, quotes,
+/// commas, line breaks and empty strings included (PostgreSQL's COPY path encodes it as CSV).
+async fn import_keeps_children_only_with_their_libretto(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    let other = crate::fixtures::anna();
+    let awkward = "Hotel \"Bella\", Pisa\nsede legale";
+    let lines = [
+        json!({ "number": "LFC-1", "fiscalCode": MARIO, "area": "Pisa", "issuedOn": "2015-01-10",
+                "experiences": [{ "kind": "WORK", "origin": "REGIONAL_DB", "organisation": "Alfa" },
+                                { "kind": "TRAINING", "origin": "SELF_DECLARED", "organisation": "Beta" }],
+                "evidences": [{ "category": "OTHER", "title": "Dichiarazione" }] }),
+        // the same citizen's second active libretto: skipped, with its experience
+        json!({ "number": "LFC-2", "fiscalCode": MARIO, "area": "Pisa", "issuedOn": "2016-01-10",
+                "experiences": [{ "kind": "WORK", "origin": "REGIONAL_DB", "organisation": "Gamma" }] }),
+        // a number already taken: skipped, with its evidences
+        json!({ "number": "LFC-1", "fiscalCode": other.as_str(), "area": "Lucca", "issuedOn": "2017-01-10",
+                "evidences": [{ "category": "OTHER", "title": "Delta" }, { "category": "OTHER", "title": "Epsilon" }] }),
+        json!({ "number": "LFC-3", "fiscalCode": other.as_str(), "area": "Lucca", "issuedOn": "2017-01-10",
+                "experiences": [{ "kind": "WORK", "origin": "SELF_DECLARED", "organisation": awkward, "title": "" }] }),
+    ];
+    let text = lines.map(|l| l.to_string()).join("\n");
+    let import = async || {
+        fascicolo::import::libretti(
+            app.state.store.db(),
+            &app.state.reference,
+            "TOS",
+            std::io::BufRead::lines(std::io::Cursor::new(text.as_bytes())),
+            |_| {},
+        )
+        .await
+        .unwrap()
+    };
+    let first = import().await;
+    assert_eq!((first.imported, first.already_present), (2, 2), "{first:?}");
+    let query = "query($codes: [FiscalCode!]!) { citizens(fiscalCodes: $codes) { libretto { \
+                 number experiences { organisation title } evidences { title } } } }";
+    let read = async || {
+        app.query(query, json!({ "codes": [MARIO, other.as_str()] }))
+            .await
+    };
+    let body = read().await;
+    let citizens = &body["data"]["citizens"];
+    assert_eq!(citizens[0]["libretto"]["number"], "LFC-1", "{body}");
+    let organisations: Vec<&str> = citizens[0]["libretto"]["experiences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["organisation"].as_str().unwrap())
+        .collect();
+    assert_eq!(organisations, ["Alfa", "Beta"], "{body}");
+    assert_eq!(
+        citizens[0]["libretto"]["evidences"],
+        json!([{ "title": "Dichiarazione" }])
+    );
+    assert_eq!(citizens[1]["libretto"]["number"], "LFC-3", "{body}");
+    assert_eq!(
+        citizens[1]["libretto"]["experiences"],
+        json!([{ "organisation": awkward, "title": "" }])
+    );
+    assert_eq!(citizens[1]["libretto"]["evidences"], json!([]));
+    let again = import().await;
+    assert_eq!((again.imported, again.already_present), (0, 4), "{again:?}");
+    assert_eq!(read().await, body);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn import_keeps_children_only_with_their_libretto_sqlite() {
+    import_keeps_children_only_with_their_libretto("import_children_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn import_keeps_children_only_with_their_libretto_postgres() {
+    import_keeps_children_only_with_their_libretto("import_children_postgres", Engine::Postgres)
+        .await;
+}
