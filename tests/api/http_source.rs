@@ -28,6 +28,8 @@ enum Mode {
     NotJson,
     /// 200 with rows carrying a field outside the contract.
     UnknownField,
+    /// Healthy, after this many milliseconds.
+    Slow(u64),
 }
 
 /// One call the fake received.
@@ -115,6 +117,9 @@ async fn serve(
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let mode = *region.mode.lock().unwrap();
+    if let Mode::Slow(ms) = mode {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
     match mode {
         Mode::Status(status) => {
             return (StatusCode::from_u16(status).unwrap(), "service down").into_response();
@@ -126,7 +131,7 @@ async fn serve(
             )
                 .into_response();
         }
-        Mode::Healthy | Mode::UnknownField => {}
+        Mode::Healthy | Mode::UnknownField | Mode::Slow(_) => {}
     }
     let mut rows: Vec<Value> = match endpoint.as_str() {
         "persons" | "employments" | "trainings" => {
@@ -782,4 +787,189 @@ async fn check_sources_calls_every_endpoint_of_an_http_source() {
             .starts_with("✗ spento: unreachable (http://127.0.0.1:1/api)"),
         "{report}"
     );
+}
+
+#[tokio::test]
+async fn a_slow_source_costs_its_deadline_and_only_its_fields() {
+    let region = fake_region().await;
+    let Some(app) = spawn_app_with(
+        "http_source_slow",
+        Engine::Sqlite,
+        lavoro_sqlite(),
+        &[],
+        &region
+            .toml("sil-http", "failure_threshold = 100\n")
+            .replace("timeout_ms = 3000", "timeout_ms = 300"),
+    )
+    .await
+    else {
+        return;
+    };
+    region.set(Mode::Slow(5_000));
+    let started = std::time::Instant::now();
+    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+    let took = started.elapsed();
+    // the three views ask the source at once, each under the 300 ms deadline
+    assert!(took < Duration::from_millis(1_500), "answered in {took:?}");
+    let errors = source_errors(&body);
+    assert_eq!(errors, owned(&[("sil-http", "timeout")]), "{body}");
+    let citizen = &body["data"]["citizen"];
+    assert_eq!(citizen["person"]["phone"], "055 123456");
+    assert_eq!(citizen["employments"].as_array().unwrap().len(), 3);
+    // back within its deadline, the source's data returns
+    region.set(Mode::Slow(50));
+    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+    assert!(source_errors(&body).is_empty(), "{body}");
+    assert_eq!(
+        body["data"]["citizen"]["person"]["email"],
+        "mario.rossi@sil.example.it"
+    );
+    app.stop().await;
+}
+
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// 32 clients ask for Mario's profile for a bounded time while the service flaps between
+/// healthy, failing and slower than its deadline: every answer is 200 and either complete
+/// (the service's rows in every view, no error) or marked partial (only the service's
+/// SOURCE_UNAVAILABLE errors, every row of the SQL source present); memory stays flat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_clients_while_a_source_flaps() {
+    let region = Arc::new(fake_region().await);
+    let Some(app) = spawn_app_with(
+        "http_source_flapping",
+        Engine::Sqlite,
+        lavoro_sqlite(),
+        &[],
+        &region
+            .toml("sil-http", "failure_threshold = 3\ncool_down_ms = 150\n")
+            .replace("timeout_ms = 3000", "timeout_ms = 250"),
+    )
+    .await
+    else {
+        return;
+    };
+    let app = Arc::new(app);
+    // warm-up, so the baseline holds the pools and caches a steady server has
+    for _ in 0..20 {
+        app.query(PROFILE, json!({ "cf": MARIO })).await;
+    }
+    let before = resident_kib();
+    let run_for = Duration::from_secs(if std::env::var_os("CI").is_some() {
+        4
+    } else {
+        2
+    });
+    let started = std::time::Instant::now();
+    let flapper = {
+        let region = region.clone();
+        tokio::spawn(async move {
+            let modes = [
+                Mode::Healthy,
+                Mode::Status(503),
+                Mode::Slow(600),
+                Mode::Healthy,
+            ];
+            for i in 0.. {
+                region.set(modes[i % modes.len()]);
+                tokio::time::sleep(Duration::from_millis(120)).await;
+                if started.elapsed() > run_for {
+                    region.set(Mode::Healthy);
+                    break;
+                }
+            }
+        })
+    };
+    let clients = (0..32).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let token = app.operator();
+            let (mut complete, mut partial, mut worst) = (0u32, 0u32, Duration::ZERO);
+            while started.elapsed() < run_for {
+                let asked = std::time::Instant::now();
+                let (status, body) = app
+                    .post(Some(&token), PROFILE, json!({ "cf": MARIO }))
+                    .await;
+                worst = worst.max(asked.elapsed());
+                assert_eq!(status, 200, "{body}");
+                let citizen = &body["data"]["citizen"];
+                // the SQL source's rows are always there
+                assert_eq!(citizen["person"]["phone"], "055 123456", "{body}");
+                let employments = citizen["employments"].as_array().unwrap();
+                let from_service = |list: &[Value]| list.iter().any(|e| e["source"] == "sil-http");
+                assert_eq!(
+                    employments
+                        .iter()
+                        .filter(|e| e["source"] == "lavoro")
+                        .count(),
+                    3,
+                    "{body}"
+                );
+                let errors = source_errors(&body);
+                if errors.is_empty() {
+                    let sources = citizen["person"]["sources"].as_array().unwrap();
+                    assert!(
+                        from_service(sources),
+                        "complete without the service: {body}"
+                    );
+                    assert!(
+                        from_service(employments),
+                        "complete without its rows: {body}"
+                    );
+                    complete += 1;
+                } else {
+                    for (source, reason) in &errors {
+                        assert_eq!(source, "sil-http", "{body}");
+                        assert!(
+                            reason == "timeout"
+                                || reason == "circuit_open"
+                                || reason == "error: HTTP 503",
+                            "{body}"
+                        );
+                    }
+                    partial += 1;
+                }
+            }
+            (complete, partial, worst)
+        })
+    });
+    let mut totals = (0u32, 0u32, Duration::ZERO);
+    for client in futures::future::join_all(clients).await {
+        let (complete, partial, worst) = client.expect("a client panicked");
+        totals = (totals.0 + complete, totals.1 + partial, totals.2.max(worst));
+    }
+    flapper.await.unwrap();
+    let after = resident_kib();
+    eprintln!(
+        "flapping source: {} requests ({} complete, {} partial), worst {:?}, RSS {} → {} KiB",
+        totals.0 + totals.1,
+        totals.0,
+        totals.1,
+        totals.2,
+        before,
+        after
+    );
+    assert!(
+        totals.0 > 0 && totals.1 > 0,
+        "both outcomes seen: {totals:?}"
+    );
+    // the deadline (250 ms) bounds every answer; the margin is for 2 loaded cores
+    assert!(totals.2 < Duration::from_secs(3), "worst {:?}", totals.2);
+    assert!(
+        after < before + 64 * 1024,
+        "memory grew from {before} to {after} KiB"
+    );
+    match Arc::try_unwrap(app) {
+        Ok(app) => app.stop().await,
+        Err(_) => panic!("a client still holds the app"),
+    }
 }
