@@ -22,7 +22,7 @@ citizens = 10000
 
 /// Top-level environment sections; other `FASCICOLO_*` variables (e.g. `FASCICOLO_CONFIG`,
 /// the test database URLs) are not configuration keys.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "server",
     "store",
     "auth",
@@ -34,6 +34,7 @@ const SECTIONS: [&str; 11] = [
     "ivc",
     "portal",
     "reporting",
+    "audit",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +60,8 @@ pub struct Config {
     pub portal: PortalConfig,
     #[serde(default)]
     pub reporting: ReportingConfig,
+    #[serde(default)]
+    pub audit: AuditConfig,
     /// Present only in demo mode: where the demo databases live and how many citizens.
     pub demo: Option<DemoConfig>,
 }
@@ -273,6 +276,31 @@ impl Default for ReportingConfig {
 
 fn default_min_cell() -> i64 {
     5
+}
+
+/// The Garante's floor for keeping access logs (provvedimento 27 novembre 2008: "non
+/// inferiore a sei mesi"), in days.
+pub const MIN_AUDIT_RETENTION_DAYS: u32 = 183;
+
+/// The audit log (DOMAIN.md §6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Days an audit row is kept; `fascicolo audit prune` deletes older ones.
+    #[serde(default = "default_audit_retention")]
+    pub retention_days: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            retention_days: default_audit_retention(),
+        }
+    }
+}
+
+fn default_audit_retention() -> u32 {
+    365
 }
 
 /// The Toscana Lavoro job portal that receives CVs (seed 001). Transfers are queued even
@@ -654,6 +682,14 @@ impl Config {
             }
         }
         self.ivc.validate()?;
+        if self.audit.retention_days < MIN_AUDIT_RETENTION_DAYS {
+            return invalid(format!(
+                "audit.retention_days = {}: access logs must be kept at least six months \
+                 (Garante privacy, provvedimento 27 novembre 2008), so at least \
+                 {MIN_AUDIT_RETENTION_DAYS} days",
+                self.audit.retention_days
+            ));
+        }
         if let Some(url) = &self.portal.url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
@@ -883,6 +919,23 @@ mod tests {
         assert!(err.contains("failure_threshold"), "{err}");
         let err = source("soap", "http://x", "").unwrap_err().to_string();
         assert!(err.contains("soap"), "{err}");
+    }
+
+    #[test]
+    fn audit_retention_is_at_least_six_months() {
+        let base = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
+        assert_eq!(Config::from_toml(base).unwrap().audit.retention_days, 365);
+        let config = Config::from_toml(&format!("{base}[audit]\nretention_days = 183\n")).unwrap();
+        assert_eq!(config.audit.retention_days, 183);
+        let err = Config::from_toml(&format!("{base}[audit]\nretention_days = 90\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("audit.retention_days = 90"), "{err}");
+        assert!(err.contains("at least 183 days"), "{err}");
+        let err = Config::from_toml(&format!("{base}[audit]\nretention = 400\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("retention"), "{err}");
     }
 
     #[test]

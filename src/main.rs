@@ -73,6 +73,11 @@ enum Command {
         #[arg(long)]
         rejects: Option<PathBuf>,
     },
+    /// The audit log: check its hash chain, or delete what is past its retention.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Mint a JWT signed with the configured HS256 secret (development and scripts).
     Token {
         #[arg(long, value_enum)]
@@ -86,6 +91,16 @@ enum Command {
         #[arg(long, default_value = "dev")]
         subject: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain from its anchor to its head in id order; print the count and the
+    /// last hash, or the first broken link and exit with 1.
+    Verify,
+    /// Delete the rows older than audit.retention_days (run it daily, e.g. from cron); the
+    /// hash of the last one deleted becomes the chain's new anchor, so verify still passes.
+    Prune,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -139,6 +154,7 @@ async fn main() -> anyhow::Result<()> {
             demo::prepare(&mut config).await?;
             import(&config, kind, &file, rejects).await
         }
+        Command::Audit { command } => audit(&config, command).await,
         Command::Token {
             role,
             office,
@@ -377,6 +393,50 @@ async fn seed_demo(
         "demo sources written to {} ({citizens} citizens)",
         demo_config.data_dir.display()
     );
+    Ok(())
+}
+
+async fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
+    use fascicolo::store::audit::chain;
+    let store = Store::connect(config.store_url())
+        .await
+        .with_context(|| format!("connecting to the store {}", redact(config.store_url())))?;
+    store.migrate().await?;
+    match command {
+        AuditCommand::Verify => {
+            let report = chain::verify(store.db()).await?;
+            if let Some(broken) = &report.broken {
+                println!(
+                    "audit chain BROKEN after {} verified rows\n{broken}",
+                    report.verified
+                );
+                std::process::exit(1);
+            }
+            println!(
+                "audit chain OK: {} rows verified after the anchor at row {}; head: row {}, hash {}",
+                report.verified, report.anchor_row, report.last_id, report.last_hash
+            );
+            if report.unchained > 0 {
+                println!(
+                    "{} rows at or before row {} predate the chain and are not covered",
+                    report.unchained, report.anchor_row
+                );
+            }
+        }
+        AuditCommand::Prune => {
+            let days = config.audit.retention_days;
+            let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+            let pruned = chain::prune(store.db(), cutoff).await?;
+            match pruned.through_id {
+                Some(through) => println!(
+                    "pruned {} audit rows older than {days} days (before {}); the chain now starts after row {through}",
+                    pruned.rows,
+                    cutoff.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+                None => println!("no audit rows older than {days} days"),
+            }
+        }
+    }
     Ok(())
 }
 

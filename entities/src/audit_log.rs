@@ -1,9 +1,12 @@
-//! One row per (request, citizen) whose personal data a request returned (DOMAIN.md §6, V25).
-//! Append-only: nothing in the gateway updates or deletes it.
+//! One row per (request, citizen, action) that touched a citizen's personal data (DOMAIN.md
+//! §6, V25). Append-only and hash-chained (migration 000010): rows are written only through
+//! `store::audit::chain::append`, which assigns the `id`s in chain order; only
+//! `fascicolo audit prune` deletes, and only the oldest rows.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -17,10 +20,16 @@ pub struct Model {
     pub office: Option<String>,
     /// Base (de-omocoded) codice fiscale of the citizen whose data was read.
     pub fiscal_code: String,
-    /// `read` for now; writes come with the libretto and IVC mutations.
+    /// `read`, `write`, `access_report` or `export`.
     pub action: String,
-    /// Comma-separated top-level Citizen fields returned (e.g. `person,employments`).
+    /// `read`: comma-separated top-level fields returned (e.g. `person,employments`);
+    /// `write`: the mutation and the document changed.
     pub fields: String,
+    /// The previous row's `hash` (the chain anchor's for the first row after it); null on
+    /// rows written before the chain existed.
+    pub prev_hash: Option<String>,
+    /// SHA-256 (hex) over this row's fields and `prev_hash` (`store::audit::chain`).
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,8 +1,9 @@
 //! Each giving or withdrawal of the consent to job matching: recorded, never deleted.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "consent_event")]
 pub struct Model {
     #[sea_orm(primary_key)]

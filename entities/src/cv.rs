@@ -1,8 +1,9 @@
 //! A CV (PDF) uploaded for a citizen; the file is in evidence_file. Deleting it keeps the row, marked.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "cv")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

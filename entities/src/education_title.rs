@@ -1,8 +1,9 @@
 //! An education title (titolo di studio, SAP table) declared at orientation.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "education_title")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

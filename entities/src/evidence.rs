@@ -1,8 +1,9 @@
 //! An evidence (evidenza) of a libretto or an IVC dossier, optionally with a file.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "evidence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

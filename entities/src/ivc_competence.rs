@@ -2,8 +2,9 @@
 //! qualification, ADA codes of the Atlante, EQF level).
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ivc_competence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,8 +2,9 @@
 //! and certification, with the documents released along it. Lists are JSON text.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ivc_dossier")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

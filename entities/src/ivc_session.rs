@@ -1,8 +1,9 @@
 //! One interview, test or back-office slot of an IVC path; its minutes count towards the cap.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ivc_session")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

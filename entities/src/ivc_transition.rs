@@ -1,8 +1,9 @@
 //! One step of an IVC dossier's lifecycle (DOMAIN.md §9), append-only.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ivc_transition")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,6 +1,8 @@
 //! SeaORM entities of the gateway's own store (the regional databases are not ours and
 //! have no entities here: they are read through the contract views).
 
+pub mod audit_chain_anchor;
+pub mod audit_chain_head;
 pub mod audit_log;
 pub mod competence_evidence;
 pub mod consent_event;

@@ -2,8 +2,9 @@
 //! versions are frozen in `libretto_version`.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "libretto")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -26,7 +27,7 @@ pub struct Model {
     /// Reporting: the holder's age in whole years at the first issue.
     pub age_at_issue: Option<i16>,
     /// Reporting tallies, kept with every change of the libretto's sections (migration
-    /// 000010): experiences kept, by origin, and evidences by seed 000's four categories.
+    /// 000009): experiences kept, by origin, and evidences by seed 000's four categories.
     pub regional_experiences: i32,
     pub self_declared_experiences: i32,
     pub formal_education_evidences: i32,

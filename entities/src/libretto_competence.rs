@@ -1,8 +1,9 @@
 //! A competence of a libretto (section 2): type, description, acquisition context.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "libretto_competence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

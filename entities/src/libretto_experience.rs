@@ -2,8 +2,9 @@
 //! source (with its provenance and the original row) or self-declared.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "libretto_experience")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,8 +1,9 @@
 //! An immutable consolidated version of a libretto: its whole content as JSON.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "libretto_version")]
 pub struct Model {
     #[sea_orm(primary_key)]

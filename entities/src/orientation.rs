@@ -1,8 +1,9 @@
 //! A citizen's orientation record (seed 001): intake with the consent to job matching, special categories, the service pact's header. Its `version` guards every orientation write.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "orientation")]
 pub struct Model {
     /// The citizen's base fiscal code.

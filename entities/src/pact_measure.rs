@@ -1,8 +1,9 @@
 //! A measure agreed in the service pact (idolarti action code), with its progress.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "pact_measure")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,8 +1,9 @@
 //! The outbox of CV transfers to the job portal: written with the request, delivered by the worker.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "portal_transfer")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

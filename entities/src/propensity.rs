@@ -1,8 +1,9 @@
 //! A job propensity (propensione, seed 001): at most three per citizen.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "propensity")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

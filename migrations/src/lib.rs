@@ -11,6 +11,7 @@ mod m20261123_000006_create_orientation;
 mod m20261123_000007_libretto_reporting;
 mod m20261123_000008_birth_places;
 mod m20261123_000009_libretto_reporting_at_scale;
+mod m20261123_000010_audit_chain;
 mod shared;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_libretto_reporting::Migration),
             Box::new(m20261123_000008_birth_places::Migration),
             Box::new(m20261123_000009_libretto_reporting_at_scale::Migration),
+            Box::new(m20261123_000010_audit_chain::Migration),
         ]
     }
 }

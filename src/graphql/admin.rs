@@ -1,8 +1,9 @@
-//! Administration: the state of each regional source and the audit log (who read which
-//! citizen's data).
+//! Administration: the state of each regional source, the audit log (who read which
+//! citizen's data), and the citizen's GDPR rights: the report of the accesses to their data
+//! (art. 15) and everything stored about them as one document (art. 15 and 20).
 
 use super::citizen::page_size;
-use super::scope::require_role;
+use super::scope::{require_role, scope};
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
@@ -10,8 +11,8 @@ use crate::error::AppError;
 use crate::sources::circuit::CircuitState;
 use crate::sources::registry::SourceState;
 use crate::store::audit;
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::connection::{Connection, ConnectionNameType, Edge, EdgeNameType, EmptyFields};
+use async_graphql::{Context, Json, Object, OutputType, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 #[derive(Default)]
@@ -57,10 +58,73 @@ pub struct AuditEntry {
     pub role: String,
     pub office: Option<String>,
     pub fiscal_code: String,
-    /// `read` or `write`.
+    /// `read`, `write`, `access_report` or `export`.
     pub action: String,
     /// `read`: the top-level fields returned; `write`: the mutation and the document changed.
     pub fields: Vec<String>,
+}
+
+/// One access to the citizen's data, in the access report.
+#[derive(SimpleObject)]
+pub struct CitizenAccess {
+    pub at: DateTime<Utc>,
+    /// Who: the token's subject.
+    pub subject: String,
+    pub role: String,
+    /// CPI code of the caller's office, when the token carries one.
+    pub office: Option<String>,
+    /// `read`, `write`, `access_report` (this report was read) or `export`
+    /// (`exportCitizenData`).
+    pub action: String,
+    /// `read`: the fields returned; `write`: the mutation and the document changed.
+    pub fields: Vec<String>,
+    pub request_id: String,
+}
+
+/// What the access report says besides its entries.
+#[derive(SimpleObject)]
+pub struct AccessReportSummary {
+    /// The citizen's base code: every omocodia spelling of it is the same citizen.
+    pub fiscal_code: String,
+    /// Accesses recorded, all pages together.
+    pub total_count: i64,
+    /// How long the log keeps an access (`audit.retention_days`): older ones are gone.
+    pub retention_days: i64,
+}
+
+pub struct AccessReportName;
+
+impl ConnectionNameType for AccessReportName {
+    fn type_name<T: OutputType>() -> String {
+        "AccessReport".into()
+    }
+}
+
+pub struct AccessReportEdgeName;
+
+impl EdgeNameType for AccessReportEdgeName {
+    fn type_name<T: OutputType>() -> String {
+        "AccessReportEdge".into()
+    }
+}
+
+pub type AccessReport = Connection<
+    String,
+    CitizenAccess,
+    AccessReportSummary,
+    EmptyFields,
+    AccessReportName,
+    AccessReportEdgeName,
+>;
+
+fn cursor(after: Option<String>, field: &str) -> Result<Option<i64>, AppError> {
+    after
+        .map(|text| {
+            text.parse::<i64>().map_err(|_| {
+                AppError::bad_input("after", format!("is not a cursor returned by {field}"))
+            })
+        })
+        .transpose()
 }
 
 #[Object]
@@ -95,8 +159,8 @@ impl AdminQuery {
             .collect())
     }
 
-    /// Reads of citizens' data, newest first; `admin` only. With `fiscalCode`, the accesses
-    /// to that citizen (any omocodia spelling).
+    /// Accesses to citizens' data, newest first; `admin` only. With `fiscalCode`, the
+    /// accesses to that citizen (any omocodia spelling).
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -107,12 +171,7 @@ impl AdminQuery {
         require_role(ctx, &[Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
-        let before = match after {
-            Some(text) => Some(text.parse::<i64>().map_err(|_| {
-                AppError::bad_input("after", "is not a cursor returned by auditLog")
-            })?),
-            None => None,
-        };
+        let before = cursor(after, "auditLog")?;
         let base = fiscal_code.map(|f| f.base());
         let mut rows = audit::list(state.store.db(), base.as_ref(), before, first)
             .await
@@ -136,5 +195,75 @@ impl AdminQuery {
             ));
         }
         Ok(connection)
+    }
+    /// Every recorded access to one citizen's data (GDPR art. 15; any omocodia spelling),
+    /// oldest first: who, with which role and office, when, how (`action`) and which
+    /// fields, under which request id; `admin` only. Reading it is itself recorded
+    /// (`access_report`) and appears in the next report.
+    async fn access_report(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_code: FiscalCode,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AccessReport> {
+        require_role(ctx, &[Role::Admin])?;
+        let state = ctx.data_unchecked::<AppState>();
+        let first = page_size(first, state.config.limits.max_page_size)?;
+        let after = cursor(after, "accessReport")?;
+        let citizen = fiscal_code.base();
+        let db = state.store.db();
+        let total = audit::count_of_citizen(db, &citizen)
+            .await
+            .map_err(AppError::from)?;
+        let mut rows = audit::of_citizen(db, &citizen, after, first)
+            .await
+            .map_err(AppError::from)?;
+        let has_next = rows.len() > first;
+        rows.truncate(first);
+        let mut report = AccessReport::with_additional_fields(
+            after.is_some(),
+            has_next,
+            AccessReportSummary {
+                fiscal_code: citizen.as_str().to_owned(),
+                total_count: i64::try_from(total).unwrap_or(i64::MAX),
+                retention_days: i64::from(state.config.audit.retention_days),
+            },
+        );
+        report.edges.extend(rows.into_iter().map(|row| {
+            Edge::new(
+                row.id.to_string(),
+                CitizenAccess {
+                    at: row.at,
+                    subject: row.subject,
+                    role: row.role,
+                    office: row.office,
+                    action: row.action,
+                    fields: row.fields,
+                    request_id: row.request_id,
+                },
+            )
+        }));
+        scope(ctx).note_access(&citizen, audit::ACCESS_REPORT, "accessReport");
+        Ok(report)
+    }
+
+    /// Everything fascicolo stores about one citizen (any omocodia spelling) as one JSON
+    /// document (GDPR art. 15 and 20): libretti, IVC dossiers, the orientation record and
+    /// the audit rows about them, with `schema`, `version` and `generated_at`; file contents
+    /// are described, not included. `admin` only; recorded as `export`.
+    async fn export_citizen_data(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_code: FiscalCode,
+    ) -> Result<Json<serde_json::Value>> {
+        require_role(ctx, &[Role::Admin])?;
+        let state = ctx.data_unchecked::<AppState>();
+        let citizen = fiscal_code.base();
+        let document = crate::store::export::citizen(state.store.db(), &citizen)
+            .await
+            .map_err(AppError::from)?;
+        scope(ctx).note_access(&citizen, audit::EXPORT, "exportCitizenData");
+        Ok(Json(document))
     }
 }

@@ -1,4 +1,4 @@
-//! What one GraphQL request carries: the caller, its id, the reads to audit, the sources
+//! What one GraphQL request carries: the caller, its id, the accesses to audit, the sources
 //! that failed while it ran (reported once each, after execution), and whether it got as far
 //! as execution.
 
@@ -43,6 +43,15 @@ impl RequestScope {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .note(citizen, field);
+    }
+
+    /// An access other than a read (`store::audit::ACCESS_REPORT`, `EXPORT`), audited as
+    /// its own row.
+    pub fn note_access(&self, citizen: &FiscalCode, action: &'static str, field: &'static str) {
+        self.access
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .note_action(citizen, action, field);
     }
 
     pub fn note_failures(&self, failures: &[SourceFailure]) {

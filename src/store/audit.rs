@@ -1,38 +1,64 @@
-//! The audit log: who read which citizen's data, when, from which office and which fields
-//! (DOMAIN.md §6, V25). Written once per request as one multi-row insert.
+//! The audit log: who touched which citizen's data, when, from which office, which fields and
+//! how (`read`, `write`, `access_report`, `export`) (DOMAIN.md §6, V25). Each request's rows
+//! are appended to the hash chain (`chain`) in one transaction before it is answered; the
+//! access report and the export read them back per citizen.
+
+pub mod chain;
 
 use crate::auth::Principal;
 use crate::domain::FiscalCode;
 use chrono::{DateTime, Utc};
 use entities::audit_log;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Reads of one request, collected while the query runs: citizen → fields returned.
+pub const READ: &str = "read";
+pub const WRITE: &str = "write";
+/// An administrator read the list of accesses to the citizen's data (`accessReport`).
+pub const ACCESS_REPORT: &str = "access_report";
+/// An administrator took the citizen's whole record out (`exportCitizenData`).
+pub const EXPORT: &str = "export";
+
+/// Accesses of one request, collected while the query runs: (citizen, action) → fields.
 #[derive(Debug, Default)]
 pub struct AccessRecord {
-    reads: BTreeMap<FiscalCode, BTreeSet<&'static str>>,
+    accesses: BTreeMap<(FiscalCode, &'static str), BTreeSet<&'static str>>,
 }
 
 impl AccessRecord {
+    /// A read of `field` of the citizen's data.
     pub fn note(&mut self, citizen: &FiscalCode, field: &'static str) {
-        self.reads.entry(citizen.clone()).or_default().insert(field);
+        self.note_action(citizen, READ, field);
+    }
+
+    pub fn note_action(&mut self, citizen: &FiscalCode, action: &'static str, field: &'static str) {
+        self.accesses
+            .entry((citizen.clone(), action))
+            .or_default()
+            .insert(field);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.reads.is_empty()
+        self.accesses.is_empty()
     }
 
+    /// Distinct citizens touched.
     pub fn citizens(&self) -> usize {
-        self.reads.len()
+        self.accesses
+            .keys()
+            .map(|(c, _)| c)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 }
 
-/// Writes the request's reads in one statement; nothing when nothing personal was returned.
+/// Appends the request's rows to the chain in one transaction; nothing when nothing
+/// personal was touched.
 pub async fn write(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     principal: &Principal,
     request_id: &str,
     record: &AccessRecord,
@@ -42,21 +68,28 @@ pub async fn write(
     }
     let at = Utc::now();
     let rows = record
-        .reads
+        .accesses
         .iter()
-        .map(|(citizen, fields)| audit_log::ActiveModel {
-            at: Set(at),
-            request_id: Set(request_id.to_owned()),
-            subject: Set(principal.subject.clone()),
-            role: Set(principal.role.as_str().to_owned()),
-            office: Set(principal.office.clone()),
-            fiscal_code: Set(citizen.as_str().to_owned()),
-            action: Set("read".to_owned()),
-            fields: Set(fields.iter().copied().collect::<Vec<_>>().join(",")),
-            ..Default::default()
-        });
-    audit_log::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
+        .map(|((citizen, action), fields)| chain::NewRow {
+            at,
+            request_id: request_id.to_owned(),
+            subject: principal.subject.clone(),
+            role: principal.role.as_str().to_owned(),
+            office: principal.office.clone(),
+            fiscal_code: citizen.as_str().to_owned(),
+            action: (*action).to_owned(),
+            fields: fields.iter().copied().collect::<Vec<_>>().join(","),
+        })
+        .collect();
+    // SQLite: take the write lock at BEGIN, so a writer in another process (a prune) cannot
+    // make this transaction's first read stale
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let txn = db.begin_with_options(options).await?;
+    chain::append(&txn, rows).await?;
+    txn.commit().await
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +103,22 @@ pub struct AuditEntry {
     pub fiscal_code: String,
     pub action: String,
     pub fields: Vec<String>,
+}
+
+impl From<audit_log::Model> for AuditEntry {
+    fn from(m: audit_log::Model) -> Self {
+        AuditEntry {
+            id: m.id,
+            at: m.at,
+            request_id: m.request_id,
+            subject: m.subject,
+            role: m.role,
+            office: m.office,
+            fiscal_code: m.fiscal_code,
+            action: m.action,
+            fields: m.fields.split(',').map(str::to_owned).collect(),
+        }
+    }
 }
 
 /// Newest first; `before_id` is the keyset cursor. Returns `limit + 1` rows at most so the
@@ -88,18 +137,34 @@ pub async fn list(
         query = query.filter(audit_log::Column::Id.lt(id));
     }
     let rows = query.limit(limit as u64 + 1).all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| AuditEntry {
-            id: m.id,
-            at: m.at,
-            request_id: m.request_id,
-            subject: m.subject,
-            role: m.role,
-            office: m.office,
-            fiscal_code: m.fiscal_code,
-            action: m.action,
-            fields: m.fields.split(',').map(str::to_owned).collect(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// The accesses to one citizen (base code), oldest first from after `after_id`; `limit + 1`
+/// rows at most, as `list`. Served by the (fiscal_code, id) index.
+pub async fn of_citizen(
+    db: &impl ConnectionTrait,
+    citizen: &FiscalCode,
+    after_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<AuditEntry>, sea_orm::DbErr> {
+    let mut query = audit_log::Entity::find()
+        .filter(audit_log::Column::FiscalCode.eq(citizen.as_str()))
+        .order_by_asc(audit_log::Column::Id);
+    if let Some(id) = after_id {
+        query = query.filter(audit_log::Column::Id.gt(id));
+    }
+    let rows = query.limit(limit as u64 + 1).all(db).await?;
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// How many rows the log holds about one citizen (base code).
+pub async fn count_of_citizen(
+    db: &impl ConnectionTrait,
+    citizen: &FiscalCode,
+) -> Result<u64, sea_orm::DbErr> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::FiscalCode.eq(citizen.as_str()))
+        .count(db)
+        .await
 }

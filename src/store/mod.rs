@@ -1,8 +1,9 @@
 //! The gateway's own data through SeaORM (DESIGN.md "store"): connection, migrations, and
-//! one module per area. Only the audit log exists in this first slice.
+//! one module per area.
 
 pub mod audit;
 pub mod evidence;
+pub mod export;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;

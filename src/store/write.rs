@@ -1,14 +1,12 @@
 //! What every write to the store shares (DESIGN.md "Mutations"): one transaction, the
 //! optimistic `version` claimed first, and an audit row in the same transaction.
 
+use super::audit::chain;
 use crate::auth::Principal;
 use crate::error::AppError;
 use chrono::Utc;
-use entities::audit_log;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 /// Who writes, for audit rows and `created_by`/`updated_by` columns.
 #[derive(Debug, Clone)]
@@ -73,25 +71,25 @@ pub async fn claim_version(
     }
 }
 
-/// The audit row of a write, inside the write's transaction (DOMAIN.md V25).
+/// The audit row of a write, appended to the audit chain inside the write's transaction
+/// (DOMAIN.md V25): the write and its row commit together or not at all.
 pub async fn audit(
     txn: &DatabaseTransaction,
     actor: &Actor,
     fiscal_code: &str,
     what: String,
 ) -> Result<(), AppError> {
-    let row = audit_log::ActiveModel {
-        at: Set(Utc::now()),
-        request_id: Set(actor.request_id.clone()),
-        subject: Set(actor.principal.subject.clone()),
-        role: Set(actor.principal.role.as_str().to_owned()),
-        office: Set(actor.principal.office.clone()),
-        fiscal_code: Set(fiscal_code.to_owned()),
-        action: Set("write".to_owned()),
-        fields: Set(what),
-        ..Default::default()
+    let row = chain::NewRow {
+        at: Utc::now(),
+        request_id: actor.request_id.clone(),
+        subject: actor.principal.subject.clone(),
+        role: actor.principal.role.as_str().to_owned(),
+        office: actor.principal.office.clone(),
+        fiscal_code: fiscal_code.to_owned(),
+        action: super::audit::WRITE.to_owned(),
+        fields: what,
     };
-    audit_log::Entity::insert(row).exec(txn).await?;
+    chain::append(txn, vec![row]).await?;
     Ok(())
 }
 

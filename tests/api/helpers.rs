@@ -111,6 +111,14 @@ impl TestApp {
         self.state.registry.statement_counts()[name]
     }
 
+    /// This server's configuration as a file in `dir` (for the binary's commands), with
+    /// `extra` TOML appended.
+    pub fn config_file(&self, dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+        let path = dir.join("fascicolo.toml");
+        std::fs::write(&path, format!("{}\n{extra}", self.toml)).expect("write the config");
+        path
+    }
+
     pub fn store_statements(&self) -> u64 {
         self.state.store.statement_count()
     }
@@ -301,7 +309,15 @@ pub fn training(id: i64, code: &str, kind: &str, title: &str, start: &str) -> Tr
     }
 }
 
-/// The `extensions.code` of every error, in order.
+/// Store statements of one audit append (`store::audit::chain::append`): lock the chain head,
+/// then insert the rows and move the head — one statement on PostgreSQL, two elsewhere.
+pub fn audit_statements(store: Engine) -> u64 {
+    match store {
+        Engine::Postgres => 2,
+        Engine::Sqlite | Engine::MySql => 3,
+    }
+}
+
 /// Makes every later audit insert fail (a trigger), so a test can fail a mutation at its last
 /// statement and check that nothing before it stayed.
 pub async fn refuse_audit_writes(app: &TestApp) {
@@ -327,6 +343,7 @@ pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
+/// The `extensions.code` of every error, in order.
 pub fn error_codes(body: &Value) -> Vec<String> {
     body["errors"]
         .as_array()

@@ -2,12 +2,14 @@
 //! (SQLite always; PostgreSQL and MariaDB when FASCICOLO_TEST_POSTGRES_URL /
 //! FASCICOLO_TEST_MYSQL_URL are set, and required when CI is set).
 
+mod audit_chain;
 mod auth_audit;
 mod batching;
 mod citizen;
 mod cli;
 mod demo_documents;
 mod fixtures;
+mod gdpr;
 mod graphql_http;
 mod helpers;
 mod hostile_input;
