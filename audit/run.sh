@@ -37,6 +37,8 @@ hs256_secret = "audit-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 EOF
 
 unset FASCICOLO_CONFIG
+# created before the server starts, so the wait below never reads a missing file
+: >"$work/server.log"
 RUST_LOG="${RUST_LOG:-warn}" "$bin" --config "$work/fascicolo.toml" serve >"$work/server.log" 2>&1 &
 server=$!
 url=""
