@@ -2,10 +2,14 @@
 //! minting of tokens for development and scripts (`fascicolo token`).
 
 use crate::config::AuthConfig;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, clap::ValueEnum,
@@ -31,11 +35,6 @@ impl Role {
             Role::Admin => "admin",
         }
     }
-
-    /// Roles that may read a citizen's personal data (each read audited).
-    pub fn reads_personal_data(self) -> bool {
-        matches!(self, Role::Operator | Role::Admin)
-    }
 }
 
 /// Who is calling, taken from a verified token.
@@ -47,111 +46,326 @@ pub struct Principal {
     pub office: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// The claims `mint` writes.
+#[derive(Debug, Serialize)]
 struct Claims {
     sub: String,
     role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     office: Option<String>,
     exp: u64,
     iat: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     iss: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     aud: Option<String>,
 }
 
+/// The claims read from a verified token; `exp`, `nbf`, `iss` and `aud` are checked by
+/// jsonwebtoken on the raw payload (so an IdP's `aud` array is fine), other claims ignored.
+#[derive(Debug, Deserialize)]
+struct VerifiedClaims {
+    sub: String,
+    role: Role,
+    #[serde(default)]
+    office: Option<String>,
+}
+
+/// Why a request is not authenticated. Each reason has its own message; none repeats the
+/// token or any part of it.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("missing bearer token: send `Authorization: Bearer <jwt>`")]
     Missing,
+    #[error("malformed Authorization header: expected `Bearer <jwt>`")]
+    MalformedHeader,
+    #[error("malformed token: not a signed JWT (header.payload.signature)")]
+    MalformedToken,
     #[error("the token has expired")]
     Expired,
-    #[error("invalid token: {0}")]
-    Invalid(String),
+    #[error("the token is not valid yet (its nbf is in the future)")]
+    NotYetValid,
+    #[error("wrong issuer: the token's iss is not the configured issuer")]
+    WrongIssuer,
+    #[error("wrong audience: the token's aud does not name this service")]
+    WrongAudience,
+    #[error("unknown key id: the token's kid is missing or names no key of the key set")]
+    UnknownKeyId,
+    #[error("bad signature: the token was not signed by a trusted key")]
+    BadSignature,
+    #[error("unsupported algorithm {found}: accepted {accepted}")]
+    UnsupportedAlgorithm { found: String, accepted: String },
+    #[error("invalid claims: {0}")]
+    InvalidClaims(String),
     #[error("auth configuration: {0}")]
     Config(String),
 }
 
-/// Verifies tokens with the configured HS256 secret or RS256 public key.
+/// How RS256 tokens are verified.
+#[derive(Clone)]
+enum RsaKeys {
+    None,
+    Pem(DecodingKey),
+    Jwks(Arc<Jwks>),
+}
+
+/// An unknown `kid` re-reads the key set at most this often, so a flood of forged kids
+/// cannot turn into a flood of file reads.
+const UNKNOWN_KID_RELOAD_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The IdP's JSON Web Key Set, re-read from its file when due or on an unknown `kid`.
+struct Jwks {
+    path: PathBuf,
+    refresh: Duration,
+    state: Mutex<JwksState>,
+}
+
+struct JwksState {
+    keys: HashMap<String, DecodingKey>,
+    loaded_at: Instant,
+    forced_at: Option<Instant>,
+}
+
+impl Jwks {
+    fn open(path: &Path, refresh: Duration) -> Result<Self, AuthError> {
+        let keys = load_jwks(path).map_err(AuthError::Config)?;
+        Ok(Jwks {
+            path: path.to_owned(),
+            refresh,
+            state: Mutex::new(JwksState {
+                keys,
+                loaded_at: Instant::now(),
+                forced_at: None,
+            }),
+        })
+    }
+
+    fn key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        if now.duration_since(state.loaded_at) >= self.refresh {
+            self.reload(&mut state, now);
+        }
+        if let Some(key) = state.keys.get(kid) {
+            return Ok(key.clone());
+        }
+        let may_force = state
+            .forced_at
+            .is_none_or(|at| now.duration_since(at) >= UNKNOWN_KID_RELOAD_INTERVAL);
+        if may_force {
+            state.forced_at = Some(now);
+            self.reload(&mut state, now);
+            if let Some(key) = state.keys.get(kid) {
+                return Ok(key.clone());
+            }
+        }
+        Err(AuthError::UnknownKeyId)
+    }
+
+    /// A file that cannot be read or parsed keeps the keys in use: a half-written file
+    /// during a rotation must not lock everybody out.
+    fn reload(&self, state: &mut JwksState, now: Instant) {
+        state.loaded_at = now;
+        match load_jwks(&self.path) {
+            Ok(keys) => state.keys = keys,
+            Err(error) => tracing::warn!(%error, "keeping the previous JWKS keys"),
+        }
+    }
+}
+
+/// The RS256 signing keys of a JWKS file, by `kid`.
+fn load_jwks(path: &Path) -> Result<HashMap<String, DecodingKey>, String> {
+    let text =
+        std::fs::read(path).map_err(|e| format!("auth.jwks_file {}: {e}", path.display()))?;
+    let set: JwkSet = serde_json::from_slice(&text).map_err(|e| {
+        format!(
+            "auth.jwks_file {} is not a JSON Web Key Set: {e}",
+            path.display()
+        )
+    })?;
+    let mut keys = HashMap::new();
+    for jwk in &set.keys {
+        let Some(kid) = &jwk.common.key_id else {
+            continue;
+        };
+        let rsa = matches!(jwk.algorithm, AlgorithmParameters::RSA(_));
+        let signing = jwk
+            .common
+            .public_key_use
+            .as_ref()
+            .is_none_or(|u| *u == PublicKeyUse::Signature);
+        let rs256 = jwk
+            .common
+            .key_algorithm
+            .is_none_or(|a| a == KeyAlgorithm::RS256);
+        if !(rsa && signing && rs256) {
+            continue;
+        }
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| {
+            format!(
+                "auth.jwks_file {}: key {kid} is not usable: {e}",
+                path.display()
+            )
+        })?;
+        keys.insert(kid.clone(), key);
+    }
+    if keys.is_empty() {
+        return Err(format!(
+            "auth.jwks_file {} has no RSA signing key for RS256 with a kid",
+            path.display()
+        ));
+    }
+    Ok(keys)
+}
+
+/// Verifies tokens with the configured HS256 secret and/or RS256 keys (PEM or JWKS).
 #[derive(Clone)]
 pub struct Authenticator {
-    key: DecodingKey,
-    validation: Validation,
+    hs256: Option<DecodingKey>,
+    rs256: RsaKeys,
     signer: Option<EncodingKey>,
+    leeway: u64,
     issuer: Option<String>,
     audience: Option<String>,
 }
 
 impl Authenticator {
     pub fn from_config(config: &AuthConfig) -> Result<Self, AuthError> {
-        let (key, algorithm, signer) = if let Some(path) = &config.rs256_public_key_file {
+        let rs256 = if let Some(path) = &config.jwks_file {
+            RsaKeys::Jwks(Arc::new(Jwks::open(
+                path,
+                Duration::from_secs(config.jwks_refresh_secs),
+            )?))
+        } else if let Some(path) = &config.rs256_public_key_file {
             let pem = std::fs::read(path).map_err(|e| {
                 AuthError::Config(format!(
                     "auth.rs256_public_key_file {}: {e}",
                     path.display()
                 ))
             })?;
-            let key = DecodingKey::from_rsa_pem(&pem).map_err(|e| {
+            RsaKeys::Pem(DecodingKey::from_rsa_pem(&pem).map_err(|e| {
                 AuthError::Config(format!(
                     "auth.rs256_public_key_file {} is not an RSA public key in PEM: {e}",
                     path.display()
                 ))
-            })?;
-            (key, Algorithm::RS256, None)
-        } else if let Some(secret) = &config.hs256_secret {
-            let bytes = secret.expose_secret().as_bytes();
-            if bytes.len() < 16 {
-                return Err(AuthError::Config(
-                    "auth.hs256_secret must be at least 16 characters".into(),
-                ));
-            }
-            (
-                DecodingKey::from_secret(bytes),
-                Algorithm::HS256,
-                Some(EncodingKey::from_secret(bytes)),
-            )
+            })?)
         } else {
-            return Err(AuthError::Config(
-                "set auth.hs256_secret or auth.rs256_public_key_file".into(),
-            ));
+            RsaKeys::None
         };
-        let mut validation = Validation::new(algorithm);
-        validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        match &config.issuer {
-            Some(iss) => validation.set_issuer(&[iss]),
-            None => validation.iss = None,
-        }
-        match &config.audience {
-            Some(aud) => validation.set_audience(&[aud]),
-            None => validation.validate_aud = false,
+        let (hs256, signer) = match &config.hs256_secret {
+            Some(secret) => {
+                let bytes = secret.expose_secret().as_bytes();
+                if bytes.len() < 16 {
+                    return Err(AuthError::Config(
+                        "auth.hs256_secret must be at least 16 characters".into(),
+                    ));
+                }
+                (
+                    Some(DecodingKey::from_secret(bytes)),
+                    Some(EncodingKey::from_secret(bytes)),
+                )
+            }
+            None => (None, None),
+        };
+        if hs256.is_none() && matches!(rs256, RsaKeys::None) {
+            return Err(AuthError::Config(
+                "set auth.hs256_secret, auth.rs256_public_key_file or auth.jwks_file".into(),
+            ));
         }
         Ok(Authenticator {
-            key,
-            validation,
+            hs256,
+            rs256,
             signer,
+            leeway: config.leeway_secs,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
         })
     }
 
+    /// The algorithms this configuration verifies, for the unsupported-algorithm message.
+    fn accepted(&self) -> String {
+        let mut names = Vec::new();
+        if self.hs256.is_some() {
+            names.push("HS256");
+        }
+        if !matches!(self.rs256, RsaKeys::None) {
+            names.push("RS256");
+        }
+        names.join(", ")
+    }
+
+    /// One algorithm per validation: a token is checked only against keys of the algorithm
+    /// its header names, so an RSA public key can never be used as an HMAC secret.
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = self.leeway;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        match &self.issuer {
+            Some(iss) => validation.set_issuer(&[iss]),
+            None => validation.iss = None,
+        }
+        match &self.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        validation
+    }
+
     /// Reads the `Authorization` header value.
     pub fn authenticate(&self, header: Option<&str>) -> Result<Principal, AuthError> {
-        let token = header
-            .and_then(|h| {
-                h.strip_prefix("Bearer ")
-                    .or_else(|| h.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AuthError::Missing)?;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(
-            |e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
-                _ => AuthError::Invalid(e.to_string()),
-            },
-        )?;
+        let header = header.ok_or(AuthError::Missing)?;
+        let (scheme, token) = header
+            .trim()
+            .split_once(' ')
+            .ok_or(AuthError::MalformedHeader)?;
+        let token = token.trim();
+        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
+            return Err(AuthError::MalformedHeader);
+        }
+        let head = jsonwebtoken::decode_header(token).map_err(|_| AuthError::MalformedToken)?;
+        let key = match (head.alg, &self.hs256, &self.rs256) {
+            (Algorithm::HS256, Some(key), _) => key.clone(),
+            (Algorithm::RS256, _, RsaKeys::Pem(key)) => key.clone(),
+            (Algorithm::RS256, _, RsaKeys::Jwks(jwks)) => {
+                jwks.key(head.kid.as_deref().ok_or(AuthError::UnknownKeyId)?)?
+            }
+            (other, _, _) => {
+                return Err(AuthError::UnsupportedAlgorithm {
+                    found: format!("{other:?}"),
+                    accepted: self.accepted(),
+                });
+            }
+        };
+        let data = jsonwebtoken::decode::<VerifiedClaims>(token, &key, &self.validation(head.alg))
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => AuthError::Expired,
+                    ErrorKind::ImmatureSignature => AuthError::NotYetValid,
+                    ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
+                    ErrorKind::InvalidAudience => AuthError::WrongAudience,
+                    ErrorKind::MissingRequiredClaim(c) if c == "iss" => AuthError::WrongIssuer,
+                    ErrorKind::MissingRequiredClaim(c) if c == "aud" => AuthError::WrongAudience,
+                    ErrorKind::InvalidSignature => AuthError::BadSignature,
+                    ErrorKind::InvalidAlgorithm => AuthError::UnsupportedAlgorithm {
+                        found: format!("{:?}", head.alg),
+                        accepted: self.accepted(),
+                    },
+                    ErrorKind::MissingRequiredClaim(c) => {
+                        AuthError::InvalidClaims(format!("the {c} claim is required"))
+                    }
+                    ErrorKind::InvalidClaimFormat(c) => {
+                        AuthError::InvalidClaims(format!("the {c} claim has the wrong type"))
+                    }
+                    // a payload that parses as JSON but not as our claims (e.g. an unknown role)
+                    ErrorKind::Json(_) => AuthError::InvalidClaims(
+                        "sub (string) and role (operator, reporting, portal, admin) are required"
+                            .into(),
+                    ),
+                    _ => AuthError::MalformedToken,
+                }
+            })?;
         Ok(Principal {
             subject: data.claims.sub,
             role: data.claims.role,
@@ -184,7 +398,7 @@ impl Authenticator {
             aud: self.audience.clone(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, signer)
-            .map_err(|e| AuthError::Invalid(e.to_string()))
+            .map_err(|e| AuthError::Config(format!("signing: {e}")))
     }
 }
 
@@ -228,11 +442,15 @@ mod tests {
         assert!(matches!(a.authenticate(None), Err(AuthError::Missing)));
         assert!(matches!(
             a.authenticate(Some(&format!("Bearer {token}"))),
-            Err(AuthError::Invalid(_))
+            Err(AuthError::BadSignature)
         ));
         assert!(matches!(
             a.authenticate(Some("Bearer abc")),
-            Err(AuthError::Invalid(_))
+            Err(AuthError::MalformedToken)
+        ));
+        assert!(matches!(
+            a.authenticate(Some("Basic abc")),
+            Err(AuthError::MalformedHeader)
         ));
     }
 

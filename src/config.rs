@@ -118,14 +118,52 @@ pub struct StoreConfig {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthConfig {
     pub hs256_secret: Option<SecretString>,
     /// PEM file with the RS256 public key that verifies tokens issued by the region's IdP.
     pub rs256_public_key_file: Option<PathBuf>,
+    /// JSON Web Key Set of the IdP (RS256 keys picked by the token's `kid`); re-read when due
+    /// or on an unknown `kid`, so a key rotation needs no restart.
+    pub jwks_file: Option<PathBuf>,
+    /// Seconds between re-reads of `jwks_file`.
+    #[serde(default = "default_jwks_refresh")]
+    pub jwks_refresh_secs: u64,
+    /// Clock skew tolerated on `exp` and `nbf`.
+    #[serde(default = "default_leeway")]
+    pub leeway_secs: u64,
     pub issuer: Option<String>,
     pub audience: Option<String>,
+    /// Operators write only for citizens of their office's province (`CPI-XX-…` → `XX`).
+    #[serde(default)]
+    pub operators_write_own_territory_only: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            hs256_secret: None,
+            rs256_public_key_file: None,
+            jwks_file: None,
+            jwks_refresh_secs: default_jwks_refresh(),
+            leeway_secs: default_leeway(),
+            issuer: None,
+            audience: None,
+            operators_write_own_territory_only: false,
+        }
+    }
+}
+
+/// Largest `auth.leeway_secs`: more would keep expired tokens alive.
+pub const MAX_LEEWAY_SECS: u64 = 300;
+
+fn default_jwks_refresh() -> u64 {
+    300
+}
+
+fn default_leeway() -> u64 {
+    30
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -167,6 +205,17 @@ pub struct SourceConfig {
     /// How long an open circuit skips the source before one probe call is let through.
     #[serde(default = "default_cool_down_ms")]
     pub cool_down_ms: u64,
+    /// How long a citizen's rows from this source answer later requests without asking the
+    /// source again; 0 (the default) turns the cache off.
+    #[serde(default)]
+    pub cache_ttl_ms: u64,
+    /// Most cached entries (one per citizen and view) this source keeps.
+    #[serde(default = "default_cache_max_entries")]
+    pub cache_max_entries: u64,
+    /// When the source fails, rows it gave less than this long ago are served instead,
+    /// marked stale; 0 (the default) turns this off.
+    #[serde(default)]
+    pub stale_ttl_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -506,6 +555,9 @@ fn default_failure_threshold() -> u32 {
 fn default_cool_down_ms() -> u64 {
     30_000
 }
+fn default_cache_max_entries() -> u64 {
+    10_000
+}
 fn default_max_codes() -> usize {
     1000
 }
@@ -608,6 +660,9 @@ impl Config {
                     token: None,
                     failure_threshold: default_failure_threshold(),
                     cool_down_ms: default_cool_down_ms(),
+                    cache_ttl_ms: 0,
+                    cache_max_entries: default_cache_max_entries(),
+                    stale_ttl_ms: 0,
                 });
             }
         }
@@ -620,10 +675,24 @@ impl Config {
         }
         if self.auth.hs256_secret.is_none()
             && self.auth.rs256_public_key_file.is_none()
+            && self.auth.jwks_file.is_none()
             && !self.is_demo()
         {
             return invalid(
-                "auth: set auth.hs256_secret or auth.rs256_public_key_file to verify tokens".into(),
+                "auth: set auth.hs256_secret, auth.rs256_public_key_file or auth.jwks_file to \
+                 verify tokens"
+                    .into(),
+            );
+        }
+        if self.auth.leeway_secs > MAX_LEEWAY_SECS {
+            return invalid(format!(
+                "auth.leeway_secs ({}) must be at most {MAX_LEEWAY_SECS}",
+                self.auth.leeway_secs
+            ));
+        }
+        if self.auth.rs256_public_key_file.is_some() && self.auth.jwks_file.is_some() {
+            return invalid(
+                "auth: set auth.rs256_public_key_file or auth.jwks_file, not both".into(),
             );
         }
         if self.server.max_body_bytes <= self.documents.max_file_bytes {
@@ -678,6 +747,21 @@ impl Config {
             if source.failure_threshold == 0 || source.cool_down_ms == 0 {
                 return invalid(format!(
                     "sources[{i}].failure_threshold and cool_down_ms must be greater than 0"
+                ));
+            }
+            if (source.cache_ttl_ms > 0 || source.stale_ttl_ms > 0) && source.cache_max_entries == 0
+            {
+                return invalid(format!(
+                    "sources[{i}].cache_max_entries must be greater than 0 when cache_ttl_ms or \
+                     stale_ttl_ms is set"
+                ));
+            }
+            if source.stale_ttl_ms > 0 && source.stale_ttl_ms <= source.cache_ttl_ms {
+                // rows younger than cache_ttl_ms are served without asking the source, so a
+                // shorter stale window would never be used
+                return invalid(format!(
+                    "sources[{i}].stale_ttl_ms ({}) must be 0 or greater than cache_ttl_ms ({})",
+                    source.stale_ttl_ms, source.cache_ttl_ms
                 ));
             }
         }
@@ -864,6 +948,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("auth"), "{err}");
+    }
+
+    #[test]
+    fn auth_leeway_is_bounded_and_a_jwks_file_is_a_key_source() {
+        let base = "[store]\nurl = \"sqlite::memory:\"\n[auth]\n";
+        let config = Config::from_toml(&format!("{base}jwks_file = \"/etc/idp.json\"\n")).unwrap();
+        assert_eq!(config.auth.leeway_secs, 30);
+        assert_eq!(config.auth.jwks_refresh_secs, 300);
+        assert!(!config.auth.operators_write_own_territory_only);
+        let err = Config::from_toml(&format!("{base}hs256_secret = \"s\"\nleeway_secs = 301\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("auth.leeway_secs"), "{err}");
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! citizen's data), and the citizen's GDPR rights: the report of the accesses to their data
 //! (art. 15) and everything stored about them as one document (art. 15 and 20).
 
+use super::access;
 use super::citizen::page_size;
-use super::scope::{require_role, scope};
+use super::scope::scope;
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
 use crate::sources::circuit::CircuitState;
@@ -20,6 +20,7 @@ pub struct AdminQuery;
 
 /// Live status of one regional source.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::SOURCE_STATUS")]
 pub struct SourceStatus {
     pub name: String,
     /// `sql` or `http`.
@@ -42,6 +43,18 @@ pub struct SourceStatus {
     pub failure_threshold: u32,
     /// How long an open circuit skips the source.
     pub cool_down_ms: u64,
+    /// How long cached answers of this source are served without asking it (0: no cache).
+    pub cache_ttl_ms: u64,
+    /// How long its last good answers may stand in, marked stale, while it fails (0: never).
+    pub stale_ttl_ms: u64,
+    /// Citizen lookups (one per citizen and view) answered by the cache since start-up.
+    pub cache_hits: u64,
+    /// Citizen lookups the cache could not answer, so the source was asked.
+    pub cache_misses: u64,
+    /// Entries (citizen and view) held now.
+    pub cache_entries: u64,
+    /// Citizen lookups answered with stale data because the source failed.
+    pub stale_served: u64,
 }
 
 fn millis(d: std::time::Duration) -> u64 {
@@ -50,6 +63,7 @@ fn millis(d: std::time::Duration) -> u64 {
 
 /// One audited access to a citizen's data.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::AUDIT_ENTRY")]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub request_id: String,
@@ -66,6 +80,7 @@ pub struct AuditEntry {
 
 /// One access to the citizen's data, in the access report.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::CITIZEN_ACCESS")]
 pub struct CitizenAccess {
     pub at: DateTime<Utc>,
     /// Who: the token's subject.
@@ -83,6 +98,7 @@ pub struct CitizenAccess {
 
 /// What the access report says besides its entries.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::ACCESS_REPORT")]
 pub struct AccessReportSummary {
     /// The citizen's base code: every omocodia spelling of it is the same citizen.
     pub fiscal_code: String,
@@ -130,8 +146,8 @@ fn cursor(after: Option<String>, field: &str) -> Result<Option<i64>, AppError> {
 #[Object]
 impl AdminQuery {
     /// Each configured regional source, probed now (except one whose circuit is open).
+    #[graphql(guard = "access::QUERY_SOURCES")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<SourceStatus>> {
-        require_role(ctx, &[Role::Operator, Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         state.registry.probe_all().await;
         Ok(state
@@ -141,6 +157,7 @@ impl AdminQuery {
             .map(|s| {
                 let health = s.health();
                 let circuit = s.circuit();
+                let cache = s.cache_stats();
                 SourceStatus {
                     name: s.name.to_string(),
                     kind: s.kind.as_str().into(),
@@ -154,6 +171,12 @@ impl AdminQuery {
                     consecutive_failures: circuit.consecutive_failures(),
                     failure_threshold: circuit.threshold(),
                     cool_down_ms: millis(circuit.cool_down()),
+                    cache_ttl_ms: s.cache().map_or(0, |c| millis(c.ttl())),
+                    stale_ttl_ms: s.cache().map_or(0, |c| millis(c.stale_ttl())),
+                    cache_hits: cache.hits,
+                    cache_misses: cache.misses,
+                    cache_entries: cache.entries,
+                    stale_served: cache.stale_served,
                 }
             })
             .collect())
@@ -161,6 +184,7 @@ impl AdminQuery {
 
     /// Accesses to citizens' data, newest first; `admin` only. With `fiscalCode`, the
     /// accesses to that citizen (any omocodia spelling).
+    #[graphql(guard = "access::QUERY_AUDIT_LOG")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -168,7 +192,6 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, AuditEntry>> {
-        require_role(ctx, &[Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let before = cursor(after, "auditLog")?;
@@ -200,6 +223,7 @@ impl AdminQuery {
     /// oldest first: who, with which role and office, when, how (`action`) and which
     /// fields, under which request id; `admin` only. Reading it is itself recorded
     /// (`access_report`) and appears in the next report.
+    #[graphql(guard = "access::QUERY_ACCESS_REPORT")]
     async fn access_report(
         &self,
         ctx: &Context<'_>,
@@ -207,7 +231,6 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<AccessReport> {
-        require_role(ctx, &[Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = cursor(after, "accessReport")?;
@@ -252,12 +275,12 @@ impl AdminQuery {
     /// document (GDPR art. 15 and 20): libretti, IVC dossiers, the orientation record and
     /// the audit rows about them, with `schema`, `version` and `generated_at`; file contents
     /// are described, not included. `admin` only; recorded as `export`.
+    #[graphql(guard = "access::QUERY_EXPORT_CITIZEN_DATA")]
     async fn export_citizen_data(
         &self,
         ctx: &Context<'_>,
         fiscal_code: FiscalCode,
     ) -> Result<Json<serde_json::Value>> {
-        require_role(ctx, &[Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         let citizen = fiscal_code.base();
         let document = crate::store::export::citizen(state.store.db(), &citizen)

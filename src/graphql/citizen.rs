@@ -1,15 +1,16 @@
 //! The citizen profile: `citizen`, `citizens`, `searchCitizens` and the `Citizen` type whose
 //! fields are resolved through the loaders and audited.
 
+use super::access;
 use super::loaders;
 use super::scalars::Date;
-use super::scope::{RequestScope, require_personal_data, scope};
+use super::scope::{RequestScope, scope};
 use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::codes;
 use crate::error::AppError;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
-use crate::sources::merge::{Merged, MergedPerson, PersonSourceRef, Sourced};
+use crate::sources::merge::{Freshness, Merged, MergedPerson, PersonSourceRef, Sourced};
 use crate::sources::search::{PersonSearch, SearchCursor};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result, SimpleObject};
@@ -24,18 +25,18 @@ pub struct CitizenQuery;
 impl CitizenQuery {
     /// One citizen's profile; null when no regional source knows the code. An omocodia
     /// variant and its base code find the same citizen.
+    #[graphql(guard = "access::QUERY_CITIZEN")]
     async fn citizen(&self, ctx: &Context<'_>, fiscal_code: FiscalCode) -> Result<Option<Citizen>> {
-        require_personal_data(ctx)?;
         Ok(load_citizens(ctx, vec![fiscal_code]).await?.pop().flatten())
     }
 
     /// Several citizens at once, in the order asked, null where unknown.
+    #[graphql(guard = "access::QUERY_CITIZENS")]
     async fn citizens(
         &self,
         ctx: &Context<'_>,
         fiscal_codes: Vec<FiscalCode>,
     ) -> Result<Vec<Option<Citizen>>> {
-        require_personal_data(ctx)?;
         let max = ctx
             .data_unchecked::<AppState>()
             .config
@@ -59,6 +60,7 @@ impl CitizenQuery {
     /// resident in a province; at least one criterion. Ordered by family name, given name,
     /// fiscal code across all sources; Relay pagination with `first`/`after`.
     #[expect(clippy::too_many_arguments, reason = "one GraphQL argument each")]
+    #[graphql(guard = "access::QUERY_SEARCH_CITIZENS")]
     async fn search_citizens(
         &self,
         ctx: &Context<'_>,
@@ -69,7 +71,7 @@ impl CitizenQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Citizen>> {
-        let scope = require_personal_data(ctx)?;
+        let scope = scope(ctx);
         let state = ctx.data_unchecked::<AppState>();
         let search = validate_search(family_name, given_name, birth_date, province)?;
         let first = page_size(first, state.config.limits.max_page_size)?;
@@ -196,7 +198,7 @@ impl Citizen {
     }
 }
 
-#[Object]
+#[Object(guard = "access::CITIZEN")]
 impl Citizen {
     /// The code as asked (search results give the base code).
     async fn fiscal_code(&self, ctx: &Context<'_>) -> &FiscalCode {
@@ -299,7 +301,7 @@ fn value<T: Clone>(field: &Option<Merged<T>>) -> Option<T> {
     field.as_ref().map(|m| m.value.clone())
 }
 
-#[Object]
+#[Object(guard = "access::PERSON")]
 impl Person {
     /// The base (de-omocoded) code shared by every spelling the sources use.
     async fn fiscal_code(&self) -> &FiscalCode {
@@ -371,17 +373,19 @@ impl Person {
     async fn provenance(&self) -> Vec<FieldProvenance> {
         let p = &self.0;
         let mut out = Vec::new();
-        let mut add = |field: &'static str, source: Option<(&str, NaiveDateTime)>| {
-            if let Some((source, updated_at)) = source {
+        let mut add = |field: &'static str, source: Option<(&str, NaiveDateTime, Freshness)>| {
+            if let Some((source, updated_at, freshness)) = source {
                 out.push(FieldProvenance {
                     field,
                     source: source.to_owned(),
                     updated_at,
+                    stale: freshness.stale,
+                    age_seconds: age_seconds(freshness),
                 });
             }
         };
-        fn of<T>(m: &Option<Merged<T>>) -> Option<(&str, NaiveDateTime)> {
-            m.as_ref().map(|m| (&*m.source, m.updated_at))
+        fn of<T>(m: &Option<Merged<T>>) -> Option<(&str, NaiveDateTime, Freshness)> {
+            m.as_ref().map(|m| (&*m.source, m.updated_at, m.freshness))
         }
         add("givenName", of(&p.given_name));
         add("familyName", of(&p.family_name));
@@ -401,11 +405,18 @@ impl Person {
 
 /// One regional source's record of the citizen.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::PERSON_SOURCE")]
 pub struct PersonSource {
     pub source: String,
     /// The code as that source stores it (may be an omocodia variant).
     pub fiscal_code: String,
     pub updated_at: NaiveDateTime,
+    /// The source failed and this is its last good answer (`stale_ttl_ms`); the response
+    /// also has its SOURCE_UNAVAILABLE error, with `extensions.stale: true`.
+    pub stale: bool,
+    /// Seconds since the source gave this record, when it came from the gateway's cache;
+    /// null when the source was asked for this request.
+    pub age_seconds: Option<i64>,
 }
 
 impl From<PersonSourceRef> for PersonSource {
@@ -414,26 +425,48 @@ impl From<PersonSourceRef> for PersonSource {
             source: r.source.to_string(),
             fiscal_code: r.fiscal_code,
             updated_at: r.updated_at,
+            stale: r.freshness.stale,
+            age_seconds: age_seconds(r.freshness),
         }
     }
 }
 
 /// The source a merged field was taken from.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::FIELD_PROVENANCE")]
 pub struct FieldProvenance {
     pub field: &'static str,
     pub source: String,
     pub updated_at: NaiveDateTime,
+    /// Taken from the source's last good answer because the source failed.
+    pub stale: bool,
+    /// Seconds since the source gave it, when it came from the cache; null when fetched now.
+    pub age_seconds: Option<i64>,
+}
+
+fn age_seconds(freshness: Freshness) -> Option<i64> {
+    freshness
+        .age
+        .map(|age| i64::try_from(age.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// An employment relationship (COB/UNILAV) as a regional source records it.
 pub struct Employment(Sourced<EmploymentRow>);
 
-#[Object]
+#[Object(guard = "access::EMPLOYMENT")]
 impl Employment {
     /// Regional source the row comes from.
     async fn source(&self) -> &str {
         &self.0.source
+    }
+    /// The source failed and this row is from its last good answer (`stale_ttl_ms`).
+    async fn stale(&self) -> bool {
+        self.0.freshness.stale
+    }
+    /// Seconds since the source gave this row, when it came from the cache; null when the
+    /// source was asked for this request.
+    async fn age_seconds(&self) -> Option<i64> {
+        age_seconds(self.0.freshness)
     }
     /// Row id in that source (`gw_employment.id`).
     async fn source_row_id(&self) -> String {
@@ -490,10 +523,19 @@ impl Employment {
 /// Education or training as a regional source records it.
 pub struct Training(Sourced<TrainingRow>);
 
-#[Object]
+#[Object(guard = "access::TRAINING")]
 impl Training {
     async fn source(&self) -> &str {
         &self.0.source
+    }
+    /// The source failed and this row is from its last good answer (`stale_ttl_ms`).
+    async fn stale(&self) -> bool {
+        self.0.freshness.stale
+    }
+    /// Seconds since the source gave this row, when it came from the cache; null when the
+    /// source was asked for this request.
+    async fn age_seconds(&self) -> Option<i64> {
+        age_seconds(self.0.freshness)
     }
     /// Row id in that source (`gw_training.id`).
     async fn source_row_id(&self) -> String {

@@ -11,8 +11,9 @@ pub use inputs::*;
 pub use mutation::IvcMutation;
 pub use types::*;
 
+use super::access;
 use super::citizen::page_size;
-use super::scope::{RequestScope, require_personal_data};
+use super::scope::RequestScope;
 use super::store_loaders::loader;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
@@ -63,8 +64,9 @@ pub struct IvcQuery;
 #[Object]
 impl IvcQuery {
     /// One IVC dossier; null when there is none with this id.
+    #[graphql(guard = "access::QUERY_IVC_DOSSIER")]
     async fn ivc_dossier(&self, ctx: &Context<'_>, id: ID) -> Result<Option<IvcDossier>> {
-        let scope = require_personal_data(ctx)?;
+        let scope = super::scope::scope(ctx);
         let dossier = loader(ctx).load_one(IvcDossierById(id.to_string())).await?;
         if let Some(d) = &dossier {
             note_read(scope, d, "ivcDossier");
@@ -74,6 +76,7 @@ impl IvcQuery {
 
     /// IVC dossiers, newest request first, filtered by state, outcome, SEP sector of a
     /// competence and year of the request; Relay pagination with `first`/`after`.
+    #[graphql(guard = "access::QUERY_IVC_DOSSIERS")]
     async fn ivc_dossiers(
         &self,
         ctx: &Context<'_>,
@@ -81,7 +84,7 @@ impl IvcQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, IvcDossier>> {
-        let scope = require_personal_data(ctx)?;
+        let scope = super::scope::scope(ctx);
         let state = ctx.data_unchecked::<crate::app::AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = match after {

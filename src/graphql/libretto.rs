@@ -2,14 +2,14 @@
 //! output types (live working copy and frozen versions share them), and the mutations of its
 //! lifecycle. Resolvers validate, then call `store::libretto`; reads go through the loaders.
 
+use super::access;
 use super::scalars::Date;
-use super::scope::{require_personal_data, scope};
+use super::scope::scope;
 use super::store_loaders::{
     CompetencesOf, EvidenceIdsOf, EvidencesOf, ExperiencesOf, LibrettoById, TransitionsOf,
     VersionsOf, loader,
 };
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::domain::codes;
 use crate::domain::libretto::{
@@ -39,7 +39,7 @@ use std::io::Read;
 /// competences with their evidences. Consolidated versions are immutable (`versions`).
 pub struct Libretto(pub libretto::Model);
 
-#[Object]
+#[Object(guard = "access::LIBRETTO")]
 impl Libretto {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -157,7 +157,7 @@ pub async fn evidences_of(ctx: &Context<'_>, owner: EvidenceOwner) -> Result<Vec
 /// Section 1.1 of the libretto (the citizen's data as copied into it).
 pub struct PersonInfo(pub PersonSnapshot);
 
-#[Object]
+#[Object(guard = "access::PERSON_INFO")]
 impl PersonInfo {
     async fn fiscal_code(&self) -> &str {
         &self.0.fiscal_code
@@ -201,7 +201,7 @@ impl PersonInfo {
 /// A work or training experience (section 1) with its provenance.
 pub struct LibrettoExperience(ExperienceData);
 
-#[Object]
+#[Object(guard = "access::LIBRETTO_EXPERIENCE")]
 impl LibrettoExperience {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -301,7 +301,7 @@ pub struct LibrettoCompetence {
     owner: EvidenceOwner,
 }
 
-#[Object]
+#[Object(guard = "access::LIBRETTO_COMPETENCE")]
 impl LibrettoCompetence {
     async fn id(&self) -> ID {
         ID(self.data.id.clone())
@@ -362,6 +362,7 @@ impl LibrettoCompetence {
 pub struct Evidence(EvidenceData);
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::EVIDENCE_FILE_INFO")]
 pub struct EvidenceFileInfo {
     name: Option<String>,
     media_type: String,
@@ -372,7 +373,7 @@ pub struct EvidenceFileInfo {
     download_path: String,
 }
 
-#[Object]
+#[Object(guard = "access::EVIDENCE")]
 impl Evidence {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -421,7 +422,7 @@ impl LibrettoVersion {
     }
 }
 
-#[Object]
+#[Object(guard = "access::LIBRETTO_VERSION")]
 impl LibrettoVersion {
     /// 1 for the first issue, then 2, 3… after each update.
     async fn n(&self) -> i32 {
@@ -472,7 +473,7 @@ impl LibrettoVersion {
 /// One lifecycle step.
 pub struct LibrettoTransition(libretto_transition::Model);
 
-#[Object]
+#[Object(guard = "access::LIBRETTO_TRANSITION")]
 impl LibrettoTransition {
     async fn from_status(&self) -> Option<LibrettoStatus> {
         self.0
@@ -515,8 +516,9 @@ pub struct LibrettoQuery;
 
 #[Object]
 impl LibrettoQuery {
+    #[graphql(guard = "access::QUERY_LIBRETTO")]
     async fn libretto(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Libretto>> {
-        let scope = require_personal_data(ctx)?;
+        let scope = scope(ctx);
         let found = loader(ctx).load_one(LibrettoById(id.0)).await?;
         if let Some(l) = &found {
             note_read(scope, &l.fiscal_code, "libretto");
@@ -525,6 +527,7 @@ impl LibrettoQuery {
     }
 
     /// Libretti matching the filter, newest first (Relay pagination).
+    #[graphql(guard = "access::QUERY_LIBRETTOS")]
     async fn librettos(
         &self,
         ctx: &Context<'_>,
@@ -532,7 +535,7 @@ impl LibrettoQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Libretto>> {
-        let scope = require_personal_data(ctx)?;
+        let scope = scope(ctx);
         let state = ctx.data_unchecked::<AppState>();
         let size = super::citizen::page_size(first, state.config.limits.max_page_size)?;
         let filter = filter.unwrap_or_default();
@@ -681,17 +684,23 @@ pub struct LibrettoMutation;
 
 pub fn writer<'a>(ctx: &Context<'a>) -> Result<(Actor, &'a AppState), AppError> {
     let scope = scope(ctx);
-    super::scope::require_role(ctx, &[Role::Operator, Role::Admin])?;
+    let state = ctx.data_unchecked::<AppState>();
+    let territory = state
+        .config
+        .auth
+        .operators_write_own_territory_only
+        .then(|| state.registry.clone());
     Ok((
         Actor {
             principal: scope.principal.clone(),
             request_id: scope.request_id.clone(),
+            territory,
         },
-        ctx.data_unchecked::<AppState>(),
+        state,
     ))
 }
 
-#[Object]
+#[Object(guard = "access::MUTATION")]
 impl LibrettoMutation {
     /// Opens a citizen's libretto (DRAFT), prefilled with their employments and trainings from
     /// every regional source, each keeping its source and row id.

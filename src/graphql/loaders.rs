@@ -1,6 +1,7 @@
 //! The DataLoaders: every relation of `Citizen` goes through one, so a query for N citizens
 //! costs one batch per contract view per source, whatever N is (DESIGN.md principle 1).
-//! Loaders are built per request: no data outlives the request that was audited for it.
+//! Loaders are built per request: nothing they hold outlives the request that was audited
+//! for it (a source's own cache, `sources::cache`, sits below them and is off by default).
 
 use super::scope::RequestScope;
 use crate::domain::FiscalCode;

@@ -1,6 +1,7 @@
 //! Schema assembly: one query object per domain area, merged; the request pipeline that
 //! adds loaders, maps errors to codes and reports failed sources.
 
+pub mod access;
 pub mod admin;
 pub mod admission;
 pub mod citizen;

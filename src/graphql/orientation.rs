@@ -5,11 +5,11 @@
 
 pub mod mutation;
 
+use super::access;
 use super::scalars::Date;
-use super::scope::{require_personal_data, require_role, scope};
+use super::scope::scope;
 use super::store_loaders::{StoreLoader, failed, grouped_where, inner, loader};
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::domain::orientation::{MeasureStatus, TransferStatus, cv_obsolete, cv_valid_until};
 use crate::error::AppError;
@@ -155,7 +155,7 @@ fn parse_key(code: &str) -> Result<FiscalCode> {
 /// propensities, education titles, CV, portal transfers. Its `version` guards every change.
 pub struct OrientationRecord(pub orientation::Model);
 
-#[Object]
+#[Object(guard = "access::ORIENTATION_RECORD")]
 impl OrientationRecord {
     /// The record's id: the citizen's base fiscal code.
     async fn id(&self) -> ID {
@@ -198,8 +198,8 @@ impl OrientationRecord {
     }
     /// Special categories (GDPR art. 9, e.g. L. 68/99): operators and administrators only;
     /// never sent to the portal or exported.
+    #[graphql(guard = "access::ORIENTATION_SPECIAL_CATEGORIES")]
     async fn special_categories(&self, ctx: &Context<'_>) -> Result<Vec<CodeLabel>> {
-        require_personal_data(ctx)?;
         let codes: Vec<String> = match &self.0.special_categories {
             Some(text) => serde_json::from_str(text).map_err(AppError::internal)?,
             None => Vec::new(),
@@ -276,6 +276,7 @@ pub async fn service_pact(
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::CONSENT")]
 pub struct Consent {
     /// In force now.
     pub job_matching: bool,
@@ -285,6 +286,7 @@ pub struct Consent {
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::CONSENT_CHANGE")]
 pub struct ConsentChange {
     pub given: bool,
     pub on: Date,
@@ -294,6 +296,7 @@ pub struct ConsentChange {
 
 /// A code of a reference table with its label (null when the table no longer has it).
 #[derive(SimpleObject)]
+#[graphql(guard = "access::CODE_LABEL")]
 pub struct CodeLabel {
     pub code: String,
     pub label: Option<String>,
@@ -308,6 +311,7 @@ impl CodeLabel {
 
 /// Patto di servizio personalizzato (D.Lgs 150/2015 art. 20).
 #[derive(SimpleObject)]
+#[graphql(guard = "access::SERVICE_PACT")]
 pub struct ServicePact {
     pub signed_on: Date,
     pub office: Option<String>,
@@ -318,6 +322,7 @@ pub struct ServicePact {
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::PACT_MEASURE")]
 pub struct PactMeasure {
     pub id: ID,
     /// idolarti action code and label (seed 001).
@@ -332,7 +337,7 @@ pub struct PactMeasure {
 /// A job propensity (seed 001).
 pub struct Propensity(pub propensity::Model);
 
-#[Object]
+#[Object(guard = "access::PROPENSITY")]
 impl Propensity {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -373,7 +378,7 @@ impl Propensity {
 
 pub struct EducationTitle(pub education_title::Model);
 
-#[Object]
+#[Object(guard = "access::EDUCATION_TITLE")]
 impl EducationTitle {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -396,7 +401,7 @@ impl EducationTitle {
 /// The citizen's CV (PDF), valid 6 months from upload (seed 001).
 pub struct Cv(pub cv::Model);
 
-#[Object]
+#[Object(guard = "access::CV")]
 impl Cv {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -428,7 +433,7 @@ impl Cv {
 /// A CV transfer to the job portal: queued with the request, delivered by the worker.
 pub struct PortalTransfer(pub portal_transfer::Model);
 
-#[Object]
+#[Object(guard = "access::PORTAL_TRANSFER")]
 impl PortalTransfer {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -472,7 +477,7 @@ impl PortalTransfer {
 /// What the portal may see of a citizen who consented to job matching.
 pub struct PortalCandidate(FiscalCode);
 
-#[Object]
+#[Object(guard = "access::PORTAL_CANDIDATE")]
 impl PortalCandidate {
     async fn fiscal_code(&self) -> &str {
         self.0.as_str()
@@ -520,12 +525,12 @@ impl OrientationQuery {
     /// consented to job matching, with their propensities and CV, in the order asked; `null`
     /// for the others, so a citizen who did not consent is indistinguishable from an unknown
     /// one. Every answer is audited.
+    #[graphql(guard = "access::QUERY_PORTAL_CANDIDATES")]
     async fn portal_candidates(
         &self,
         ctx: &Context<'_>,
         fiscal_codes: Vec<FiscalCode>,
     ) -> Result<Vec<Option<PortalCandidate>>> {
-        require_role(ctx, &[Role::Portal, Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         let max = state.config.limits.max_fiscal_codes;
         if fiscal_codes.len() > max {

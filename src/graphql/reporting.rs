@@ -2,8 +2,9 @@
 //! Each list is one GROUP BY in the store (`store::reporting`); cells under
 //! `reporting.min_cell_size` are suppressed for every role but `admin`.
 
+use super::access;
 use super::scalars::Date;
-use super::scope::{require_role, scope};
+use super::scope::scope;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
@@ -16,6 +17,7 @@ use entities::libretto;
 /// A count that may be withheld: `count` is null and `suppressed` true when fewer than
 /// `reporting.min_cell_size` people are in the cell (never for `admin`).
 #[derive(SimpleObject, Clone)]
+#[graphql(guard = "access::CELL")]
 pub struct Cell {
     /// The group's key: an area, a year, a code… as the list's name says; null for rows
     /// that have none (e.g. `UNKNOWN` area).
@@ -28,6 +30,7 @@ pub struct Cell {
 
 /// A list of cells and their total (the total is suppressed like a cell).
 #[derive(SimpleObject)]
+#[graphql(guard = "access::BREAKDOWN")]
 pub struct Breakdown {
     pub cells: Vec<Cell>,
     pub total: Option<i64>,
@@ -42,7 +45,6 @@ pub struct Disclosure {
 
 impl Disclosure {
     fn of(ctx: &Context<'_>) -> Result<Self> {
-        require_role(ctx, &[Role::Reporting, Role::Admin])?;
         let state = ctx.data_unchecked::<AppState>();
         Ok(Self::for_role(scope(ctx).principal.role, state))
     }
@@ -128,6 +130,7 @@ pub struct ReportingQuery;
 #[Object]
 impl ReportingQuery {
     /// Aggregates only, for `reporting` and `admin` tokens.
+    #[graphql(guard = "access::QUERY_STATISTICS")]
     async fn statistics(&self, ctx: &Context<'_>) -> Result<Statistics> {
         Ok(Statistics(Disclosure::of(ctx)?))
     }
@@ -135,7 +138,7 @@ impl ReportingQuery {
 
 pub struct Statistics(Disclosure);
 
-#[Object]
+#[Object(guard = "access::STATISTICS")]
 impl Statistics {
     /// Issued libretti formativi (seed 000 counts "libretti consolidati").
     async fn libretti(&self, filter: Option<LibrettoStatsFilter>) -> LibrettoStatistics {
@@ -316,7 +319,7 @@ impl LibrettoStatistics {
     }
 }
 
-#[Object]
+#[Object(guard = "access::LIBRETTO_STATISTICS")]
 impl LibrettoStatistics {
     /// By reporting territory (province or CPI area, e.g. Empoli).
     async fn by_area(&self, ctx: &Context<'_>) -> Result<Breakdown> {
@@ -370,13 +373,14 @@ impl IvcStatistics {
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_TOTALS")]
 pub struct IvcTotals {
     pub hours: f64,
     /// Hours at each dossier's unit cost (seed 003: 40 €/h), in euros.
     pub cost_eur: f64,
 }
 
-#[Object]
+#[Object(guard = "access::IVC_STATISTICS")]
 impl IvcStatistics {
     /// Dossiers by year of request (seed 003: 141, 389, 492, 369 for 2022-2025).
     async fn dossiers_by_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
@@ -429,7 +433,7 @@ impl OrientationStatistics {
     }
 }
 
-#[Object]
+#[Object(guard = "access::ORIENTATION_STATISTICS")]
 impl OrientationStatistics {
     /// Pact measures by idolarti code.
     async fn measures_by_code(&self, ctx: &Context<'_>) -> Result<Breakdown> {

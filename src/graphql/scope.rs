@@ -2,9 +2,8 @@
 //! that failed while it ran (reported once each, after execution), and whether it got as far
 //! as execution.
 
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::domain::FiscalCode;
-use crate::error::AppError;
 use crate::sources::SourceFailure;
 use crate::store::audit::AccessRecord;
 use async_graphql::Context;
@@ -17,7 +16,7 @@ pub struct RequestScope {
     pub principal: Principal,
     pub request_id: String,
     access: Mutex<AccessRecord>,
-    failures: Mutex<BTreeMap<String, String>>,
+    failures: Mutex<BTreeMap<String, NotedFailure>>,
     executed: AtomicBool,
 }
 
@@ -57,8 +56,12 @@ impl RequestScope {
     pub fn note_failures(&self, failures: &[SourceFailure]) {
         let mut all = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         for f in failures {
-            all.entry(f.source.clone())
-                .or_insert_with(|| f.reason.clone());
+            let noted = all.entry(f.source.clone()).or_insert_with(|| NotedFailure {
+                reason: f.reason.clone(),
+                stale_age: None,
+            });
+            // the error says how old the oldest stale data of any view is
+            noted.stale_age = noted.stale_age.max(f.stale_age);
         }
     }
 
@@ -67,40 +70,21 @@ impl RequestScope {
     }
 
     /// Failed sources, by name, with the first reason seen.
-    pub fn take_failures(&self) -> BTreeMap<String, String> {
+    pub fn take_failures(&self) -> BTreeMap<String, NotedFailure> {
         std::mem::take(&mut *self.failures.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
+/// A source that failed during the request: the first reason seen, and the age of the
+/// oldest stale data served in its place, if any was.
+#[derive(Debug, Clone)]
+pub struct NotedFailure {
+    pub reason: String,
+    pub stale_age: Option<std::time::Duration>,
+}
+
 pub fn scope<'a>(ctx: &Context<'a>) -> &'a RequestScope {
     ctx.data_unchecked::<std::sync::Arc<RequestScope>>()
-}
-
-/// Personal data is for operators and administrators only (DESIGN.md "Roles and privacy").
-pub fn require_personal_data<'a>(ctx: &Context<'a>) -> Result<&'a RequestScope, AppError> {
-    let scope = scope(ctx);
-    if scope.principal.role.reads_personal_data() {
-        Ok(scope)
-    } else {
-        Err(AppError::Forbidden(format!(
-            "role {} may not read citizens' personal data",
-            scope.principal.role.as_str()
-        )))
-    }
-}
-
-pub fn require_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), AppError> {
-    let role = scope(ctx).principal.role;
-    if roles.contains(&role) {
-        Ok(())
-    } else {
-        let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(AppError::Forbidden(format!(
-            "role {} may not use this field (allowed: {})",
-            role.as_str(),
-            allowed.join(", ")
-        )))
-    }
 }
 
 /// Marks the request's scope when async-graphql starts executing the operation.

@@ -7,7 +7,7 @@ use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
 use crate::graphql::admission::Refusal;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
-use crate::graphql::scope::RequestScope;
+use crate::graphql::scope::{NotedFailure, RequestScope};
 use crate::http::graphql_http::{Media, Rejection};
 use crate::store::audit;
 use async_graphql::{ErrorExtensionValues, ServerError};
@@ -121,8 +121,8 @@ async fn run(
     for error in &mut response.errors {
         classify(error);
     }
-    for (source, reason) in scope.take_failures() {
-        response.errors.push(source_unavailable(&source, &reason));
+    for (source, failure) in scope.take_failures() {
+        response.errors.push(source_unavailable(&source, &failure));
     }
     let access = scope.take_access();
     if !access.is_empty()
@@ -217,16 +217,29 @@ fn coded(message: String, code: &str) -> ServerError {
     error
 }
 
-fn source_unavailable(source: &str, reason: &str) -> ServerError {
-    let mut error = coded(
-        format!(
+/// `extensions.stale` says whether the source's last good answers stand in for some of its
+/// data (marked `stale: true` where they appear), `staleAgeMs` how old the oldest is.
+fn source_unavailable(source: &str, failure: &NotedFailure) -> ServerError {
+    let reason = &failure.reason;
+    let message = match failure.stale_age {
+        None => format!(
             "regional source {source} did not answer ({reason}); its data is missing from this response"
         ),
-        "SOURCE_UNAVAILABLE",
-    );
+        Some(_) => format!(
+            "regional source {source} did not answer ({reason}); its last known data is served, marked stale, where it had any"
+        ),
+    };
+    let mut error = coded(message, "SOURCE_UNAVAILABLE");
     if let Some(ext) = error.extensions.as_mut() {
         ext.set("source", source);
-        ext.set("reason", reason);
+        ext.set("reason", reason.as_str());
+        ext.set("stale", failure.stale_age.is_some());
+        if let Some(age) = failure.stale_age {
+            ext.set(
+                "staleAgeMs",
+                u64::try_from(age.as_millis()).unwrap_or(u64::MAX),
+            );
+        }
     }
     error
 }

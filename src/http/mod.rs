@@ -71,6 +71,7 @@ async fn readyz(State(state): State<HttpState>) -> Response {
         .iter()
         .map(|s| {
             let h = s.health();
+            let cache = s.cache_stats();
             serde_json::json!({
                 "name": &*s.name,
                 "kind": s.kind.as_str(),
@@ -83,6 +84,12 @@ async fn readyz(State(state): State<HttpState>) -> Response {
                 "error": h.last_error,
                 "circuit": s.circuit_state().as_str(),
                 "consecutiveFailures": s.circuit().consecutive_failures(),
+                "cache": s.cache().map(|_| serde_json::json!({
+                    "hits": cache.hits,
+                    "misses": cache.misses,
+                    "entries": cache.entries,
+                    "staleServed": cache.stale_served,
+                })),
             })
         })
         .collect();

@@ -5,12 +5,25 @@ use super::contract::PersonRow;
 use crate::domain::FiscalCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// Whether a row was asked of its source for this request or taken from the source's cache
+/// (`sources[].cache_ttl_ms`), and whether it was served stale because the source failed
+/// (`sources[].stale_ttl_ms`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Freshness {
+    /// How long ago the source gave the row; `None` when it was asked for this request.
+    pub age: Option<Duration>,
+    /// The source failed and this is its last good answer.
+    pub stale: bool,
+}
 
 /// A row and the source it came from.
 #[derive(Debug, Clone)]
 pub struct Sourced<T> {
     pub source: Arc<str>,
     pub row: T,
+    pub freshness: Freshness,
 }
 
 /// A merged value and where it came from.
@@ -19,6 +32,7 @@ pub struct Merged<T> {
     pub value: T,
     pub source: Arc<str>,
     pub updated_at: NaiveDateTime,
+    pub freshness: Freshness,
 }
 
 /// One source's knowledge of the citizen.
@@ -28,6 +42,7 @@ pub struct PersonSourceRef {
     /// The code as that source stores it (it may be an omocodia variant).
     pub fiscal_code: String,
     pub updated_at: NaiveDateTime,
+    pub freshness: Freshness,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +88,7 @@ pub fn merge_person(
                 value: v.clone(),
                 source: r.source.clone(),
                 updated_at: r.row.updated_at,
+                freshness: r.freshness,
             })
         })
     }
@@ -102,6 +118,7 @@ pub fn merge_person(
                 source: r.source.clone(),
                 fiscal_code: r.row.fiscal_code.clone(),
                 updated_at: r.row.updated_at,
+                freshness: r.freshness,
             })
             .collect(),
     })
@@ -143,10 +160,12 @@ mod tests {
                 Sourced {
                     source: "lavoro".into(),
                     row: row(Some("old@example.it"), Some("055 1"), (1, 1)),
+                    freshness: Freshness::default(),
                 },
                 Sourced {
                     source: "formazione".into(),
                     row: row(Some("new@example.it"), None, (6, 1)),
+                    freshness: Freshness::default(),
                 },
             ],
         )

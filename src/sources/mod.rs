@@ -2,6 +2,7 @@
 //! per source, the registry that fans a batch out to every source and merges the answers.
 
 pub mod adapter;
+pub mod cache;
 pub mod check;
 pub mod circuit;
 pub mod contract;

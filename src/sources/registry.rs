@@ -4,10 +4,11 @@
 //! beside the data.
 
 use super::adapter::{CallError, SourceAdapter};
+use super::cache::{CacheStats, SourceCache, ViewRow};
 use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
 use super::contract::{EmploymentRow, PersonRow, TrainingRow};
 use super::http::HttpSource;
-use super::merge::{MergedPerson, Sourced, merge_person};
+use super::merge::{Freshness, MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
 use crate::config::{SourceConfig, SourceKind};
@@ -26,6 +27,9 @@ use std::time::{Duration, Instant};
 pub struct SourceFailure {
     pub source: String,
     pub reason: String,
+    /// Some rows were served from the source's last good answers instead (`stale_ttl_ms`):
+    /// the age of the oldest of them.
+    pub stale_age: Option<Duration>,
 }
 
 /// What the sources answered, plus the sources that could not.
@@ -58,6 +62,7 @@ pub struct RegionalSource {
     adapter: SourceAdapter,
     health: Mutex<SourceHealth>,
     circuit: Circuit,
+    cache: Option<SourceCache>,
 }
 
 impl RegionalSource {
@@ -80,7 +85,25 @@ impl RegionalSource {
                 last_error: None,
             }),
             circuit,
+            cache: None,
         }
+    }
+
+    /// Keeps this source's answers in `cache` (see `sources::cache`).
+    pub fn with_cache(mut self, cache: Option<SourceCache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    pub fn cache(&self) -> Option<&SourceCache> {
+        self.cache.as_ref()
+    }
+
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache
+            .as_ref()
+            .map(SourceCache::stats)
+            .unwrap_or_default()
     }
 
     pub fn health(&self) -> SourceHealth {
@@ -139,6 +162,7 @@ impl RegionalSource {
             return Err(SourceFailure {
                 source: self.name.to_string(),
                 reason: CIRCUIT_OPEN.to_owned(),
+                stale_age: None,
             });
         };
         let started = Instant::now();
@@ -160,6 +184,7 @@ impl RegionalSource {
                 Err(SourceFailure {
                     source: self.name.to_string(),
                     reason,
+                    stale_age: None,
                 })
             }
         }
@@ -183,6 +208,89 @@ impl RegionalSource {
                 tracing::info!(source = %self.name, "circuit closed: the source answers again");
             }
             None => {}
+        }
+    }
+
+    fn sourced<T>(
+        &self,
+        rows: impl IntoIterator<Item = T>,
+        freshness: Freshness,
+    ) -> Vec<Sourced<T>> {
+        rows.into_iter()
+            .map(|row| Sourced {
+                source: self.name.clone(),
+                row,
+                freshness,
+            })
+            .collect()
+    }
+
+    /// This source's rows of one view for these citizens (base codes): fresh ones from the
+    /// cache, the rest in one call; when that call fails, the citizens' last good answers
+    /// still young enough for `stale_ttl_ms`, marked stale, beside the failure.
+    async fn lookup<T: ViewRow>(
+        &self,
+        keys: &[FiscalCode],
+    ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
+        let Some(cache) = &self.cache else {
+            let spellings = spellings_of(keys);
+            return match self.call(T::fetch(&self.adapter, &spellings)).await {
+                Ok(rows) => (self.sourced(rows, Freshness::default()), None),
+                Err(failure) => (Vec::new(), Some(failure)),
+            };
+        };
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        for key in keys {
+            match cache.fresh::<T>(key) {
+                Some(hit) => out.extend(self.sourced(
+                    hit.rows.iter().cloned(),
+                    Freshness {
+                        age: Some(hit.age),
+                        stale: false,
+                    },
+                )),
+                None => missing.push(key.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return (out, None);
+        }
+        let spellings = spellings_of(&missing);
+        match self.call(T::fetch(&self.adapter, &spellings)).await {
+            Ok(rows) => {
+                let fetched_at = Instant::now();
+                // every citizen asked gets an entry, an empty one when the source does not
+                // know them, so a repeated miss costs nothing either
+                let mut by_key: HashMap<FiscalCode, Vec<T>> =
+                    missing.iter().map(|k| (k.clone(), Vec::new())).collect();
+                for row in &rows {
+                    if let Some(list) = base_of(row.fiscal_code()).and_then(|k| by_key.get_mut(&k))
+                    {
+                        list.push(row.clone());
+                    }
+                }
+                for (key, list) in by_key {
+                    cache.put(key, list, fetched_at);
+                }
+                out.extend(self.sourced(rows, Freshness::default()));
+                (out, None)
+            }
+            Err(mut failure) => {
+                for key in &missing {
+                    if let Some(hit) = cache.stale::<T>(key) {
+                        failure.stale_age = failure.stale_age.max(Some(hit.age));
+                        out.extend(self.sourced(
+                            hit.rows.iter().cloned(),
+                            Freshness {
+                                age: Some(hit.age),
+                                stale: true,
+                            },
+                        ));
+                    }
+                }
+                (out, Some(failure))
+            }
         }
     }
 
@@ -231,16 +339,19 @@ impl SourceRegistry {
                         .map_err(|e| setup_error(e.without_url().to_string()))?,
                 ),
             };
-            sources.push(Arc::new(RegionalSource::new(
-                &config.name,
-                config.kind,
-                timeout,
-                adapter,
-                Circuit::new(
-                    config.failure_threshold,
-                    Duration::from_millis(config.cool_down_ms),
-                ),
-            )));
+            sources.push(Arc::new(
+                RegionalSource::new(
+                    &config.name,
+                    config.kind,
+                    timeout,
+                    adapter,
+                    Circuit::new(
+                        config.failure_threshold,
+                        Duration::from_millis(config.cool_down_ms),
+                    ),
+                )
+                .with_cache(SourceCache::from_config(config)),
+            ));
         }
         Ok(SourceRegistry { sources })
     }
@@ -283,24 +394,29 @@ impl SourceRegistry {
         (values, failures)
     }
 
+    /// One view's rows of every source for the given base codes (at most one statement per
+    /// source, none for citizens its cache answers).
+    async fn gather<T: ViewRow>(
+        &self,
+        keys: &[FiscalCode],
+    ) -> (Vec<Sourced<T>>, Vec<SourceFailure>) {
+        let answers = join_all(self.sources.iter().map(|s| s.lookup::<T>(keys))).await;
+        let mut rows = Vec::new();
+        let mut failures = Vec::new();
+        for (found, failure) in answers {
+            rows.extend(found);
+            failures.extend(failure);
+        }
+        (rows, failures)
+    }
+
     /// Merged person records for the given base codes (one statement per source).
     pub async fn persons(
         &self,
         keys: &[FiscalCode],
     ) -> Gathered<HashMap<FiscalCode, MergedPerson>> {
-        let spellings = spellings_of(keys);
-        let (answers, failures) = self.fan_out(|s| s.persons(&spellings)).await;
-        let mut grouped: HashMap<FiscalCode, Vec<Sourced<PersonRow>>> = HashMap::new();
-        for (source, rows) in answers {
-            for row in rows {
-                if let Some(key) = base_of(&row.fiscal_code) {
-                    grouped.entry(key).or_default().push(Sourced {
-                        source: source.clone(),
-                        row,
-                    });
-                }
-            }
-        }
+        let (rows, failures) = self.gather::<PersonRow>(keys).await;
+        let grouped = group(rows, |r: &PersonRow| &r.fiscal_code);
         let value = grouped
             .into_iter()
             .filter_map(|(key, rows)| merge_person(key.clone(), rows).map(|p| (key, p)))
@@ -313,9 +429,8 @@ impl SourceRegistry {
         &self,
         keys: &[FiscalCode],
     ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<EmploymentRow>>>> {
-        let spellings = spellings_of(keys);
-        let (answers, failures) = self.fan_out(|s| s.employments(&spellings)).await;
-        let mut value = group(answers, |r: &EmploymentRow| &r.fiscal_code);
+        let (rows, failures) = self.gather::<EmploymentRow>(keys).await;
+        let mut value = group(rows, |r: &EmploymentRow| &r.fiscal_code);
         for rows in value.values_mut() {
             rows.sort_by(|a, b| {
                 (
@@ -340,9 +455,8 @@ impl SourceRegistry {
         &self,
         keys: &[FiscalCode],
     ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<TrainingRow>>>> {
-        let spellings = spellings_of(keys);
-        let (answers, failures) = self.fan_out(|s| s.trainings(&spellings)).await;
-        let mut value = group(answers, |r: &TrainingRow| &r.fiscal_code);
+        let (rows, failures) = self.gather::<TrainingRow>(keys).await;
+        let mut value = group(rows, |r: &TrainingRow| &r.fiscal_code);
         for rows in value.values_mut() {
             rows.sort_by(|a, b| {
                 (b.row.start_date, &b.source, b.row.id).cmp(&(
@@ -394,18 +508,13 @@ fn base_of(stored: &str) -> Option<FiscalCode> {
 }
 
 fn group<T>(
-    answers: Vec<(Arc<str>, Vec<T>)>,
+    rows: Vec<Sourced<T>>,
     code: impl Fn(&T) -> &String,
 ) -> HashMap<FiscalCode, Vec<Sourced<T>>> {
     let mut grouped: HashMap<FiscalCode, Vec<Sourced<T>>> = HashMap::new();
-    for (source, rows) in answers {
-        for row in rows {
-            if let Some(key) = base_of(code(&row)) {
-                grouped.entry(key).or_default().push(Sourced {
-                    source: source.clone(),
-                    row,
-                });
-            }
+    for sourced in rows {
+        if let Some(key) = base_of(code(&sourced.row)) {
+            grouped.entry(key).or_default().push(sourced);
         }
     }
     grouped

@@ -2,17 +2,85 @@
 //! optimistic `version` claimed first, and an audit row in the same transaction.
 
 use super::audit::chain;
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
+use crate::domain::FiscalCode;
 use crate::error::AppError;
+use crate::sources::SourceRegistry;
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use std::sync::Arc;
 
 /// Who writes, for audit rows and `created_by`/`updated_by` columns.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Actor {
     pub principal: Principal,
     pub request_id: String,
+    /// Set when `auth.operators_write_own_territory_only` is on: the sources that tell a
+    /// citizen's province, checked before every write's audit row.
+    pub territory: Option<Arc<SourceRegistry>>,
+}
+
+impl std::fmt::Debug for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Actor")
+            .field("principal", &self.principal)
+            .field("request_id", &self.request_id)
+            .field("territory", &self.territory.is_some())
+            .finish()
+    }
+}
+
+const TERRITORY_RULE: &str = "auth.operators_write_own_territory_only";
+
+/// The province of a CPI office code: `CPI-XX-…` → `XX` (DESIGN.md "Roles and privacy").
+pub fn office_province(office: &str) -> Option<&str> {
+    let rest = office.strip_prefix("CPI-")?;
+    let (province, tail) = rest.split_once('-')?;
+    (province.len() == 2 && province.bytes().all(|b| b.is_ascii_uppercase()) && !tail.is_empty())
+        .then_some(province)
+}
+
+/// With the territory rule on, an operator writes only for a citizen whose CPI (`cpi_code`)
+/// or residence province, in the merged person record, is their office's province. A
+/// citizen the sources cannot place is refused too: the rule must be proven, not assumed.
+async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
+    let Some(registry) = &actor.territory else {
+        return Ok(());
+    };
+    if actor.principal.role != Role::Operator {
+        return Ok(());
+    }
+    let Some(province) = actor.principal.office.as_deref().and_then(office_province) else {
+        return Err(AppError::Forbidden(format!(
+            "{TERRITORY_RULE}: the token's office is not a CPI code of the form CPI-XX-… \
+             (XX the province), so the operator's territory is unknown"
+        )));
+    };
+    let key = FiscalCode::parse(fiscal_code)
+        .map_err(AppError::internal)?
+        .base();
+    let gathered = registry.persons(std::slice::from_ref(&key)).await;
+    let inside = gathered.value.get(&key).is_some_and(|person| {
+        let cpi = person
+            .cpi_code
+            .as_ref()
+            .and_then(|c| office_province(&c.value).map(str::to_owned));
+        let residence = person.residence_province.as_ref().map(|p| p.value.clone());
+        [cpi, residence]
+            .into_iter()
+            .flatten()
+            .any(|p| p.eq_ignore_ascii_case(province))
+    });
+    if inside {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "{TERRITORY_RULE}: operators of an office in province {province} write only for \
+             citizens resident in {province} or in charge of a CPI there; the regional \
+             sources do not place this citizen there"
+        )))
+    }
 }
 
 impl Actor {
@@ -71,7 +139,7 @@ pub async fn claim_version(
     }
 }
 
-/// The audit row of a write, appended to the audit chain inside the write's transaction
+/// The audit row of a write (after the territory rule, when on), appended to the audit chain inside the write's transaction
 /// (DOMAIN.md V25): the write and its row commit together or not at all.
 pub async fn audit(
     txn: &DatabaseTransaction,
@@ -79,6 +147,7 @@ pub async fn audit(
     fiscal_code: &str,
     what: String,
 ) -> Result<(), AppError> {
+    check_territory(actor, fiscal_code).await?;
     let row = chain::NewRow {
         at: Utc::now(),
         request_id: actor.request_id.clone(),
@@ -96,4 +165,17 @@ pub async fn audit(
 /// Commits, mapping a failure to INTERNAL (nothing was written).
 pub async fn commit(txn: DatabaseTransaction) -> Result<(), AppError> {
     Ok(txn.commit().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::office_province;
+
+    #[test]
+    fn an_office_code_names_its_province() {
+        assert_eq!(office_province("CPI-FI-01"), Some("FI"));
+        for bad in ["FI-01", "CPI-FI", "CPI-F-01", "CPI-fi-01", "CPI-FI-", ""] {
+            assert_eq!(office_province(bad), None, "{bad}");
+        }
+    }
 }

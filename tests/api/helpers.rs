@@ -177,11 +177,24 @@ pub async fn spawn_app_configured(
     server_keys: &str,
     extra_toml: &str,
 ) -> Option<TestApp> {
+    spawn_app_auth(test, store, sources, dead, server_keys, "", extra_toml).await
+}
+
+/// As `spawn_app_configured`, with more keys of the `[auth]` section (one per line).
+pub async fn spawn_app_auth(
+    test: &str,
+    store: Engine,
+    sources: Vec<SourceSpec>,
+    dead: &[DeadSource],
+    server_keys: &str,
+    auth_keys: &str,
+    extra_toml: &str,
+) -> Option<TestApp> {
     init_test_logging();
     let mut databases = Vec::new();
     let store_db = database_or_skip(store, test).await?;
     let mut toml = format!(
-        "[server]\nlisten = \"127.0.0.1:0\"\n{server_keys}\n[store]\nurl = \"{}\"\n[auth]\nhs256_secret = \"{SECRET}\"\n",
+        "[server]\nlisten = \"127.0.0.1:0\"\n{server_keys}\n[store]\nurl = \"{}\"\n[auth]\nhs256_secret = \"{SECRET}\"\n{auth_keys}\n",
         store_db.url
     );
     databases.push(store_db);

@@ -21,7 +21,7 @@ const TOKEN: &str = "region-service-token";
 
 /// How the fake service answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Healthy,
     Status(u16),
     /// 200 with a body that is not JSON.
@@ -34,9 +34,9 @@ enum Mode {
 
 /// One call the fake received.
 #[derive(Debug, Clone)]
-struct Call {
-    endpoint: String,
-    codes: Vec<String>,
+pub(crate) struct Call {
+    pub(crate) endpoint: String,
+    pub(crate) codes: Vec<String>,
     gzip: bool,
 }
 
@@ -49,7 +49,7 @@ struct Region {
 }
 
 /// A regional JSON service per docs/http-source.md, on 127.0.0.1:0.
-struct FakeRegion {
+pub(crate) struct FakeRegion {
     url: String,
     region: Arc<Region>,
 }
@@ -72,16 +72,16 @@ impl FakeRegion {
         FakeRegion { url, region }
     }
 
-    fn set(&self, mode: Mode) {
+    pub(crate) fn set(&self, mode: Mode) {
         *self.region.mode.lock().unwrap() = mode;
     }
 
-    fn calls(&self) -> Vec<Call> {
+    pub(crate) fn calls(&self) -> Vec<Call> {
         self.region.calls.lock().unwrap().clone()
     }
 
     /// The `[[sources]]` block of this service.
-    fn toml(&self, name: &str, extra: &str) -> String {
+    pub(crate) fn toml(&self, name: &str, extra: &str) -> String {
         format!(
             "[[sources]]\nname = \"{name}\"\nkind = \"http\"\nurl = \"{}\"\ntoken = \"{TOKEN}\"\n\
              timeout_ms = 3000\n{extra}",
@@ -254,7 +254,7 @@ fn region_rows() -> (Vec<Value>, Vec<Value>, Vec<Value>) {
     (persons, employments, trainings)
 }
 
-async fn fake_region() -> FakeRegion {
+pub(crate) async fn fake_region() -> FakeRegion {
     let (persons, employments, trainings) = region_rows();
     FakeRegion::start(persons, employments, trainings).await
 }
@@ -267,7 +267,7 @@ fn lavoro_sqlite() -> Vec<SourceSpec> {
     }]
 }
 
-const PROFILE: &str = r#"
+pub(crate) const PROFILE: &str = r#"
 query($cf: FiscalCode!) {
   citizen(fiscalCode: $cf) {
     person {
@@ -316,7 +316,7 @@ fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// The source errors of a response: (source, reason).
-fn source_errors(body: &Value) -> Vec<(String, String)> {
+pub(crate) fn source_errors(body: &Value) -> Vec<(String, String)> {
     body["errors"]
         .as_array()
         .map(|errors| {

@@ -4,6 +4,7 @@
 
 mod audit_chain;
 mod auth_audit;
+mod auth_jwks;
 mod batching;
 mod citizen;
 mod cli;
@@ -20,3 +21,5 @@ mod libretto;
 mod orientation;
 mod reporting;
 mod search;
+mod source_cache;
+mod territory;

@@ -10,6 +10,7 @@ use crate::domain::ivc::IvcStatus;
 use crate::domain::ivc::rules::{self, AssessorDeclaration};
 use crate::domain::libretto::{PersonSnapshot, check_optional_text, check_text};
 use crate::error::AppError;
+use crate::graphql::access;
 use crate::graphql::libretto::{snapshot, validated_evidence, writer};
 use crate::graphql::store_loaders::{EvidencesOf, loader};
 use crate::store::ivc::steps::{
@@ -53,7 +54,7 @@ async fn person_of(ctx: &Context<'_>, dossier_id: &str) -> Result<Option<PersonS
     Ok(person.as_ref().map(snapshot))
 }
 
-#[Object]
+#[Object(guard = "access::MUTATION")]
 impl IvcMutation {
     /// Opens a dossier (REQUESTED) for a citizen known to a regional source, aged 15-64 on
     /// the request date and, with the one-path rule, who has not used the service before

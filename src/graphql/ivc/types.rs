@@ -7,6 +7,7 @@ use crate::domain::ivc::rules::{self, cost_cents};
 use crate::domain::ivc::{IvcOutcome, IvcStatus, OperatorRole, SessionKind, ValidationResult};
 use crate::domain::libretto::{LearningContext, PersonSnapshot};
 use crate::error::AppError;
+use crate::graphql::access;
 use crate::graphql::libretto::{Evidence, PersonInfo, evidences_of};
 use crate::graphql::scalars::Date;
 use crate::graphql::store_loaders::loader;
@@ -32,7 +33,7 @@ fn euros(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
-#[Object]
+#[Object(guard = "access::IVC_DOSSIER")]
 impl IvcDossier {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -234,7 +235,7 @@ async fn sessions(ctx: &Context<'_>, id: &str) -> Result<Vec<ivc_session::Model>
 /// One interview, test or back-office slot; its phase is the dossier's state when recorded.
 pub struct IvcSession(ivc_session::Model);
 
-#[Object]
+#[Object(guard = "access::IVC_SESSION")]
 impl IvcSession {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -280,7 +281,7 @@ impl IvcSession {
 /// repertoire (DOMAIN.md §2.6).
 pub struct IvcCompetence(ivc_competence::Model);
 
-#[Object]
+#[Object(guard = "access::IVC_COMPETENCE")]
 impl IvcCompetence {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
@@ -319,7 +320,7 @@ impl IvcCompetence {
 /// One step of the dossier's lifecycle.
 pub struct IvcTransition(ivc_transition::Model);
 
-#[Object]
+#[Object(guard = "access::IVC_TRANSITION")]
 impl IvcTransition {
     /// Null for the request that created the dossier.
     async fn from(&self) -> Option<IvcStatus> {
@@ -357,6 +358,7 @@ pub enum TransparencyKind {
 /// Documento di trasparenza: anagrafica, the competences (see `competences`) and the related
 /// experiences, from a linked libretto or typed.
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_TRANSPARENCY_DOCUMENT")]
 pub struct IvcTransparencyDocument {
     pub released_on: Date,
     pub kind: TransparencyKind,
@@ -370,12 +372,14 @@ pub struct IvcTransparencyDocument {
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_VALIDATION")]
 pub struct IvcValidation {
     pub result: ValidationResult,
     pub decided_on: Date,
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_QUALIFICATION")]
 pub struct IvcQualification {
     pub code: String,
     pub name: String,
@@ -384,6 +388,7 @@ pub struct IvcQualification {
 
 /// Attestato di validazione: atto pubblico (D.Lgs 13/2013 art. 6; DM 30/6/2015 art. 6 c.2).
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_ATTESTATO")]
 pub struct IvcAttestato {
     pub number: String,
     pub issued_on: Date,
@@ -402,6 +407,7 @@ pub struct IvcAttestato {
 }
 
 #[derive(SimpleObject)]
+#[graphql(guard = "access::IVC_CERTIFICATION")]
 pub struct IvcCertification {
     pub exam_session_on: Date,
     /// Null until the exam is recorded.

@@ -6,6 +6,7 @@ use crate::domain::FiscalCode;
 use crate::domain::libretto::{check_optional_text, check_text};
 use crate::domain::orientation::{MeasureStatus, PropensityDraft};
 use crate::error::AppError;
+use crate::graphql::access;
 use crate::graphql::libretto::{read_upload, writer};
 use crate::graphql::scalars::Date;
 use crate::store::orientation::{self as store, NewIntake, NewMeasure, unchanged};
@@ -193,7 +194,7 @@ impl OrientationMutation {
     }
 }
 
-#[Object]
+#[Object(guard = "access::MUTATION")]
 impl OrientationMutation {
     /// Presa in carico: creates the citizen's orientation record with the consent to job
     /// matching given or not (seed 001).
