@@ -1022,8 +1022,14 @@ impl LibrettoMutation {
         let key = FiscalCode::parse(&current.fiscal_code).map_err(AppError::internal)?;
         let persons = state.registry.persons(std::slice::from_ref(&key)).await;
         scope(ctx).note_failures(&persons.failures);
-        // a source down keeps the snapshot taken earlier rather than blocking the issue
-        let person = persons.value.get(&key).map(snapshot);
+        // a source down (or answered from its stale cache) keeps the snapshot taken earlier
+        // rather than blocking the issue: the other sources alone would freeze a person record
+        // that is partial, or older than the one already kept
+        let person = if persons.failures.is_empty() {
+            persons.value.get(&key).map(snapshot)
+        } else {
+            None
+        };
         let model = store::mutate(
             state.store.db(),
             &actor,

@@ -973,3 +973,95 @@ async fn thirty_two_clients_while_a_source_flaps() {
         Err(_) => panic!("a client still holds the app"),
     }
 }
+
+/// Consolidating while one source fails keeps the person record taken when both answered,
+/// instead of freezing what the other source alone says.
+#[tokio::test]
+async fn consolidating_while_a_source_fails_keeps_the_earlier_person_record() {
+    let region = fake_region().await;
+    let Some(app) = spawn_app_with(
+        "http_source_consolidate",
+        Engine::Sqlite,
+        lavoro_sqlite(),
+        &[],
+        &region.toml("sil-http", "failure_threshold = 100\n"),
+    )
+    .await
+    else {
+        return;
+    };
+    let step = async |name: &str, input_type: &str, input: Value| {
+        let body = app
+            .query(
+                &format!(
+                    "mutation($input: {input_type}!) {{ {name}(input: $input) {{ id version }} }}"
+                ),
+                json!({ "input": input }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{name}: {body}");
+        body["data"][name].clone()
+    };
+    let opened = step(
+        "openLibretto",
+        "OpenLibrettoInput",
+        json!({ "fiscalCode": MARIO }),
+    )
+    .await;
+    let compiling = step(
+        "startLibrettoCompilation",
+        "LibrettoStepInput",
+        json!({ "id": opened["id"], "version": opened["version"] }),
+    )
+    .await;
+    // section 2: one competence with its evidence, as consolidation asks
+    let body = app
+        .upload(
+            "mutation($input: LibrettoEvidenceInput!) { addLibrettoEvidence(input: $input) { \
+             id version evidences { id } } }",
+            json!({ "input": { "librettoId": compiling["id"], "version": compiling["version"],
+                    "category": "OTHER", "title": "Dichiarazione del datore di lavoro",
+                    "file": null } }),
+            "variables.input.file",
+            None,
+        )
+        .await;
+    let compiling = &body["data"]["addLibrettoEvidence"];
+    assert!(compiling.is_object(), "{body}");
+    let evidence = compiling["evidences"][0]["id"].clone();
+    let compiling = step(
+        "addLibrettoCompetence",
+        "LibrettoCompetenceInput",
+        json!({ "librettoId": compiling["id"], "version": compiling["version"],
+                "type": "TECHNICAL_PROFESSIONAL", "context": "NON_FORMAL",
+                "description": "Accogliere i clienti della struttura ricettiva",
+                "evidenceIds": [evidence] }),
+    )
+    .await;
+    region.set(Mode::Status(503));
+    let body = app
+        .query(
+            "mutation($input: ConsolidateLibrettoInput!) { consolidateLibretto(input: $input) { id } }",
+            json!({ "input": { "id": compiling["id"], "version": compiling["version"], "citizenSigned": true } }),
+        )
+        .await;
+    assert_eq!(
+        source_errors(&body),
+        owned(&[("sil-http", "error: HTTP 503")]),
+        "{body}"
+    );
+    let history = app
+        .query(
+            "query($id: ID!) { libretto(id: $id) { status versions { person { email sources } } } }",
+            json!({ "id": opened["id"] }),
+        )
+        .await;
+    let libretto = &history["data"]["libretto"];
+    assert_eq!(libretto["status"], "CONSOLIDATED", "{history}");
+    assert_eq!(
+        libretto["versions"][0]["person"],
+        json!({ "email": "mario.rossi@sil.example.it", "sources": ["sil-http", "lavoro"] }),
+        "{history}"
+    );
+    app.stop().await;
+}
