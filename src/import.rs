@@ -311,7 +311,7 @@ pub async fn libretti(
                 .map_err(|e| format!("not a libretto: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, today))
         },
-        async |batch| write(db, batch).await,
+        async |batch, report| write(db, batch, report).await,
     )
     .await
 }
@@ -356,53 +356,21 @@ async fn refresh_statistics(
     Ok(())
 }
 
-/// What writing one batch did: `attempted` valid lines, of which `inserted` were new.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Written {
-    pub attempted: usize,
-    pub inserted: u64,
-}
-
-/// One poll of `future`: its output if ready, without waiting for it.
-async fn poll_once<F: Future + Unpin>(future: &mut F) -> std::task::Poll<F::Output> {
-    std::future::poll_fn(|cx| std::task::Poll::Ready(std::pin::Pin::new(&mut *future).poll(cx)))
-        .await
-}
-
-/// Lines parsed between two looks at the batch being written.
-const LINES_PER_POLL: usize = 64;
-
 /// The loop every import shares: reads lines, lets `parse` check each (a rejection keeps its
 /// line number), hands `write` batches of [`BATCH`] rows, and keeps the planner statistics
 /// of `tables` fresh while they grow and after the load.
-///
-/// Parsing the next batch overlaps writing the previous one: the write is polled every
-/// [`LINES_PER_POLL`] lines, so its next statement goes out as soon as the database has
-/// answered the last one, while this task parses (measured on PostgreSQL: the client's 1.9 s
-/// of parsing per 100,000 libretti had been added to the server's 8 s). At most one batch is
-/// written while one more is parsed, so memory stays at two batches.
 pub(crate) async fn stream<R>(
     db: &DatabaseConnection,
     tables: &[&str],
     input: impl IntoIterator<Item = std::io::Result<String>>,
     mut progress: impl FnMut(Progress),
     mut parse: impl FnMut(&str) -> Result<R, String>,
-    write: impl AsyncFn(Vec<R>) -> Result<Written, sea_orm::DbErr>,
+    mut write: impl AsyncFnMut(Vec<R>, &mut ImportReport) -> Result<(), sea_orm::DbErr>,
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let mut report = ImportReport::default();
     let mut batch: Vec<R> = Vec::with_capacity(BATCH);
     let mut done = Progress::default();
     let mut batches = 0u64;
-    let mut in_flight = None;
-    // what a finished write changes: the counts, the statistics while growing, the progress
-    // (as far as the lines parsed when that batch was handed over)
-    let mut finish = async |written: Written, report: &mut ImportReport, upto: Progress| {
-        report.count(written.attempted, written.inserted);
-        batches += 1;
-        analyze_while_growing(db, batches, tables).await?;
-        progress(upto);
-        Ok::<(), sea_orm::DbErr>(())
-    };
     for (index, line) in input.into_iter().enumerate() {
         let number = index + 1;
         let line = match line {
@@ -424,33 +392,15 @@ pub(crate) async fn stream<R>(
             Ok(rows) => batch.push(rows),
             Err(reason) => report.rejected.push((number, reason)),
         }
-        if index % LINES_PER_POLL == 0
-            && let Some((writing, upto)) = in_flight.as_mut()
-            && let std::task::Poll::Ready(written) = poll_once(writing).await
-        {
-            let upto = *upto;
-            in_flight = None;
-            finish(written?, &mut report, upto).await?;
-        }
         if batch.len() == BATCH {
-            if let Some((writing, upto)) = in_flight.take() {
-                finish(writing.await?, &mut report, upto).await?;
-            }
-            let mut writing = Box::pin(write(std::mem::take(&mut batch)));
-            // the first poll sends the batch's first statement
-            if let std::task::Poll::Ready(written) = poll_once(&mut writing).await {
-                finish(written?, &mut report, done).await?;
-            } else {
-                in_flight = Some((writing, done));
-            }
+            write(std::mem::take(&mut batch), &mut report).await?;
+            batches += 1;
+            analyze_while_growing(db, batches, tables).await?;
+            progress(done);
         }
-    }
-    if let Some((writing, upto)) = in_flight.take() {
-        finish(writing.await?, &mut report, upto).await?;
     }
     if !batch.is_empty() {
-        let written = write(batch).await?;
-        finish(written, &mut report, done).await?;
+        write(batch, &mut report).await?;
     }
     refresh_statistics(db, &report, tables).await?;
     progress(done);
@@ -461,7 +411,14 @@ pub(crate) async fn stream<R>(
 /// same citizen) are skipped by the database, and their children with them: children go in
 /// only for libretti stored under their id in this batch. PostgreSQL takes the COPY path
 /// (`copy`), the other stores multi-row INSERTs.
-async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_orm::DbErr> {
+async fn write(
+    db: &DatabaseConnection,
+    batch: Vec<Rows>,
+    report: &mut ImportReport,
+) -> Result<(), sea_orm::DbErr> {
+    if batch.is_empty() {
+        return Ok(());
+    }
     let attempted = batch.len();
     let mut libretti = Vec::with_capacity(attempted);
     let mut experiences = Vec::new();
@@ -487,10 +444,8 @@ async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea
         copy::insert_new(&mut txn, experiences, libretto_experience::Column::Id).await?;
         copy::insert_new(&mut txn, evidences, evidence::Column::Id).await?;
         txn.commit().await.map_err(copy::db_err)?;
-        return Ok(Written {
-            attempted,
-            inserted: stored.len() as u64,
-        });
+        report.count(attempted, stored.len() as u64);
+        return Ok(());
     }
     let txn = db.begin().await?;
     let inserted = insert_new(&txn, libretti).await?;
@@ -504,10 +459,8 @@ async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea
     insert_new(&txn, experiences).await?;
     insert_new(&txn, evidences).await?;
     txn.commit().await?;
-    Ok(Written {
-        attempted,
-        inserted,
-    })
+    report.count(attempted, inserted);
+    Ok(())
 }
 
 /// Inserts `rows` [`ROWS_PER_STATEMENT`] at a time, the database skipping each one that collides with a

@@ -2,7 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{ImportReport, Progress, Written, copy, derived_id, insert_new, stored_ids, stream};
+use super::{ImportReport, Progress, copy, derived_id, insert_new, stored_ids, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -219,14 +219,18 @@ pub async fn dossiers(
                 .map_err(|e| format!("not an IVC dossier: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, max_hours, today))
         },
-        async |batch| write(db, batch).await,
+        async |batch, report| write(db, batch, report).await,
     )
     .await
 }
 
 /// One transaction per batch; dossiers already stored (same legacy id, an open dossier of the
 /// same citizen, a taken attestato number) are skipped by the database with their sectors.
-async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_orm::DbErr> {
+async fn write(
+    db: &DatabaseConnection,
+    batch: Vec<Rows>,
+    report: &mut ImportReport,
+) -> Result<(), sea_orm::DbErr> {
     let attempted = batch.len();
     let mut dossiers = Vec::with_capacity(attempted);
     let mut competences = Vec::new();
@@ -245,10 +249,8 @@ async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea
         competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
         copy::insert_new(&mut txn, competences, ivc_competence::Column::Id).await?;
         txn.commit().await.map_err(copy::db_err)?;
-        return Ok(Written {
-            attempted,
-            inserted: stored.len() as u64,
-        });
+        report.count(attempted, stored.len() as u64);
+        return Ok(());
     }
     let txn = db.begin().await?;
     let inserted = insert_new(&txn, dossiers).await?;
@@ -257,8 +259,6 @@ async fn write(db: &DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea
     competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
     insert_new(&txn, competences).await?;
     txn.commit().await?;
-    Ok(Written {
-        attempted,
-        inserted,
-    })
+    report.count(attempted, inserted);
+    Ok(())
 }
