@@ -467,6 +467,12 @@ mod properties {
             if let Some(kind) = SessionKind::parse(&text) {
                 prop_assert_eq!(kind.as_str(), text.as_str());
             }
+            if let Some(role) = OperatorRole::parse(&text) {
+                prop_assert_eq!(role.as_str(), text.as_str());
+            }
+            if let Some(result) = ValidationResult::parse(&text) {
+                prop_assert_eq!(result.as_str(), text.as_str());
+            }
         }
 
         #[test]

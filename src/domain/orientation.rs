@@ -304,3 +304,23 @@ mod tests {
         assert_eq!(retry_delay_ms(200, 100, 10_000), 10_000);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A parser of codes accepts exactly its own spellings: whatever it accepts reads
+        /// back as the text it was given, so nothing near a code slips through.
+        #[test]
+        fn measure_and_transfer_parsers_accept_only_their_codes(text in "\\PC{0,24}") {
+            if let Some(status) = MeasureStatus::parse(&text) {
+                prop_assert_eq!(status.as_str(), text.as_str());
+            }
+            if let Some(status) = TransferStatus::parse(&text) {
+                prop_assert_eq!(status.as_str(), text.as_str());
+            }
+        }
+    }
+}
