@@ -97,6 +97,10 @@ impl Application {
                 }
             }
         }
+        if config.server.metrics {
+            // the recorder is per process: installed before the first request records anything
+            let _ = crate::observe::handle();
+        }
         let auth = Authenticator::from_config(&config.auth)?;
         let admission = Admission::from_config(&config)?;
         let config = Arc::new(config);
@@ -150,12 +154,25 @@ impl Application {
         // is retried by the next start once its lease ends
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(crate::portal::run(self.state.app.clone(), stopped));
+        // histogram samples are drained into buckets regularly, scraped or not
+        let upkeep = self.state.app.config.server.metrics.then(|| {
+            tokio::spawn(async {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+                loop {
+                    every.tick().await;
+                    crate::observe::upkeep();
+                }
+            })
+        });
         let router = crate::http::router(self.state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop.send(true);
         worker.abort();
+        if let Some(upkeep) = upkeep {
+            upkeep.abort();
+        }
         served
     }
 }

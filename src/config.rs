@@ -84,6 +84,11 @@ pub struct ServerConfig {
     /// JSON object `{ "<sha256 of the text>": "<document text>" }`: when set, only these
     /// documents run (asked by hash or by exact text).
     pub trusted_documents: Option<PathBuf>,
+    /// Serve `/metrics` (Prometheus text format) on the same listener.
+    #[serde(default = "default_true")]
+    pub metrics: bool,
+    /// When set, `/metrics` requires `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for ServerConfig {
@@ -95,6 +100,8 @@ impl Default for ServerConfig {
             max_body_bytes: default_body_limit(),
             apq_cache_entries: default_apq_entries(),
             trusted_documents: None,
+            metrics: true,
+            metrics_token: None,
         }
     }
 }
@@ -539,6 +546,10 @@ fn default_listen() -> SocketAddr {
 fn yes() -> bool {
     true
 }
+fn default_true() -> bool {
+    true
+}
+
 fn default_body_limit() -> usize {
     // an evidence file (documents.max_file_bytes) plus the multipart envelope
     6 * 1024 * 1024

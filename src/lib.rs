@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod observe;
 pub mod portal;
 pub mod sources;
 pub mod store;

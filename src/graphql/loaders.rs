@@ -38,6 +38,7 @@ impl Loader<FiscalCode> for PersonLoader {
         &self,
         keys: &[FiscalCode],
     ) -> Result<HashMap<FiscalCode, MergedPerson>, Infallible> {
+        crate::observe::batch_named("person", keys.len());
         let gathered = self.0.registry.persons(keys).await;
         self.0.scope.note_failures(&gathered.failures);
         Ok(gathered.value)
@@ -52,6 +53,7 @@ impl Loader<FiscalCode> for EmploymentLoader {
         &self,
         keys: &[FiscalCode],
     ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
+        crate::observe::batch_named("employment", keys.len());
         let gathered = self.0.registry.employments(keys).await;
         self.0.scope.note_failures(&gathered.failures);
         Ok(with_every_key(keys, gathered.value))
@@ -66,6 +68,7 @@ impl Loader<FiscalCode> for TrainingLoader {
         &self,
         keys: &[FiscalCode],
     ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
+        crate::observe::batch_named("training", keys.len());
         let gathered = self.0.registry.trainings(keys).await;
         self.0.scope.note_failures(&gathered.failures);
         Ok(with_every_key(keys, gathered.value))

@@ -34,6 +34,7 @@ macro_rules! citizen_relation {
             type Value = Vec<$model>;
             type Error = async_graphql::Error;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                crate::observe::batch(keys);
                 let codes = inner(keys, |k| k.0.as_str().to_owned());
                 let rows = $read(self.0.db(), &codes).await.map_err(failed)?;
                 // stored codes are the base codes the keys are made of
@@ -70,6 +71,7 @@ impl Loader<OrientationOf> for StoreLoader {
         &self,
         keys: &[OrientationOf],
     ) -> Result<HashMap<OrientationOf, Self::Value>, Self::Error> {
+        crate::observe::batch(keys);
         let codes = inner(keys, |k| k.0.as_str().to_owned());
         let rows = store::records_of(self.0.db(), &codes)
             .await

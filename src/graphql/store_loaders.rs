@@ -87,6 +87,7 @@ impl Loader<LibrettiOf> for StoreLoader {
     type Value = Vec<libretto::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[LibrettiOf]) -> LoadResult<LibrettiOf, Self::Value> {
+        crate::observe::batch(keys);
         let codes = inner(keys, |k| k.0.as_str().to_owned());
         let rows = store::of_citizens(self.0.db(), &codes)
             .await
@@ -102,6 +103,7 @@ impl Loader<LibrettoById> for StoreLoader {
     type Value = libretto::Model;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[LibrettoById]) -> LoadResult<LibrettoById, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::by_ids(self.0.db(), &ids).await.map_err(failed)?;
         Ok(rows
@@ -115,6 +117,7 @@ impl Loader<ExperiencesOf> for StoreLoader {
     type Value = Vec<libretto_experience::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[ExperiencesOf]) -> LoadResult<ExperiencesOf, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::experiences_of(self.0.db(), &ids)
             .await
@@ -129,6 +132,7 @@ impl Loader<CompetencesOf> for StoreLoader {
     type Value = Vec<libretto_competence::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[CompetencesOf]) -> LoadResult<CompetencesOf, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::competences_of(self.0.db(), &ids)
             .await
@@ -143,6 +147,7 @@ impl Loader<EvidenceIdsOf> for StoreLoader {
     type Value = Vec<String>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[EvidenceIdsOf]) -> LoadResult<EvidenceIdsOf, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::evidence_links_of(self.0.db(), &ids)
             .await
@@ -159,6 +164,7 @@ impl Loader<EvidencesOf> for StoreLoader {
     type Value = Vec<evidence::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[EvidencesOf]) -> LoadResult<EvidencesOf, Self::Value> {
+        crate::observe::batch(keys);
         let owners = inner(keys, |k| k.0.clone());
         let rows = of_owners(self.0.db(), &owners).await.map_err(failed)?;
         let rows: Vec<(EvidenceOwner, evidence::Model)> = rows
@@ -177,6 +183,7 @@ impl Loader<VersionsOf> for StoreLoader {
     type Value = Vec<libretto_version::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[VersionsOf]) -> LoadResult<VersionsOf, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::versions_of(self.0.db(), &ids)
             .await
@@ -189,6 +196,7 @@ impl Loader<TransitionsOf> for StoreLoader {
     type Value = Vec<libretto_transition::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[TransitionsOf]) -> LoadResult<TransitionsOf, Self::Value> {
+        crate::observe::batch(keys);
         let ids = inner(keys, |k| k.0.clone());
         let rows = store::transitions_of(self.0.db(), &ids)
             .await

@@ -81,7 +81,41 @@ pub async fn execute(
     run(state, principal, request_id, request, false).await.0
 }
 
+/// Runs the request and records it in the metrics (`/metrics`): by operation name, never by
+/// query text.
 async fn run(
+    state: &HttpState,
+    principal: Principal,
+    request_id: String,
+    request: async_graphql::Request,
+    over_get: bool,
+) -> (async_graphql::Response, Outcome) {
+    let started = std::time::Instant::now();
+    let operation = crate::observe::operation_label(request.operation_name.as_deref());
+    let answer = run_observed(state, principal, request_id, request, over_get).await;
+    crate::observe::graphql_request(&operation, metric_outcome(&answer), started.elapsed());
+    answer
+}
+
+/// `ok`, `partial` (only sources failed), `error` (any other error) or `refused` (not run).
+fn metric_outcome((response, outcome): &(async_graphql::Response, Outcome)) -> &'static str {
+    match outcome {
+        Outcome::Refused | Outcome::MutationOverGet => "refused",
+        Outcome::Withheld => "error",
+        Outcome::Executed if response.errors.is_empty() => "ok",
+        Outcome::Executed => {
+            let from_sources = response.errors.iter().all(|e| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .is_some_and(|c| *c == async_graphql::Value::from("SOURCE_UNAVAILABLE"))
+            });
+            if from_sources { "partial" } else { "error" }
+        }
+    }
+}
+
+async fn run_observed(
     state: &HttpState,
     principal: Principal,
     request_id: String,

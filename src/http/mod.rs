@@ -1,5 +1,6 @@
 //! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, evidence files at
-//! `/evidences/{id}/file`, CSV reports at `/reports/<name>.csv`, `/healthz` and `/readyz`.
+//! `/evidences/{id}/file`, CSV reports at `/reports/<name>.csv`, `/healthz`, `/readyz` and
+//! `/metrics`.
 
 pub mod evidence_file;
 pub mod graphql;
@@ -25,6 +26,9 @@ pub fn router(state: HttpState) -> Router {
         .route("/reports/{file}", get(reports::csv))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
+    if state.app.config.server.metrics {
+        router = router.route("/metrics", get(metrics));
+    }
     if state.app.config.server.graphiql() {
         router = router.route("/", get(graphiql));
     }
@@ -105,6 +109,48 @@ async fn readyz(State(state): State<HttpState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// Prometheus text format (README "Metrics"); with `server.metrics_token` set, only for a
+/// request bearing that token (scrapers are not GraphQL users).
+async fn metrics(State(state): State<HttpState>, headers: axum::http::HeaderMap) -> Response {
+    use secrecy::ExposeSecret;
+    if let Some(token) = &state.app.config.server.metrics_token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let expected = token.expose_secret().as_bytes();
+        let matches = given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected));
+        if !matches {
+            let mut answer = error_response(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "/metrics needs the metrics token as a bearer token",
+            );
+            answer.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+            return answer;
+        }
+    }
+    match crate::observe::render(&state.app.registry, &state.app.store) {
+        Some(text) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        None => internal_error("metrics", "no metrics recorder is installed"),
+    }
+}
+
+/// Compares two byte strings in time that depends on their lengths only.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The caller of a non-GraphQL route, from its bearer token, if its role is one of `allowed`;

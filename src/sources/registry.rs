@@ -159,6 +159,7 @@ impl RegionalSource {
     {
         let Some(permit) = self.circuit.admit() else {
             tracing::debug!(source = %self.name, "circuit open: call skipped");
+            crate::observe::source_call(&self.name, "circuit_open", None);
             return Err(SourceFailure {
                 source: self.name.to_string(),
                 reason: CIRCUIT_OPEN.to_owned(),
@@ -166,11 +167,12 @@ impl RegionalSource {
             });
         };
         let started = Instant::now();
-        let outcome = match tokio::time::timeout(self.timeout, work).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(CallError(reason))) => Err(reason),
-            Err(_) => Err("timeout".to_owned()),
+        let (outcome, label) = match tokio::time::timeout(self.timeout, work).await {
+            Ok(Ok(value)) => (Ok(value), "ok"),
+            Ok(Err(CallError(reason))) => (Err(reason), "error"),
+            Err(_) => (Err("timeout".to_owned()), "timeout"),
         };
+        crate::observe::source_call(&self.name, label, Some(started.elapsed()));
         let transition = permit.finish(outcome.is_ok());
         self.log_transition(transition);
         match outcome {

@@ -65,6 +65,25 @@ impl Store {
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.db.ping().await
     }
+
+    /// The pool's open connections and how many of them are idle, for `/metrics`.
+    pub fn pool_connections(&self) -> (u32, u32) {
+        let (size, idle) = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            sea_orm::DbBackend::MySql => {
+                let pool = self.db.get_mysql_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        (size, u32::try_from(idle).unwrap_or(u32::MAX))
+    }
 }
 
 fn ensure_sqlite_parent(url: &str) {

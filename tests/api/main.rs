@@ -18,6 +18,7 @@ mod http_misc;
 mod http_source;
 mod ivc;
 mod libretto;
+mod metrics;
 mod orientation;
 mod reporting;
 mod search;

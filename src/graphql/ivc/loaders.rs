@@ -31,6 +31,7 @@ impl Loader<IvcDossiersOf> for StoreLoader {
     type Value = Vec<ivc_dossier::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcDossiersOf]) -> LoadResult<IvcDossiersOf, ivc_dossier::Model> {
+        crate::observe::batch(keys);
         let codes = inner(keys, |k| k.0.as_str().to_owned());
         let rows = read::of_citizens(self.0.db(), &codes)
             .await
@@ -49,6 +50,7 @@ impl Loader<IvcDossierById> for StoreLoader {
         &self,
         keys: &[IvcDossierById],
     ) -> Result<HashMap<IvcDossierById, ivc_dossier::Model>, async_graphql::Error> {
+        crate::observe::batch(keys);
         let rows = read::by_ids(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
@@ -63,6 +65,7 @@ impl Loader<IvcSessionsOf> for StoreLoader {
     type Value = Vec<ivc_session::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcSessionsOf]) -> LoadResult<IvcSessionsOf, ivc_session::Model> {
+        crate::observe::batch(keys);
         let rows = read::sessions_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
@@ -77,6 +80,7 @@ impl Loader<IvcCompetencesOf> for StoreLoader {
         &self,
         keys: &[IvcCompetencesOf],
     ) -> LoadResult<IvcCompetencesOf, ivc_competence::Model> {
+        crate::observe::batch(keys);
         let rows = read::competences_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
@@ -90,6 +94,7 @@ impl Loader<IvcHistoryOf> for StoreLoader {
     type Value = Vec<ivc_transition::Model>;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[IvcHistoryOf]) -> LoadResult<IvcHistoryOf, ivc_transition::Model> {
+        crate::observe::batch(keys);
         let rows = read::transitions_of(self.0.db(), &inner(keys, |k| k.0.clone()))
             .await
             .map_err(failed)?;
