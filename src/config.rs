@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The configuration used when no file is given: a SQLite store and two SQLite regional
 /// sources in a data directory, filled with synthetic citizens on first start.
@@ -280,6 +281,21 @@ pub struct LogConfig {
     /// `tracing` filter directive; `RUST_LOG` wins when set.
     #[serde(default = "default_level")]
     pub level: String,
+    /// OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`): when set, the spans
+    /// are exported there too.
+    pub otlp_endpoint: Option<String>,
+    /// `service.name` of the exported spans.
+    #[serde(default = "default_service_name")]
+    pub otlp_service_name: String,
+    /// Deadline of one export to the collector.
+    #[serde(default = "default_otlp_timeout_ms")]
+    pub otlp_timeout_ms: u64,
+}
+
+impl LogConfig {
+    pub fn otlp_timeout(&self) -> Duration {
+        Duration::from_millis(self.otlp_timeout_ms)
+    }
 }
 
 impl Default for LogConfig {
@@ -287,8 +303,19 @@ impl Default for LogConfig {
         LogConfig {
             format: LogFormat::Text,
             level: default_level(),
+            otlp_endpoint: None,
+            otlp_service_name: default_service_name(),
+            otlp_timeout_ms: default_otlp_timeout_ms(),
         }
     }
+}
+
+fn default_service_name() -> String {
+    "fascicolo".into()
+}
+
+fn default_otlp_timeout_ms() -> u64 {
+    3_000
 }
 
 /// The documents fascicolo stores (libretti, IVC dossiers) and their evidence files.

@@ -14,4 +14,5 @@ pub mod observe;
 pub mod portal;
 pub mod sources;
 pub mod store;
+pub mod telemetry;
 pub mod testing;

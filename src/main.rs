@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use fascicolo::app::{Application, redact};
 use fascicolo::auth::{Authenticator, Role};
-use fascicolo::config::{Config, LogFormat};
+use fascicolo::config::Config;
 use fascicolo::store::Store;
 use fascicolo::{demo, graphql};
 use std::path::PathBuf;
@@ -112,9 +112,16 @@ enum ImportKind {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let mut config = Config::load(cli.config.as_deref())?;
-    init_logging(&config);
-    match cli.command.unwrap_or(Command::Serve) {
+    let config = Config::load(cli.config.as_deref())?;
+    let telemetry = fascicolo::telemetry::init(&config.log)?;
+    let outcome = run(cli.command.unwrap_or(Command::Serve), config).await;
+    // spans still buffered for the OTLP collector go out before the process ends
+    telemetry.shutdown();
+    outcome
+}
+
+async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             demo::prepare(&mut config).await?;
@@ -454,16 +461,6 @@ async fn check_sources(config: &Config) -> anyhow::Result<()> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match config.log.format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
 }
 
 async fn shutdown_signal() {

@@ -162,8 +162,12 @@ pub fn source_call(source: &str, outcome: &'static str, elapsed: Option<Duration
     }
 }
 
-/// One DataLoader batch of `size` keys.
+/// One DataLoader batch of `size` keys: in the metrics, and on its `batch` span
+/// ([`crate::telemetry::batch_span`]).
 pub fn batch_named(loader: &'static str, size: usize) {
+    let span = tracing::Span::current();
+    span.record("loader", loader);
+    span.record("keys", size);
     #[allow(clippy::cast_precision_loss)] // batch sizes are far below 2^52
     metrics::histogram!(BATCH_SIZE, "loader" => loader).record(size as f64);
 }

@@ -101,7 +101,12 @@ pub fn add_data_loaders(
 }
 
 fn cached<L: Loader<FiscalCode>>(loader: L) -> DataLoader<L, HashMapCache> {
-    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default()).max_batch_size(MAX_BATCH)
+    DataLoader::with_cache(
+        loader,
+        crate::telemetry::spawn_batch,
+        HashMapCache::default(),
+    )
+    .max_batch_size(MAX_BATCH)
 }
 
 pub fn persons<'a>(ctx: &Context<'a>) -> &'a DataLoader<PersonLoader, HashMapCache> {

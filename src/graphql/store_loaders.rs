@@ -22,8 +22,12 @@ pub type StoreDataLoader = DataLoader<StoreLoader, HashMapCache>;
 pub fn new_loader(store: Store) -> StoreDataLoader {
     // citizen queries prime every relation with `load_many` (loaders::prime), so batches do
     // not depend on how fast the executor registers the field resolvers
-    DataLoader::with_cache(StoreLoader(store), tokio::spawn, HashMapCache::default())
-        .max_batch_size(10_000)
+    DataLoader::with_cache(
+        StoreLoader(store),
+        crate::telemetry::spawn_batch,
+        HashMapCache::default(),
+    )
+    .max_batch_size(10_000)
 }
 
 pub fn loader<'a>(ctx: &Context<'a>) -> &'a StoreDataLoader {

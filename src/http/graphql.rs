@@ -92,6 +92,7 @@ async fn run(
 ) -> (async_graphql::Response, Outcome) {
     let started = std::time::Instant::now();
     let operation = crate::observe::operation_label(request.operation_name.as_deref());
+    tracing::Span::current().record("operation", operation.as_str());
     let answer = run_observed(state, principal, request_id, request, over_get).await;
     crate::observe::graphql_request(&operation, metric_outcome(&answer), started.elapsed());
     answer

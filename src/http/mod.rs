@@ -43,7 +43,10 @@ pub fn router(state: HttpState) -> Router {
         )
         .layer(CatchPanicLayer::custom(panicked))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::request_span::<axum::body::Body>),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }

@@ -20,6 +20,17 @@ pub enum View {
     Training,
 }
 
+impl View {
+    /// The contract view's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Person => "gw_person",
+            View::Employment => "gw_employment",
+            View::Training => "gw_training",
+        }
+    }
+}
+
 /// One citizen's rows of one view, as the source gave them (empty: the source does not
 /// know the citizen).
 #[derive(Clone)]

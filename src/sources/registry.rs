@@ -234,6 +234,28 @@ impl RegionalSource {
         &self,
         keys: &[FiscalCode],
     ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            "source_call",
+            source = %self.name,
+            view = T::VIEW.as_str(),
+            keys = keys.len(),
+            rows = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let (rows, failure) = self.lookup_rows::<T>(keys).instrument(span.clone()).await;
+        span.record("rows", rows.len());
+        span.record(
+            "outcome",
+            failure.as_ref().map_or("ok", |f| f.reason.as_str()),
+        );
+        (rows, failure)
+    }
+
+    async fn lookup_rows<T: ViewRow>(
+        &self,
+        keys: &[FiscalCode],
+    ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
         let Some(cache) = &self.cache else {
             let spellings = spellings_of(keys);
             return match self.call(T::fetch(&self.adapter, &spellings)).await {

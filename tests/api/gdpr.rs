@@ -4,8 +4,9 @@
 //! carries a fiscal code, a name or an e-mail address — on SQLite and PostgreSQL stores.
 
 use crate::fixtures::{self, MARIO, anna};
-use crate::helpers::{TestApp, error_codes, pdf, spawn_app};
+use crate::helpers::{Captured, TestApp, error_codes, pdf, spawn_app};
 use fascicolo::auth::Role;
+use fascicolo::config::{LogConfig, LogFormat};
 use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -551,31 +552,20 @@ async fn every_store_table_is_exported_or_declared_not_personal() {
     app.stop().await;
 }
 
-/// A writer that keeps what the server logs, for one test.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// At info level the log says what happened to a request, never whose data it was.
 #[tokio::test]
 async fn the_info_log_carries_no_personal_data() {
     // the test's runtime runs the server on this thread, so a thread-local subscriber sees it
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
+    // the server's own subscriber, in JSON so every span field is written out
+    let log_config = LogConfig {
+        format: LogFormat::Json,
+        level: "info".into(),
+        ..LogConfig::default()
+    };
+    let (subscriber, _telemetry) =
+        fascicolo::telemetry::subscriber(&log_config, move || writer.clone()).unwrap();
     let _logging = tracing::subscriber::set_default(subscriber);
     let Some(app) = app_for("log_no_personal_data", Engine::Sqlite).await else {
         return;
@@ -619,7 +609,7 @@ async fn the_info_log_carries_no_personal_data() {
     let (_, body) = app.post(Some(&admin), REPORT, json!({ "cf": MARIO })).await;
     assert_eq!(body.get("errors"), None, "{body}");
 
-    let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let log = captured.text();
     assert!(
         log.matches("graphql request").count() >= 7,
         "the requests were logged:\n{log}"

@@ -4,7 +4,7 @@
 
 use crate::fixtures::{self, MARIO};
 use crate::helpers::{
-    SECRET, TestApp, error_codes, refuse_audit_writes, spawn_app, spawn_app_configured,
+    Captured, SECRET, TestApp, error_codes, refuse_audit_writes, spawn_app, spawn_app_configured,
 };
 use fascicolo::graphql::persisted::sha256;
 use fascicolo::testing::Engine;
@@ -417,26 +417,6 @@ async fn trusted_documents_only_run_the_listed_documents() {
         err.contains(&sha256(other)) && err.contains("is not the SHA-256"),
         "{err}"
     );
-}
-
-/// A writer that keeps what the server logs, for one test.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
 
 /// The id of an `internal error (id …)` message.

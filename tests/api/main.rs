@@ -23,4 +23,5 @@ mod orientation;
 mod reporting;
 mod search;
 mod source_cache;
+mod telemetry;
 mod territory;

@@ -134,8 +134,12 @@ async fn metrics_count_requests_sources_and_batches_without_personal_data() {
     );
     // one statement per view and source for one citizen: person, employment, training
     assert!(
-        sample(&text, "fascicolo_source_statements_total", &[("source", "lavoro")])
-            .is_some_and(|v| v >= 3.0),
+        sample(
+            &text,
+            "fascicolo_source_statements_total",
+            &[("source", "lavoro")]
+        )
+        .is_some_and(|v| v >= 3.0),
         "{text}"
     );
     at_least_one("fascicolo_store_statements_total", &[]);
