@@ -21,6 +21,8 @@ pub struct AppState {
     /// Reference code tables, read from the store once at start-up.
     pub reference: Arc<ReferenceData>,
     pub auth: Authenticator,
+    /// Appends the read audit of requests (group commit).
+    pub audit: crate::store::audit::AuditWriter,
     /// Demo mode only: the operator token GraphiQL sends.
     pub graphiql_token: Option<String>,
 }
@@ -111,8 +113,10 @@ impl Application {
                 addr: listen,
                 source,
             })?;
+        let audit = crate::store::audit::AuditWriter::spawn(store.db().clone());
         let app = AppState {
             config,
+            audit,
             store,
             registry: Arc::new(registry),
             reference: Arc::new(reference),

@@ -22,6 +22,7 @@ pub const BATCH_SIZE: &str = "fascicolo_dataloader_batch_size";
 pub const POOL_CONNECTIONS: &str = "fascicolo_store_pool_connections";
 pub const SOURCE_STATEMENTS: &str = "fascicolo_source_statements_total";
 pub const STORE_STATEMENTS: &str = "fascicolo_store_statements_total";
+pub const AUDIT_GROUP: &str = "fascicolo_audit_group_requests";
 
 /// Latency buckets (seconds): from a cached answer to a source's deadline.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -52,6 +53,12 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
                 .and_then(|b| {
                     b.set_buckets_for_metric(
                         metrics_exporter_prometheus::Matcher::Full(BATCH_SIZE.into()),
+                        BATCH_BUCKETS,
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        metrics_exporter_prometheus::Matcher::Full(AUDIT_GROUP.into()),
                         BATCH_BUCKETS,
                     )
                 })
@@ -102,6 +109,10 @@ fn describe() {
         "Statements (SQL) or HTTP calls sent to each regional source"
     );
     describe_counter!(STORE_STATEMENTS, "Statements sent to the store");
+    describe_histogram!(
+        AUDIT_GROUP,
+        "Requests whose read audit rows were committed in one transaction"
+    );
     describe_gauge!(
         POOL_CONNECTIONS,
         "Connections of the store's pool by state (idle, in_use)"
@@ -160,6 +171,13 @@ pub fn source_call(source: &str, outcome: &'static str, elapsed: Option<Duration
         metrics::histogram!(SOURCE_DURATION, "source" => source.to_owned())
             .record(elapsed.as_secs_f64());
     }
+}
+
+/// One group commit of the read audit: `requests` requests, `rows` rows.
+pub fn audit_group(requests: usize, rows: usize) {
+    tracing::debug!(requests, rows, "audit group commit");
+    #[allow(clippy::cast_precision_loss)] // far below 2^52
+    metrics::histogram!(AUDIT_GROUP).record(requests as f64);
 }
 
 /// One DataLoader batch of `size` keys: in the metrics, and on its `batch` span

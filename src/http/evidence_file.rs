@@ -54,7 +54,7 @@ pub async fn download(
     let mut access = AccessRecord::default();
     access.note(&citizen, AUDIT_FIELD);
     // personal data never leaves unaudited
-    if let Err(err) = audit::write(db, &principal, &request_id, &access).await {
+    if let Err(err) = audit::write(&state.app.audit, &principal, &request_id, &access).await {
         return internal_error("evidence file download", &err.to_string());
     }
     let name = stored.file_name.as_deref().unwrap_or("evidence");

@@ -162,7 +162,7 @@ async fn run_observed(
     let access = scope.take_access();
     if !access.is_empty()
         && let Err(err) = audit::write(
-            state.app.store.db(),
+            &state.app.audit,
             &scope.principal,
             &scope.request_id,
             &access,

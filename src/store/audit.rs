@@ -1,17 +1,20 @@
 //! The audit log: who touched which citizen's data, when, from which office, which fields and
 //! how (`read`, `write`, `access_report`, `export`) (DOMAIN.md §6, V25). Each request's rows
-//! are appended to the hash chain (`chain`) in one transaction before it is answered; the
-//! access report and the export read them back per citizen.
+//! are appended to the hash chain (`chain`) before it is answered, committed together with
+//! those of concurrent requests (`group`); the access report and the export read them back
+//! per citizen.
 
 pub mod chain;
+pub mod group;
+
+pub use group::AuditWriter;
 
 use crate::auth::Principal;
 use crate::domain::FiscalCode;
 use chrono::{DateTime, Utc};
 use entities::audit_log;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,10 +58,11 @@ impl AccessRecord {
     }
 }
 
-/// Appends the request's rows to the chain in one transaction; nothing when nothing
-/// personal was touched.
+/// Appends the request's rows to the chain through the replica's writer (group commit with
+/// concurrent requests) and waits for their commit; nothing when nothing personal was
+/// touched.
 pub async fn write(
-    db: &DatabaseConnection,
+    writer: &AuditWriter,
     principal: &Principal,
     request_id: &str,
     record: &AccessRecord,
@@ -81,15 +85,7 @@ pub async fn write(
             fields: fields.iter().copied().collect::<Vec<_>>().join(","),
         })
         .collect();
-    // SQLite: take the write lock at BEGIN, so a writer in another process (a prune) cannot
-    // make this transaction's first read stale
-    let options = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
-    let txn = db.begin_with_options(options).await?;
-    chain::append(&txn, rows).await?;
-    txn.commit().await
+    writer.append(rows).await
 }
 
 #[derive(Debug, Clone)]

@@ -241,6 +241,58 @@ async fn sixteen_concurrent_requests_keep_one_chain_postgres() {
     concurrent_requests_keep_one_chain("chain_concurrent_postgres", Engine::Postgres).await;
 }
 
+/// 32 reads at once: every one audited under its own request id in one chain, in fewer
+/// commits than requests (the writer commits what waits together), so in fewer statements
+/// than 32 reads one at a time.
+async fn concurrent_reads_share_audit_commits(test: &str, store: Engine) {
+    let Some(app) = app_for(test, store).await else {
+        return;
+    };
+    let codes = citizens();
+    let before = app.store_statements();
+    read_each(&app, &codes[..1]).await;
+    let one_read = app.store_statements() - before;
+    assert!(one_read >= 1, "a read is audited");
+
+    let before = app.store_statements();
+    let reads = (0..32).map(|i| {
+        let cf = codes[i % codes.len()].clone();
+        let app = &app;
+        async move { app.query(PERSON, json!({ "cf": cf })).await }
+    });
+    for body in futures::future::join_all(reads).await {
+        assert_eq!(body.get("errors"), None, "{body}");
+    }
+    let concurrent = app.store_statements() - before;
+    assert!(
+        concurrent < 32 * one_read,
+        "32 reads cost {concurrent} store statements, one alone {one_read}"
+    );
+    let rows = entities::audit_log::Entity::find()
+        .order_by_asc(entities::audit_log::Column::Id)
+        .all(app.state.store.db())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 33);
+    let distinct: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.request_id.as_str()).collect();
+    assert_eq!(distinct.len(), 33, "one row per request, each with its id");
+    let report = chain::verify(app.state.store.db()).await.unwrap();
+    assert!(report.ok(), "{:?}", report.broken);
+    assert_eq!(report.verified, 33);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_share_audit_commits_sqlite() {
+    concurrent_reads_share_audit_commits("audit_group_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_share_audit_commits_postgres() {
+    concurrent_reads_share_audit_commits("audit_group_postgres", Engine::Postgres).await;
+}
+
 /// Rows as an operator's request in `days_ago` would have written them.
 async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
     let at = Utc::now() - Duration::days(days_ago);
