@@ -2,7 +2,7 @@
 //! append per request, readable by admins), on SQLite and PostgreSQL stores.
 
 use crate::fixtures::{self, MARIO, anna};
-use crate::helpers::{audit_statements, error_codes, spawn_app};
+use crate::helpers::{audit_statements, error_codes, spawn_app, spawn_sqlite_app};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use serde_json::json;
@@ -11,14 +11,7 @@ const NAME: &str = "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person 
 
 #[tokio::test]
 async fn requests_need_a_valid_bearer_token() {
-    let Some(app) = spawn_app(
-        "auth",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("auth").await else {
         return;
     };
     let vars = json!({ "cf": MARIO });

@@ -2,7 +2,7 @@
 //! source down — on SQLite, PostgreSQL and MariaDB sources.
 
 use crate::fixtures::{self, MARIO, anna, luca, nobody};
-use crate::helpers::{DeadSource, error_codes, spawn_app};
+use crate::helpers::{DeadSource, error_codes, spawn_app, spawn_sqlite_app};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 
@@ -163,14 +163,7 @@ async fn merged_profile_mariadb_sources() {
 
 #[tokio::test]
 async fn bad_fiscal_code_is_rejected_before_any_source_is_asked() {
-    let Some(app) = spawn_app(
-        "bad_fiscal_code",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("bad_fiscal_code").await else {
         return;
     };
     let before = app.source_statements("lavoro") + app.source_statements("formazione");

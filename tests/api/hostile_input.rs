@@ -5,6 +5,7 @@
 use crate::fixtures::{self, MARIO};
 use crate::helpers::{
     Captured, SECRET, TestApp, error_codes, refuse_audit_writes, spawn_app, spawn_app_configured,
+    spawn_sqlite_app,
 };
 use fascicolo::graphql::persisted::sha256;
 use fascicolo::testing::Engine;
@@ -442,14 +443,7 @@ async fn internal_errors_are_masked_and_logged_under_their_id() {
         .with_max_level(tracing::Level::INFO)
         .finish();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = spawn_app(
-        "internal_masked",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("internal_masked").await else {
         return;
     };
     // a store that fails under a query: its table is gone (empty, so no foreign key objects)

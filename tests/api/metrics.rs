@@ -3,7 +3,7 @@
 //! process, so counts are checked as "at least what this test caused".
 
 use crate::fixtures::{self, MARIO};
-use crate::helpers::{DeadSource, TestApp, spawn_app, spawn_app_configured};
+use crate::helpers::{DeadSource, TestApp, spawn_app, spawn_app_configured, spawn_sqlite_app};
 use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
 use serde_json::json;
@@ -55,14 +55,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 #[tokio::test]
 async fn metrics_count_requests_sources_and_batches_without_personal_data() {
     // all sources up: the operation answers ok
-    let Some(app) = spawn_app(
-        "metrics_ok",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("metrics_ok").await else {
         return;
     };
     let body = post_named(&app, PROFILE, "MetricsProfile").await;

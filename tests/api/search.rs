@@ -1,7 +1,7 @@
 //! `searchCitizens`: Relay pagination across sources, deduplicated, in name order.
 
 use crate::fixtures;
-use crate::helpers::{error_codes, spawn_app};
+use crate::helpers::{error_codes, spawn_app, spawn_sqlite_app};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 
@@ -90,14 +90,7 @@ async fn search_pages_across_postgres_and_mariadb_sources() {
 
 #[tokio::test]
 async fn search_rejects_empty_or_bad_criteria() {
-    let Some(app) = spawn_app(
-        "search_bad",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("search_bad").await else {
         return;
     };
     let body = app.query(SEARCH, json!({})).await;

@@ -3,7 +3,7 @@
 //! spans with their sizes, JSON lines, and the spans exported to an OTLP/HTTP collector.
 
 use crate::fixtures::{self, MARIO};
-use crate::helpers::{Captured, DeadSource, TestApp, spawn_app};
+use crate::helpers::{Captured, DeadSource, TestApp, spawn_app, spawn_sqlite_app};
 use fascicolo::config::{LogConfig, LogFormat};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -192,14 +192,7 @@ async fn spans_are_exported_to_an_otlp_collector() {
     };
     let (subscriber, telemetry) = fascicolo::telemetry::subscriber(&config, std::io::sink).unwrap();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = spawn_app(
-        "telemetry_otlp",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("telemetry_otlp").await else {
         return;
     };
     let id = profile(&app).await;
