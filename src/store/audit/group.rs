@@ -62,7 +62,7 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        crate::observe::audit_group(waiting.len(), rows.len());
+        crate::observe::audit_group(waiting.len());
         let outcome = commit(&db, rows).await.map_err(|e| e.to_string());
         for done in waiting {
             // a request that went away meanwhile has nothing to answer
