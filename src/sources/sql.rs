@@ -28,6 +28,9 @@ pub struct SqlSource {
     pg_key_type: OnceCell<&'static str>,
 }
 
+/// A pooled connection idle this long is pinged before use; fresher ones are used as they are.
+pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
 impl SqlSource {
     /// Builds the pool without connecting: a source down at start-up must not stop the gateway.
     pub async fn connect_lazy(
@@ -42,6 +45,9 @@ impl SqlSource {
             .connect_timeout(timeout.max(Duration::from_millis(200)))
             .acquire_timeout(timeout.max(Duration::from_millis(200)))
             .sqlx_logging(false)
+            // a ping on every acquire was a round trip per statement (docs/benchmarks.md):
+            // ping only connections idle long enough to have been dropped on the way
+            .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
             .connect_lazy(true);
         let db = Database::connect(options).await?;
         Ok(Self::from_connection(db))

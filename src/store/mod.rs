@@ -26,7 +26,10 @@ impl Store {
     /// Connects (creating a SQLite file when the URL says `mode=rwc`) and counts statements.
     pub async fn connect(url: &str) -> Result<Store, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false).max_connections(16);
+        options
+            .sqlx_logging(false)
+            .max_connections(16)
+            .test_before_acquire_if_idle_for(crate::sources::sql::IDLE_BEFORE_PING);
         if url.starts_with("sqlite:") {
             ensure_sqlite_parent(url);
             // one writer at a time: SQLite serialises writes anyway, and this avoids SQLITE_BUSY
