@@ -82,6 +82,9 @@ pub struct ServerConfig {
     /// 0 turns APQ off. Ignored when `trusted_documents` is set.
     #[serde(default = "default_apq_entries")]
     pub apq_cache_entries: usize,
+    /// Parsed documents remembered by their text (0 = parse every request).
+    #[serde(default = "default_document_cache_entries")]
+    pub document_cache_entries: usize,
     /// JSON object `{ "<sha256 of the text>": "<document text>" }`: when set, only these
     /// documents run (asked by hash or by exact text).
     pub trusted_documents: Option<PathBuf>,
@@ -100,6 +103,7 @@ impl Default for ServerConfig {
             introspection: None,
             max_body_bytes: default_body_limit(),
             apq_cache_entries: default_apq_entries(),
+            document_cache_entries: default_document_cache_entries(),
             trusted_documents: None,
             metrics: true,
             metrics_token: None,
@@ -573,6 +577,10 @@ fn default_listen() -> SocketAddr {
 fn yes() -> bool {
     true
 }
+fn default_document_cache_entries() -> usize {
+    500
+}
+
 fn default_true() -> bool {
     true
 }

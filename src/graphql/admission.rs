@@ -17,11 +17,58 @@ use async_graphql::parser::types::{
     SelectionSet,
 };
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 pub struct Admission {
     limits: LimitsConfig,
     introspection: bool,
     persisted: PersistedDocuments,
+    parsed: ParsedDocuments,
+}
+
+/// Documents already parsed, by their text: front ends send the same few documents over and
+/// over, and parsing one was a twelfth of a profile request's time (docs/benchmarks.md).
+/// Only documents that passed the checks are kept, and only short ones.
+struct ParsedDocuments(Option<Mutex<lru::LruCache<String, ExecutableDocument>>>);
+
+/// Longer documents are parsed every time: a cache entry holds the text and its tree.
+const MAX_CACHED_DOCUMENT: usize = 16 * 1024;
+
+impl ParsedDocuments {
+    fn new(entries: usize) -> Self {
+        ParsedDocuments(
+            std::num::NonZeroUsize::new(entries).map(|n| Mutex::new(lru::LruCache::new(n))),
+        )
+    }
+
+    fn lock(&self) -> Option<std::sync::MutexGuard<'_, lru::LruCache<String, ExecutableDocument>>> {
+        self.0
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Gives `request` its parsed document when this text was seen; whether it was.
+    fn reuse(&self, request: &mut async_graphql::Request) -> bool {
+        let Some(mut cache) = self.lock() else {
+            return false;
+        };
+        match cache.get(&request.query) {
+            Some(document) => {
+                request.set_parsed_query(document.clone());
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn keep(&self, text: String, document: &ExecutableDocument) {
+        if text.len() > MAX_CACHED_DOCUMENT {
+            return;
+        }
+        if let Some(mut cache) = self.lock() {
+            cache.put(text, document.clone());
+        }
+    }
 }
 
 /// Why a request is not run.
@@ -42,6 +89,7 @@ impl Admission {
             limits: config.limits.clone(),
             introspection: config.server.introspection(),
             persisted,
+            parsed: ParsedDocuments::new(config.server.document_cache_entries),
         })
     }
 
@@ -63,6 +111,8 @@ impl Admission {
             .resolve(&mut request)
             .map_err(|e| Refusal::Errors(vec![e]))?;
         let operation_name = request.operation_name.clone();
+        // the text of a document not seen yet, to remember it by once it passes
+        let unseen = (!self.parsed.reuse(&mut request)).then(|| request.query.clone());
         // a document that does not parse is left to async-graphql, which says where
         if let Ok(document) = request.parsed_query() {
             if over_get
@@ -74,6 +124,9 @@ impl Admission {
             let errors = self.check(document);
             if !errors.is_empty() {
                 return Err(Refusal::Errors(errors));
+            }
+            if let Some(text) = unseen {
+                self.parsed.keep(text, document);
             }
         }
         if let Some(registration) = registration {
@@ -360,6 +413,41 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    fn cached(admission: &Admission) -> usize {
+        admission.parsed.lock().map_or(0, |c| c.len())
+    }
+
+    #[test]
+    fn parsed_documents_are_reused_only_when_admitted_and_short() {
+        let admission = admission("[limits]\nmax_depth = 3\n");
+        let query = "{ sources { name } }";
+        assert!(refusal(&admission, query).is_empty());
+        assert_eq!(cached(&admission), 1);
+        // the second time the tree comes from the cache, and the limits are checked again
+        let mut request = async_graphql::Request::new(query);
+        assert!(admission.parsed.reuse(&mut request));
+        assert!(refusal(&admission, query).is_empty());
+        assert_eq!(cached(&admission), 1);
+        // refused documents are not kept, nor long ones
+        let deep = "{ a { b { c { d { e } } } } }";
+        assert_eq!(refusal(&admission, deep)[0].1, "\"limits.max_depth\"");
+        assert_eq!(refusal(&admission, deep)[0].1, "\"limits.max_depth\"");
+        let long = format!(
+            "{{ sources {{ name }} }}{}",
+            " ".repeat(MAX_CACHED_DOCUMENT)
+        );
+        assert!(refusal(&admission, &long).is_empty());
+        assert_eq!(cached(&admission), 1);
+        // off
+        let off = admission_with_cache_off();
+        assert!(refusal(&off, query).is_empty());
+        assert_eq!(cached(&off), 0);
+    }
+
+    fn admission_with_cache_off() -> Admission {
+        admission("[server]\ndocument_cache_entries = 0\n")
     }
 
     /// `levels` fragments, each spreading the next twice: 2^levels leaves in 50 bytes a level.
