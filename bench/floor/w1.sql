@@ -1,0 +1,7 @@
+-- Floor of W1 on one source database (bench/run.sh runs it on both at once): the person,
+-- employment and training rows of one citizen, the same columns the gateway reads.
+-- bench_codes holds the same fiscal codes as the wrk runs; :ncodes is set with -D.
+\set i random(1, :ncodes)
+SELECT fiscal_code, given_name, family_name, birth_date, birth_place_code, gender, citizenship, residence_municipality, residence_province, email, phone, cpi_code, did_date, updated_at FROM gw_person WHERE fiscal_code = (SELECT fiscal_code FROM bench_codes WHERE n = :i);
+SELECT id, fiscal_code, employer_tax_code, employer_name, start_date, end_date, contract_type, occupation_code, sector_code, weekly_hours, workplace_municipality FROM gw_employment WHERE fiscal_code = (SELECT fiscal_code FROM bench_codes WHERE n = :i);
+SELECT id, fiscal_code, kind, title, provider_name, start_date, end_date, hours, outcome, qualification_code, eqf_level FROM gw_training WHERE fiscal_code = (SELECT fiscal_code FROM bench_codes WHERE n = :i);
