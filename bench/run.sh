@@ -166,14 +166,21 @@ LIBRETTI=$(psql -X -Atq "$PG_SERVER/$STORE_DB" -c "SELECT count(*) FROM libretto
 server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2> /dev/null || true; }
 trap cleanup EXIT
-"$BIN" --config "$CONFIG" serve > "$WORK/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 150); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break
-  kill -0 "$server_pid" 2> /dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null || { log "server not ready"; cat "$WORK/server.log" >&2; exit 1; }
+start_server() {
+  "$BIN" --config "$CONFIG" serve >> "$WORK/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && return 0
+    kill -0 "$server_pid" 2> /dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  log "server not ready"; cat "$WORK/server.log" >&2; exit 1
+}
+# the server is stopped while pgbench runs: its pools (8 + 8 + 16 connections) and the
+# floor's 2 x 32 clients would not fit together under PostgreSQL's default 100 connections
+stop_server() { kill "$server_pid"; wait "$server_pid" 2> /dev/null || true; server_pid=""; }
+: > "$WORK/server.log"
+start_server
 OPERATOR=$("$BIN" --config "$CONFIG" token --role operator --office CPI-FI-01 --ttl 4h --subject bench)
 REPORTING=$("$BIN" --config "$CONFIG" token --role reporting --ttl 4h --subject bench)
 
@@ -321,15 +328,18 @@ for w in $WORKLOADS; do
 done
 
 # gateway and floor back to back for each workload and concurrency, so that both see the
-# same machine
+# same machine; a fresh server for each gateway run (so each peak RSS is its own)
 mkdir -p "$WORK/floor"
 : > "$WORK/floor-by-source.tsv"
 for c in $CONCURRENCY; do
   for w in $WORKLOADS; do
+    [[ -n "$server_pid" ]] || start_server
     gateway_run "$w" "$c"
+    stop_server
     floor_measure "$w" "$c"
   done
 done
+start_server
 
 # --- profile ---------------------------------------------------------------------------------
 if [[ "$PROFILE" == 1 ]]; then
