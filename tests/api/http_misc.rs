@@ -50,6 +50,11 @@ async fn health_readiness_graphiql_and_get() {
             ("spento".to_owned(), "down".to_owned())
         ]
     );
+    // each source's probe latency, and for the dead one why it failed
+    for source in ready["sources"].as_array().unwrap() {
+        assert!(source["latencyMs"].is_u64(), "{source}");
+    }
+    assert!(ready["sources"][2]["error"].is_string(), "{ready}");
 
     let page = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
