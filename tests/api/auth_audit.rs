@@ -11,7 +11,7 @@ const NAME: &str = "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person 
 
 #[tokio::test]
 async fn requests_need_a_valid_bearer_token() {
-    let Some(app) = spawn_sqlite_app("auth").await else {
+    let Some(app) = spawn_sqlite_app("auth", &[]).await else {
         return;
     };
     let vars = json!({ "cf": MARIO });

@@ -163,7 +163,7 @@ async fn merged_profile_mariadb_sources() {
 
 #[tokio::test]
 async fn bad_fiscal_code_is_rejected_before_any_source_is_asked() {
-    let Some(app) = spawn_sqlite_app("bad_fiscal_code").await else {
+    let Some(app) = spawn_sqlite_app("bad_fiscal_code", &[]).await else {
         return;
     };
     let before = app.source_statements("lavoro") + app.source_statements("formazione");

@@ -148,10 +148,11 @@ impl TestApp {
 
 /// Starts the server with a store on `store` and the given sources. `None` when a needed
 /// database engine is not configured on this machine (the caller's test then skips).
-/// A SQLite store over the two fixture sources (`lavoro`, `formazione`), both SQLite.
-pub async fn spawn_sqlite_app(test: &str) -> Option<TestApp> {
+/// A SQLite store over the two fixture sources (`lavoro`, `formazione`), both SQLite, and
+/// `dead` sources that cannot be reached.
+pub async fn spawn_sqlite_app(test: &str, dead: &[DeadSource]) -> Option<TestApp> {
     let sources = crate::fixtures::sources(Engine::Sqlite, Engine::Sqlite);
-    spawn_app(test, Engine::Sqlite, sources, &[]).await
+    spawn_app(test, Engine::Sqlite, sources, dead).await
 }
 
 pub async fn spawn_app(

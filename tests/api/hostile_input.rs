@@ -443,7 +443,7 @@ async fn internal_errors_are_masked_and_logged_under_their_id() {
         .with_max_level(tracing::Level::INFO)
         .finish();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = spawn_sqlite_app("internal_masked").await else {
+    let Some(app) = spawn_sqlite_app("internal_masked", &[]).await else {
         return;
     };
     // a store that fails under a query: its table is gone (empty, so no foreign key objects)

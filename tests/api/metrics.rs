@@ -2,8 +2,8 @@
 //! rules (`server.metrics`, `server.metrics_token`). The recorder is global to the test
 //! process, so counts are checked as "at least what this test caused".
 
-use crate::fixtures::{self, MARIO};
-use crate::helpers::{DeadSource, TestApp, spawn_app, spawn_app_configured, spawn_sqlite_app};
+use crate::fixtures::MARIO;
+use crate::helpers::{DeadSource, TestApp, spawn_app_configured, spawn_sqlite_app};
 use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
 use serde_json::json;
@@ -55,7 +55,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 #[tokio::test]
 async fn metrics_count_requests_sources_and_batches_without_personal_data() {
     // all sources up: the operation answers ok
-    let Some(app) = spawn_sqlite_app("metrics_ok").await else {
+    let Some(app) = spawn_sqlite_app("metrics_ok", &[]).await else {
         return;
     };
     let body = post_named(&app, PROFILE, "MetricsProfile").await;
@@ -67,14 +67,7 @@ async fn metrics_count_requests_sources_and_batches_without_personal_data() {
     app.stop().await;
 
     // a second server in the same process, with a dead source: the answer is partial
-    let Some(app) = spawn_app(
-        "metrics_partial",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[DeadSource("spento")],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("metrics_partial", &[DeadSource("spento")]).await else {
         return;
     };
     let body = post_named(&app, PROFILE, "MetricsProfile").await;

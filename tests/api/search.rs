@@ -90,7 +90,7 @@ async fn search_pages_across_postgres_and_mariadb_sources() {
 
 #[tokio::test]
 async fn search_rejects_empty_or_bad_criteria() {
-    let Some(app) = spawn_sqlite_app("search_bad").await else {
+    let Some(app) = spawn_sqlite_app("search_bad", &[]).await else {
         return;
     };
     let body = app.query(SEARCH, json!({})).await;

@@ -2,10 +2,9 @@
 //! id of the `x-request-id` header on every line a request logs, the batch and source-call
 //! spans with their sizes, JSON lines, and the spans exported to an OTLP/HTTP collector.
 
-use crate::fixtures::{self, MARIO};
-use crate::helpers::{Captured, DeadSource, TestApp, spawn_app, spawn_sqlite_app};
+use crate::fixtures::MARIO;
+use crate::helpers::{Captured, DeadSource, TestApp, spawn_sqlite_app};
 use fascicolo::config::{LogConfig, LogFormat};
-use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -58,14 +57,7 @@ async fn every_line_of_a_request_carries_its_id_and_spans_say_batch_and_source_s
     )
     .unwrap();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = spawn_app(
-        "telemetry_request_id",
-        Engine::Sqlite,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[DeadSource("spento")],
-    )
-    .await
-    else {
+    let Some(app) = spawn_sqlite_app("telemetry_request_id", &[DeadSource("spento")]).await else {
         return;
     };
     let before = captured.text().len();
@@ -192,7 +184,7 @@ async fn spans_are_exported_to_an_otlp_collector() {
     };
     let (subscriber, telemetry) = fascicolo::telemetry::subscriber(&config, std::io::sink).unwrap();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = spawn_sqlite_app("telemetry_otlp").await else {
+    let Some(app) = spawn_sqlite_app("telemetry_otlp", &[]).await else {
         return;
     };
     let id = profile(&app).await;
