@@ -89,7 +89,7 @@ pub struct ServerConfig {
     /// documents run (asked by hash or by exact text).
     pub trusted_documents: Option<PathBuf>,
     /// Serve `/metrics` (Prometheus text format) on the same listener.
-    #[serde(default = "default_true")]
+    #[serde(default = "yes")]
     pub metrics: bool,
     /// When set, `/metrics` requires `Authorization: Bearer <this token>`.
     pub metrics_token: Option<SecretString>,
@@ -579,10 +579,6 @@ fn yes() -> bool {
 }
 fn default_document_cache_entries() -> usize {
     500
-}
-
-fn default_true() -> bool {
-    true
 }
 
 fn default_body_limit() -> usize {
