@@ -23,10 +23,11 @@ pub enum View {
 impl View {
     /// The contract view's name.
     pub fn as_str(self) -> &'static str {
+        use crate::sources::contract::{EMPLOYMENT_VIEW, PERSON_VIEW, TRAINING_VIEW};
         match self {
-            View::Person => "gw_person",
-            View::Employment => "gw_employment",
-            View::Training => "gw_training",
+            View::Person => PERSON_VIEW.name,
+            View::Employment => EMPLOYMENT_VIEW.name,
+            View::Training => TRAINING_VIEW.name,
         }
     }
 }
