@@ -14,8 +14,8 @@ use chrono::{NaiveDate, Utc};
 use entities::{evidence, libretto, libretto_experience};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
@@ -84,6 +84,9 @@ pub struct ImportReport {
     pub already_present: usize,
     /// (line number, reason), in file order.
     pub rejected: Vec<(usize, String)>,
+    /// Secondary indexes and foreign keys dropped for a load into empty tables and built
+    /// again after it (`store::bulk`).
+    pub rebuilt: usize,
 }
 
 /// The rows one line becomes.
@@ -311,22 +314,30 @@ pub async fn libretti(
                 .map_err(|e| format!("not a libretto: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, today))
         },
-        async |batch, report| write(db, batch, report).await,
+        write,
     )
     .await
 }
 
-/// While a table grows from empty, PostgreSQL plans its statements (the foreign-key checks
-/// among them) from statistics that say it is empty: sequential scans, once per row checked
-/// (measured: 2.8 billion rows read for 100,000 IVC dossiers, 378 dossiers/s). Analysing
-/// after batches 1, 2, 4, 8… keeps the plans on the indexes at a logarithmic cost.
-async fn analyze_while_growing(
+/// Batches written at once. PostgreSQL runs each connection's statements on one core, so two
+/// connections keep both of a 2-core server busy while the import parses the next batch;
+/// SQLite has one writer.
+fn writers(db: &DatabaseConnection) -> usize {
+    match db.get_database_backend() {
+        DbBackend::Postgres => 2,
+        _ => 1,
+    }
+}
+
+/// A table that grew from empty under live foreign keys is planned from statistics that say
+/// it is empty: PostgreSQL then checks every key by a sequential scan (measured: 2.8 billion
+/// rows read for 100,000 IVC dossiers, 378 dossiers/s). Analysing once the first batch is in
+/// puts the plans on the indexes, where they stay as the table grows.
+async fn analyze_after_first_batch(
     db: &DatabaseConnection,
-    batches: u64,
     tables: &[&str],
 ) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::{ConnectionTrait, DbBackend};
-    if db.get_database_backend() == DbBackend::Postgres && batches.is_power_of_two() {
+    if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
             .await?;
     }
@@ -340,7 +351,6 @@ async fn refresh_statistics(
     report: &ImportReport,
     tables: &[&str],
 ) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::{ConnectionTrait, DbBackend};
     if report.imported == 0 {
         return Ok(());
     }
@@ -356,69 +366,139 @@ async fn refresh_statistics(
     Ok(())
 }
 
+/// What one batch's transaction did.
+pub(crate) struct Written {
+    /// Valid lines in the batch.
+    attempted: usize,
+    /// Of which stored now (the others were already there).
+    inserted: u64,
+}
+
 /// The loop every import shares: reads lines, lets `parse` check each (a rejection keeps its
-/// line number), hands `write` batches of [`BATCH`] rows, and keeps the planner statistics
-/// of `tables` fresh while they grow and after the load.
-pub(crate) async fn stream<R>(
+/// line number), hands batches of [`BATCH`] rows to `write` — in a task of their own, so the
+/// next batch is parsed while the last is written — and keeps the planner statistics of
+/// `tables` right. Into empty tables the load runs without their secondary indexes, rebuilt
+/// at the end (`store::bulk`), even when a batch fails.
+pub(crate) async fn stream<R, F>(
     db: &DatabaseConnection,
     tables: &[&str],
     input: impl IntoIterator<Item = std::io::Result<String>>,
+    progress: impl FnMut(Progress),
+    parse: impl FnMut(&str) -> Result<R, String>,
+    write: impl Fn(DatabaseConnection, Vec<R>) -> F,
+) -> Result<ImportReport, sea_orm::DbErr>
+where
+    R: Send + 'static,
+    F: Future<Output = Result<Written, sea_orm::DbErr>> + Send + 'static,
+{
+    let deferred = crate::store::bulk::defer(db, tables).await?;
+    let loaded = load(db, tables, deferred > 0, input, progress, parse, write).await;
+    let rebuilt = crate::store::bulk::restore(db).await;
+    let mut report = loaded?;
+    report.rebuilt = rebuilt?;
+    refresh_statistics(db, &report, tables).await?;
+    Ok(report)
+}
+
+async fn load<R, F>(
+    db: &DatabaseConnection,
+    tables: &[&str],
+    keys_deferred: bool,
+    input: impl IntoIterator<Item = std::io::Result<String>>,
     mut progress: impl FnMut(Progress),
     mut parse: impl FnMut(&str) -> Result<R, String>,
-    mut write: impl AsyncFnMut(Vec<R>, &mut ImportReport) -> Result<(), sea_orm::DbErr>,
-) -> Result<ImportReport, sea_orm::DbErr> {
+    write: impl Fn(DatabaseConnection, Vec<R>) -> F,
+) -> Result<ImportReport, sea_orm::DbErr>
+where
+    R: Send + 'static,
+    F: Future<Output = Result<Written, sea_orm::DbErr>> + Send + 'static,
+{
     let mut report = ImportReport::default();
     let mut batch: Vec<R> = Vec::with_capacity(BATCH);
     let mut done = Progress::default();
-    let mut batches = 0u64;
-    for (index, line) in input.into_iter().enumerate() {
-        let number = index + 1;
-        let line = match line {
-            Ok(line) => line,
-            Err(e) => {
-                report
+    let mut in_flight = tokio::task::JoinSet::new();
+    let writers = writers(db);
+    let mut first_batch = true;
+    let mut failed = None;
+    let mut input = input.into_iter().enumerate();
+    loop {
+        let next = input.next();
+        if let Some((index, line)) = next.as_ref().map(|(i, l)| (*i, l)) {
+            let number = index + 1;
+            match line {
+                Err(e) => report
                     .rejected
-                    .push((number, format!("unreadable line: {e}")));
-                continue;
+                    .push((number, format!("unreadable line: {e}"))),
+                Ok(line) => {
+                    done.bytes += line.len() as u64 + 1;
+                    done.lines += 1;
+                    if !line.trim().is_empty() {
+                        report.lines += 1;
+                        match parse(line) {
+                            Ok(rows) => batch.push(rows),
+                            Err(reason) => report.rejected.push((number, reason)),
+                        }
+                    }
+                }
             }
-        };
-        done.bytes += line.len() as u64 + 1;
-        done.lines += 1;
-        if line.trim().is_empty() {
-            continue;
         }
-        report.lines += 1;
-        match parse(&line) {
-            Ok(rows) => batch.push(rows),
-            Err(reason) => report.rejected.push((number, reason)),
-        }
-        if batch.len() == BATCH {
-            write(std::mem::take(&mut batch), &mut report).await?;
-            batches += 1;
-            analyze_while_growing(db, batches, tables).await?;
+        let end = next.is_none();
+        if batch.len() == BATCH || (end && !batch.is_empty()) {
+            while in_flight.len() >= writers {
+                settle(&mut in_flight, &mut report, &mut failed).await;
+            }
+            if failed.is_some() {
+                break;
+            }
+            in_flight.spawn(write(db.clone(), std::mem::take(&mut batch)));
+            if first_batch && !keys_deferred {
+                // the statistics are taken once the first batch is committed
+                settle(&mut in_flight, &mut report, &mut failed).await;
+                analyze_after_first_batch(db, tables).await?;
+            }
+            first_batch = false;
             progress(done);
         }
+        if end {
+            break;
+        }
     }
-    if !batch.is_empty() {
-        write(batch, &mut report).await?;
+    while !in_flight.is_empty() {
+        settle(&mut in_flight, &mut report, &mut failed).await;
     }
-    refresh_statistics(db, &report, tables).await?;
     progress(done);
-    Ok(report)
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(report),
+    }
+}
+
+/// Waits for one batch in flight and counts it; the first failure is kept.
+async fn settle(
+    in_flight: &mut tokio::task::JoinSet<Result<Written, sea_orm::DbErr>>,
+    report: &mut ImportReport,
+    failed: &mut Option<sea_orm::DbErr>,
+) {
+    let outcome = match in_flight.join_next().await {
+        None => return,
+        Some(Ok(written)) => written,
+        Some(Err(join)) => Err(sea_orm::DbErr::Custom(format!(
+            "an import batch stopped: {join}"
+        ))),
+    };
+    match outcome {
+        Ok(written) => report.count(written.attempted, written.inserted),
+        Err(err) => {
+            failed.get_or_insert(err);
+        }
+    }
 }
 
 /// One transaction per batch; rows already stored (same number, or an active libretto of the
 /// same citizen) are skipped by the database, and their children with them: children go in
 /// only for libretti stored under their id in this batch. PostgreSQL takes the COPY path
 /// (`copy`), the other stores multi-row INSERTs.
-async fn write(
-    db: &DatabaseConnection,
-    batch: Vec<Rows>,
-    report: &mut ImportReport,
-) -> Result<(), sea_orm::DbErr> {
-    if batch.is_empty() {
-        return Ok(());
-    }
+async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_orm::DbErr> {
     let attempted = batch.len();
     let mut libretti = Vec::with_capacity(attempted);
     let mut experiences = Vec::new();
@@ -432,20 +512,24 @@ async fn write(
         |e: &libretto_experience::ActiveModel| e.libretto_id.try_as_ref().cloned();
     let owner_of_evidence =
         |e: &evidence::ActiveModel| e.libretto_id.try_as_ref().cloned().flatten();
-    if sea_orm::ConnectionTrait::get_database_backend(db) == DbBackend::Postgres {
-        let mut txn = db
-            .get_postgres_connection_pool()
-            .begin()
-            .await
-            .map_err(copy::db_err)?;
-        let stored = copy::insert_new(&mut txn, libretti, libretto::Column::Id).await?;
-        experiences.retain(|e| owner_of_experience(e).is_some_and(|id| stored.contains(&id)));
-        evidences.retain(|e| owner_of_evidence(e).is_some_and(|id| stored.contains(&id)));
-        copy::insert_new(&mut txn, experiences, libretto_experience::Column::Id).await?;
-        copy::insert_new(&mut txn, evidences, evidence::Column::Id).await?;
-        txn.commit().await.map_err(copy::db_err)?;
-        report.count(attempted, stored.len() as u64);
-        return Ok(());
+    if db.get_database_backend() == DbBackend::Postgres {
+        let libretti: Vec<_> = libretti.iter().collect();
+        let mut attempts = 0;
+        let inserted = loop {
+            let mut txn = db
+                .get_postgres_connection_pool()
+                .begin()
+                .await
+                .map_err(copy::db_err)?;
+            let outcome = copy_batch(&mut txn, &libretti, &experiences, &evidences).await;
+            if let Some(inserted) = copy::finish(txn, outcome, &mut attempts).await? {
+                break inserted;
+            }
+        };
+        return Ok(Written {
+            attempted,
+            inserted,
+        });
     }
     let txn = db.begin().await?;
     let inserted = insert_new(&txn, libretti).await?;
@@ -459,8 +543,29 @@ async fn write(
     insert_new(&txn, experiences).await?;
     insert_new(&txn, evidences).await?;
     txn.commit().await?;
-    report.count(attempted, inserted);
-    Ok(())
+    Ok(Written {
+        attempted,
+        inserted,
+    })
+}
+
+/// One attempt at a batch on PostgreSQL: the libretti, then the children of those stored.
+async fn copy_batch(
+    txn: &mut sea_orm::sqlx::PgConnection,
+    libretti: &[&libretto::ActiveModel],
+    experiences: &[libretto_experience::ActiveModel],
+    evidences: &[evidence::ActiveModel],
+) -> Result<u64, sea_orm::DbErr> {
+    let stored = copy::insert_new(txn, libretti, libretto::Column::Id).await?;
+    let experiences = copy::owned_by(experiences, &stored, |e| {
+        e.libretto_id.try_as_ref().cloned()
+    });
+    copy::insert_new(txn, &experiences, libretto_experience::Column::Id).await?;
+    let evidences = copy::owned_by(evidences, &stored, |e| {
+        e.libretto_id.try_as_ref().cloned().flatten()
+    });
+    copy::insert_new(txn, &evidences, evidence::Column::Id).await?;
+    Ok(stored.len() as u64)
 }
 
 /// Inserts `rows` [`ROWS_PER_STATEMENT`] at a time, the database skipping each one that collides with a

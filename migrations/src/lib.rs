@@ -12,6 +12,7 @@ mod m20261123_000007_libretto_reporting;
 mod m20261123_000008_birth_places;
 mod m20261123_000009_libretto_reporting_at_scale;
 mod m20261123_000010_audit_chain;
+mod m20261203_000011_deferred_ddl;
 mod shared;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_birth_places::Migration),
             Box::new(m20261123_000009_libretto_reporting_at_scale::Migration),
             Box::new(m20261123_000010_audit_chain::Migration),
+            Box::new(m20261203_000011_deferred_ddl::Migration),
         ]
     }
 }

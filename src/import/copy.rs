@@ -16,11 +16,63 @@ pub(crate) fn db_err(err: sqlx::Error) -> DbErr {
     DbErr::Exec(RuntimeErr::SqlxError(Arc::new(err)))
 }
 
+/// How often a batch that lost a deadlock is tried again before the import gives up.
+const DEADLOCK_RETRIES: usize = 5;
+
+/// PostgreSQL chose this transaction to end a deadlock (SQLSTATE 40P01).
+fn is_deadlock(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(&**e, sqlx::Error::Database(db) if db.code().as_deref() == Some("40P01"))
+        }
+        _ => false,
+    }
+}
+
+/// Ends a batch's transaction: commits it on success (`Ok(Some)`). Two batches in flight
+/// wait on each other when each holds a key the other inserts (the same number on two lines
+/// of the file, say); PostgreSQL then rolls one back, and that one is run again (`Ok(None)`):
+/// the other has committed, so its keys now count as already present.
+pub(crate) async fn finish<T>(
+    txn: sqlx::Transaction<'_, sqlx::Postgres>,
+    outcome: Result<T, DbErr>,
+    attempts: &mut usize,
+) -> Result<Option<T>, DbErr> {
+    match outcome {
+        Ok(value) => {
+            txn.commit().await.map_err(db_err)?;
+            Ok(Some(value))
+        }
+        Err(err) if is_deadlock(&err) && *attempts < DEADLOCK_RETRIES => {
+            *attempts += 1;
+            tracing::info!(
+                attempt = *attempts,
+                "import batch rolled back by a deadlock; retrying"
+            );
+            txn.rollback().await.map_err(db_err)?;
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The children whose owner (`owner_of`) was stored by this batch.
+pub(crate) fn owned_by<'a, C>(
+    children: &'a [C],
+    stored: &HashSet<String>,
+    owner_of: impl Fn(&C) -> Option<String>,
+) -> Vec<&'a C> {
+    children
+        .iter()
+        .filter(|c| owner_of(c).is_some_and(|id| stored.contains(&id)))
+        .collect()
+}
+
 /// Inserts `rows` (every row setting the same columns), skipping each one that collides with
 /// a stored row on any unique key; returns the `key` of every row inserted.
 pub(crate) async fn insert_new<A>(
     txn: &mut PgConnection,
-    rows: Vec<A>,
+    rows: &[&A],
     key: <A::Entity as EntityTrait>::Column,
 ) -> Result<HashSet<String>, DbErr>
 where
@@ -40,7 +92,7 @@ where
         .collect::<Vec<_>>()
         .join(", ");
     let mut csv = String::new();
-    for row in &rows {
+    for row in rows {
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 csv.push(',');

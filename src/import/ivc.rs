@@ -2,7 +2,7 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{ImportReport, Progress, copy, derived_id, insert_new, stored_ids, stream};
+use super::{ImportReport, Progress, Written, copy, derived_id, insert_new, stored_ids, stream};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -219,18 +219,14 @@ pub async fn dossiers(
                 .map_err(|e| format!("not an IVC dossier: {e}"))
                 .and_then(|legacy| check(legacy, reference, default_region, max_hours, today))
         },
-        async |batch, report| write(db, batch, report).await,
+        write,
     )
     .await
 }
 
 /// One transaction per batch; dossiers already stored (same legacy id, an open dossier of the
 /// same citizen, a taken attestato number) are skipped by the database with their sectors.
-async fn write(
-    db: &DatabaseConnection,
-    batch: Vec<Rows>,
-    report: &mut ImportReport,
-) -> Result<(), sea_orm::DbErr> {
+async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_orm::DbErr> {
     let attempted = batch.len();
     let mut dossiers = Vec::with_capacity(attempted);
     let mut competences = Vec::new();
@@ -239,18 +235,24 @@ async fn write(
         competences.extend(rows.competences);
     }
     let owner = |c: &ivc_competence::ActiveModel| c.dossier_id.try_as_ref().cloned();
-    if sea_orm::ConnectionTrait::get_database_backend(db) == sea_orm::DbBackend::Postgres {
-        let mut txn = db
-            .get_postgres_connection_pool()
-            .begin()
-            .await
-            .map_err(copy::db_err)?;
-        let stored = copy::insert_new(&mut txn, dossiers, ivc_dossier::Column::Id).await?;
-        competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
-        copy::insert_new(&mut txn, competences, ivc_competence::Column::Id).await?;
-        txn.commit().await.map_err(copy::db_err)?;
-        report.count(attempted, stored.len() as u64);
-        return Ok(());
+    if sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Postgres {
+        let dossiers: Vec<_> = dossiers.iter().collect();
+        let mut attempts = 0;
+        let inserted = loop {
+            let mut txn = db
+                .get_postgres_connection_pool()
+                .begin()
+                .await
+                .map_err(copy::db_err)?;
+            let outcome = copy_batch(&mut txn, &dossiers, &competences).await;
+            if let Some(inserted) = copy::finish(txn, outcome, &mut attempts).await? {
+                break inserted;
+            }
+        };
+        return Ok(Written {
+            attempted,
+            inserted,
+        });
     }
     let txn = db.begin().await?;
     let inserted = insert_new(&txn, dossiers).await?;
@@ -259,6 +261,20 @@ async fn write(
     competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
     insert_new(&txn, competences).await?;
     txn.commit().await?;
-    report.count(attempted, inserted);
-    Ok(())
+    Ok(Written {
+        attempted,
+        inserted,
+    })
+}
+
+/// One attempt at a batch on PostgreSQL: the dossiers, then the sectors of those stored.
+async fn copy_batch(
+    txn: &mut sea_orm::sqlx::PgConnection,
+    dossiers: &[&ivc_dossier::ActiveModel],
+    competences: &[ivc_competence::ActiveModel],
+) -> Result<u64, sea_orm::DbErr> {
+    let stored = copy::insert_new(txn, dossiers, ivc_dossier::Column::Id).await?;
+    let competences = copy::owned_by(competences, &stored, |c| c.dossier_id.try_as_ref().cloned());
+    copy::insert_new(txn, &competences, ivc_competence::Column::Id).await?;
+    Ok(stored.len() as u64)
 }

@@ -60,6 +60,7 @@ pub const NOT_EXPORTED_TABLES: &[&str] = &[
     "document_counter",
     "audit_chain_head",
     "audit_chain_anchor",
+    "deferred_ddl",
 ];
 
 /// Columns stored as JSON text, expanded in the document.

@@ -2,6 +2,7 @@
 //! one module per area.
 
 pub mod audit;
+pub mod bulk;
 pub mod evidence;
 pub mod export;
 pub mod ivc;
@@ -53,8 +54,15 @@ impl Store {
         Ok(Store { db, statements })
     }
 
+    /// Applies the migrations, then rebuilds whatever an interrupted bulk import left
+    /// dropped (`bulk`). A rebuild that fails is logged, not fatal: the store answers
+    /// correctly without those indexes, only slower, and the next start tries again.
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.db, None).await
+        Migrator::up(&self.db, None).await?;
+        if let Err(e) = bulk::restore(&self.db).await {
+            tracing::error!(error = %e, "rebuilding the indexes of an interrupted import");
+        }
+        Ok(())
     }
 
     pub fn db(&self) -> &DatabaseConnection {

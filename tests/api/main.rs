@@ -16,6 +16,7 @@ mod helpers;
 mod hostile_input;
 mod http_misc;
 mod http_source;
+mod import;
 mod ivc;
 mod libretto;
 mod metrics;

@@ -1,0 +1,207 @@
+//! The bulk import's load into empty tables: secondary indexes and foreign keys dropped for
+//! the load come back exactly as they were, after it or at the store's next start; batches
+//! written side by side agree on lines that repeat across them.
+
+use crate::fixtures::sources;
+use crate::helpers::{TestApp, spawn_app};
+use fascicolo::auth::Role;
+use fascicolo::testing::Engine;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::{Value, json};
+
+const TABLES: [&str; 3] = ["libretto", "libretto_experience", "evidence"];
+
+/// Every index and foreign key of the libretto tables, as the database defines them.
+async fn catalog(app: &TestApp) -> Vec<(String, String)> {
+    let db = app.state.store.db();
+    let backend = db.get_database_backend();
+    let list = TABLES.map(|t| format!("'{t}'")).join(", ");
+    let sql = match backend {
+        DbBackend::Postgres => format!(
+            "SELECT indexname AS name, indexdef AS definition FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename IN ({list}) \
+             UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE contype = 'f' AND conrelid::regclass::text IN ({list}) ORDER BY 1"
+        ),
+        _ => format!(
+            "SELECT name, COALESCE(sql, '(unique constraint)') AS definition FROM sqlite_master \
+             WHERE type = 'index' AND tbl_name IN ({list}) ORDER BY 1"
+        ),
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "name").unwrap(),
+                r.try_get::<String>("", "definition").unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.state.store.db();
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// What the store drops for a load into empty tables: the four secondary indexes of
+/// `libretto`, one of `libretto_experience`, two of `evidence`; on PostgreSQL also the three
+/// foreign keys of the children.
+fn deferrable(store: Engine) -> usize {
+    match store {
+        Engine::Postgres => 10,
+        _ => 7,
+    }
+}
+
+/// 20,000 generated libretti, two batches of 10,000, where the last 50 lines of each batch
+/// repeat the first 50 of the other: written side by side on PostgreSQL, each batch waits
+/// for a key the other holds, the database ends the deadlock, and the batch it rolled back
+/// is written again.
+fn lines_repeating_across_batches() -> (Vec<Value>, usize, usize) {
+    let mut lines: Vec<Value> = fascicolo::demo::legacy::libretti(20_000, 11).collect();
+    for k in 0..50 {
+        lines[9_950 + k] = lines[10_000 + k].clone();
+        lines[19_950 + k] = lines[k].clone();
+    }
+    let distinct = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(9_950..10_000).contains(i) && !(19_950..20_000).contains(i))
+        .map(|(_, l)| l);
+    let (experiences, evidences) = distinct.fold((0, 0), |(x, e), l| {
+        (
+            x + l["experiences"].as_array().map_or(0, Vec::len),
+            e + l["evidences"].as_array().map_or(0, Vec::len),
+        )
+    });
+    (lines, experiences, evidences)
+}
+
+async fn a_load_into_empty_tables_rebuilds_what_it_dropped(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM libretto").await, 0);
+    let before = catalog(&app).await;
+    let (lines, experiences, evidences) = lines_repeating_across_batches();
+    let text = lines
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let import = async || {
+        fascicolo::import::libretti(
+            app.state.store.db(),
+            &app.state.reference,
+            "TOS",
+            std::io::BufRead::lines(std::io::Cursor::new(text.as_bytes())),
+            |_| {},
+        )
+        .await
+        .unwrap()
+    };
+    let first = import().await;
+    assert_eq!(
+        (first.imported, first.already_present, first.rebuilt),
+        (19_900, 100, deferrable(store)),
+        "{:?}",
+        first.rejected
+    );
+    assert_eq!(catalog(&app).await, before);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM deferred_ddl").await,
+        0
+    );
+    // each stored libretto with its own children, none of a skipped line's
+    let children = [
+        ("libretto_experience", experiences),
+        ("evidence", evidences),
+    ];
+    for (table, expected) in children {
+        let sql =
+            format!("SELECT COUNT(*) AS n FROM {table} c JOIN libretto l ON l.id = c.libretto_id");
+        assert_eq!(count(&app, &sql).await, expected as i64, "{table}");
+        let all = format!("SELECT COUNT(*) AS n FROM {table}");
+        assert_eq!(count(&app, &all).await, expected as i64, "{table}");
+    }
+    // the reports read the rebuilt indexes
+    let admin = app.token(Role::Admin, None);
+    let (status, body) = app
+        .post(
+            Some(&admin),
+            "{ statistics { libretti { byArea { total } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["statistics"]["libretti"]["byArea"]["total"], 19_900,
+        "{body}"
+    );
+    // a second run finds the tables full: nothing dropped, nothing added
+    let again = import().await;
+    assert_eq!(
+        (again.imported, again.already_present, again.rebuilt),
+        (0, 20_000, 0)
+    );
+    assert_eq!(catalog(&app).await, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_load_into_empty_tables_rebuilds_what_it_dropped_sqlite() {
+    a_load_into_empty_tables_rebuilds_what_it_dropped("bulk_rebuild_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_load_into_empty_tables_rebuilds_what_it_dropped_postgres() {
+    a_load_into_empty_tables_rebuilds_what_it_dropped("bulk_rebuild_postgres", Engine::Postgres)
+        .await;
+}
+
+/// An import killed during its load leaves the indexes dropped and their definitions in
+/// `deferred_ddl`; the store's next start builds them again.
+async fn an_interrupted_load_is_rebuilt_at_the_next_start(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    let before = catalog(&app).await;
+    let dropped = fascicolo::store::bulk::defer(app.state.store.db(), &TABLES)
+        .await
+        .unwrap();
+    assert_eq!(dropped, deferrable(store));
+    assert_eq!(catalog(&app).await.len(), before.len() - dropped);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM deferred_ddl").await,
+        dropped as i64
+    );
+    app.state.store.migrate().await.unwrap();
+    assert_eq!(catalog(&app).await, before);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM deferred_ddl").await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_interrupted_load_is_rebuilt_at_the_next_start_sqlite() {
+    an_interrupted_load_is_rebuilt_at_the_next_start("bulk_interrupted_sqlite", Engine::Sqlite)
+        .await;
+}
+
+#[tokio::test]
+async fn an_interrupted_load_is_rebuilt_at_the_next_start_postgres() {
+    an_interrupted_load_is_rebuilt_at_the_next_start("bulk_interrupted_postgres", Engine::Postgres)
+        .await;
+}
