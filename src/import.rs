@@ -513,19 +513,11 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
     let owner_of_evidence =
         |e: &evidence::ActiveModel| e.libretto_id.try_as_ref().cloned().flatten();
     if db.get_database_backend() == DbBackend::Postgres {
-        let libretti: Vec<_> = libretti.iter().collect();
-        let mut attempts = 0;
-        let inserted = loop {
-            let mut txn = db
-                .get_postgres_connection_pool()
-                .begin()
-                .await
-                .map_err(copy::db_err)?;
-            let outcome = copy_batch(&mut txn, &libretti, &experiences, &evidences).await;
-            if let Some(inserted) = copy::finish(txn, outcome, &mut attempts).await? {
-                break inserted;
-            }
-        };
+        let rows = (libretti.iter().collect::<Vec<_>>(), experiences, evidences);
+        let inserted = copy::retrying_deadlocks(&db, &rows, |txn, (libretti, exp, ev)| {
+            Box::pin(copy_batch(txn, libretti, exp, ev))
+        })
+        .await?;
         return Ok(Written {
             attempted,
             inserted,

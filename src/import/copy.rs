@@ -29,30 +29,41 @@ fn is_deadlock(err: &DbErr) -> bool {
     }
 }
 
-/// Ends a batch's transaction: commits it on success (`Ok(Some)`). Two batches in flight
-/// wait on each other when each holds a key the other inserts (the same number on two lines
-/// of the file, say); PostgreSQL then rolls one back, and that one is run again (`Ok(None)`):
-/// the other has committed, so its keys now count as already present.
-pub(crate) async fn finish<T>(
-    txn: sqlx::Transaction<'_, sqlx::Postgres>,
-    outcome: Result<T, DbErr>,
-    attempts: &mut usize,
-) -> Result<Option<T>, DbErr> {
-    match outcome {
-        Ok(value) => {
-            txn.commit().await.map_err(db_err)?;
-            Ok(Some(value))
+/// One attempt at a batch's writes, inside the transaction it is given.
+pub(crate) type Attempt<'c, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'c>>;
+
+/// Runs `attempt` over `rows` in one transaction and commits it. Two batches in flight wait
+/// on each other when each holds a key the other inserts (the same number on two lines of
+/// the file, say); PostgreSQL then rolls one back, and that one is run again: the other has
+/// committed, so its keys now count as already present.
+pub(crate) async fn retrying_deadlocks<D: Sync + ?Sized, T>(
+    db: &sea_orm::DatabaseConnection,
+    rows: &D,
+    attempt: for<'c> fn(&'c mut PgConnection, &'c D) -> Attempt<'c, T>,
+) -> Result<T, DbErr> {
+    let mut attempts = 0;
+    loop {
+        let mut txn = db
+            .get_postgres_connection_pool()
+            .begin()
+            .await
+            .map_err(db_err)?;
+        match attempt(&mut txn, rows).await {
+            Ok(value) => {
+                txn.commit().await.map_err(db_err)?;
+                return Ok(value);
+            }
+            Err(err) if is_deadlock(&err) && attempts < DEADLOCK_RETRIES => {
+                attempts += 1;
+                tracing::info!(
+                    attempt = attempts,
+                    "import batch rolled back by a deadlock; retrying"
+                );
+                txn.rollback().await.map_err(db_err)?;
+            }
+            Err(err) => return Err(err),
         }
-        Err(err) if is_deadlock(&err) && *attempts < DEADLOCK_RETRIES => {
-            *attempts += 1;
-            tracing::info!(
-                attempt = *attempts,
-                "import batch rolled back by a deadlock; retrying"
-            );
-            txn.rollback().await.map_err(db_err)?;
-            Ok(None)
-        }
-        Err(err) => Err(err),
     }
 }
 

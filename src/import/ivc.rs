@@ -236,19 +236,11 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
     }
     let owner = |c: &ivc_competence::ActiveModel| c.dossier_id.try_as_ref().cloned();
     if sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Postgres {
-        let dossiers: Vec<_> = dossiers.iter().collect();
-        let mut attempts = 0;
-        let inserted = loop {
-            let mut txn = db
-                .get_postgres_connection_pool()
-                .begin()
-                .await
-                .map_err(copy::db_err)?;
-            let outcome = copy_batch(&mut txn, &dossiers, &competences).await;
-            if let Some(inserted) = copy::finish(txn, outcome, &mut attempts).await? {
-                break inserted;
-            }
-        };
+        let rows = (dossiers.iter().collect::<Vec<_>>(), competences);
+        let inserted = copy::retrying_deadlocks(&db, &rows, |txn, (dossiers, competences)| {
+            Box::pin(copy_batch(txn, dossiers, competences))
+        })
+        .await?;
         return Ok(Written {
             attempted,
             inserted,

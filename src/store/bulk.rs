@@ -29,13 +29,18 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// `$1, $2, …` on PostgreSQL, `?, ?, …` elsewhere, one per table name.
+/// The `i`th bound value: `$i` on PostgreSQL, `?` elsewhere.
+fn placeholder(backend: DbBackend, i: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => "?".to_owned(),
+    }
+}
+
+/// `$1, $2, …` on PostgreSQL, `?, ?, …` elsewhere.
 fn placeholders(backend: DbBackend, count: usize) -> String {
     (1..=count)
-        .map(|i| match backend {
-            DbBackend::Postgres => format!("${i}"),
-            _ => "?".to_owned(),
-        })
+        .map(|i| placeholder(backend, i))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -180,11 +185,8 @@ pub async fn restore(db: &DatabaseConnection) -> Result<usize, DbErr> {
                 format!(
                     "DELETE FROM deferred_ddl WHERE table_name = {} AND name = {} \
                      RETURNING definition",
-                    placeholders(backend, 1),
-                    match backend {
-                        DbBackend::Postgres => "$2",
-                        _ => "?",
-                    }
+                    placeholder(backend, 1),
+                    placeholder(backend, 2)
                 ),
                 [table.as_str().into(), name.as_str().into()],
             ))
