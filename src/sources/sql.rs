@@ -29,7 +29,19 @@ pub struct SqlSource {
 }
 
 /// A pooled connection idle this long is pinged before use; fresher ones are used as they are.
-pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
+/// The pool's liveness checks, for the sources and the store alike (docs/benchmarks.md): a
+/// ping before use only for connections idle long enough to have been dropped on the way,
+/// and on PostgreSQL none when a connection goes back to the pool. sqlx pings there to drain
+/// what a cancelled statement left on the wire, but its PostgreSQL driver drains that before
+/// every statement anyway (`wait_until_ready`), so the ping was a round trip per statement for
+/// nothing (patched option, vendor/README.md).
+pub fn pool_checks(options: &mut ConnectOptions) -> &mut ConnectOptions {
+    options
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
+        .map_sqlx_postgres_pool_opts(|pool| pool.test_after_release(false))
+}
 
 impl SqlSource {
     /// Builds the pool without connecting: a source down at start-up must not stop the gateway.
@@ -45,10 +57,8 @@ impl SqlSource {
             .connect_timeout(timeout.max(Duration::from_millis(200)))
             .acquire_timeout(timeout.max(Duration::from_millis(200)))
             .sqlx_logging(false)
-            // a ping on every acquire was a round trip per statement (docs/benchmarks.md):
-            // ping only connections idle long enough to have been dropped on the way
-            .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
             .connect_lazy(true);
+        pool_checks(&mut options);
         let db = Database::connect(options).await?;
         Ok(Self::from_connection(db))
     }

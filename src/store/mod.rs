@@ -29,8 +29,8 @@ impl Store {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
-            .max_connections(16)
-            .test_before_acquire_if_idle_for(crate::sources::sql::IDLE_BEFORE_PING);
+            .max_connections(16);
+        crate::sources::sql::pool_checks(&mut options);
         if url.starts_with("sqlite:") {
             ensure_sqlite_parent(url);
             // one writer at a time: SQLite serialises writes anyway, and this avoids SQLITE_BUSY

@@ -21,6 +21,7 @@ mod ivc;
 mod libretto;
 mod metrics;
 mod orientation;
+mod pool;
 mod reporting;
 mod search;
 mod source_cache;

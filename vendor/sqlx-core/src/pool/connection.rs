@@ -203,6 +203,23 @@ impl<DB: Database> Drop for PoolConnection<DB> {
             return;
         }
 
+        // fascicolo's patch: with no release test to run, a live connection goes straight
+        // back to the idle queue, without a task spawned for it.
+        let options = &self.pool.options;
+        if !options.test_after_release
+            && options.after_release.is_none()
+            && !self.pool.is_closed()
+            && self
+                .live
+                .as_ref()
+                .is_some_and(|live| !is_beyond_max_lifetime(live, options))
+        {
+            if let Some(live) = self.live.take() {
+                live.float(self.pool.clone()).release();
+            }
+            return;
+        }
+
         // We still need to spawn a task to maintain `min_connections`.
         if self.live.is_some() || self.pool.options.min_connections > 0 {
             crate::rt::spawn(self.return_to_pool());
@@ -311,6 +328,10 @@ impl<DB: Database> Floating<DB, Live<DB>> {
         // returned to the pool; also of course, if it was dropped due to an error
         // this is simply a band-aid as SQLx-next connections should be able
         // to recover from cancellations
+        if !self.guard.pool.options.test_after_release {
+            self.release();
+            return true;
+        }
         if let Err(error) = self.raw.ping().await {
             tracing::warn!(
                 %error,
