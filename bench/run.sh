@@ -141,6 +141,14 @@ for s in "${SOURCES[@]}"; do
     awk '{ printf "%d\t%s\n", NR, $1 }' "$codes" | psql_db "$db" -c "COPY bench_codes FROM STDIN"
     psql_db "$db" -c "ANALYZE bench_codes"
   fi
+  # the same codes with every spelling the gateway looks each one up under (omocodia floor)
+  have=$(psql -X -Atq "$PG_SERVER/$db" -c "SELECT count(*) FROM bench_spellings" 2> /dev/null || echo 0)
+  if [[ "$have" != "$CODES" ]]; then
+    psql_db "$db" -c "DROP TABLE IF EXISTS bench_spellings" \
+      -c "CREATE TABLE bench_spellings (n int PRIMARY KEY, spellings char(16)[] NOT NULL)"
+    python3 bench/floor/spellings.py < "$codes" | psql_db "$db" -c "COPY bench_spellings FROM STDIN"
+    psql_db "$db" -c "ANALYZE bench_spellings"
+  fi
 done
 
 # --- store: re-created on every run, with L imported libretti ----------------------------
@@ -276,7 +284,7 @@ gateway_run() { # workload concurrency
 # slower (measured 48 against 82 tx/s at c=8), and the gateway's statement runs without them
 floor_options() { if [[ $1 == w3 ]]; then echo "-c max_parallel_workers_per_gather=0"; fi; }
 
-floor_run() { # workload concurrency seconds logprefix db…
+floor_run() { # script concurrency seconds logprefix db…
   local w=$1 c=$2 secs=$3 prefix=$4; shift 4
   local pids=() db
   for db in "$@"; do
@@ -294,29 +302,29 @@ percentiles() { # stdin: latencies in us; prints count p50_ms p99_ms
     printf "%d %.2f %.2f\n", NR, v[i50] / 1000, v[i99] / 1000 }'
 }
 
-floor_measure() { # workload concurrency
-  local w=$1 c=$2 dbs db n p50 p99 dn d50 d99 per
+floor_measure() { # workload concurrency script row-label
+  local w=$1 c=$2 script=$3 label=$4 dbs db n p50 p99 dn d50 d99 per
   if [[ $w == w3 ]]; then dbs=("$STORE_DB"); else dbs=("${SOURCES[@]/#/fascicolo_bench_}"); fi
-  log "floor $w c=$c on ${dbs[*]}"
-  rm -f "$WORK/floor/$w-c$c"-*
-  floor_run "$w" "$c" "$WARMUP" "" "${dbs[@]}"
-  floor_run "$w" "$c" "$DURATION" "$WORK/floor/$w-c$c" "${dbs[@]}"
+  log "floor $script c=$c on ${dbs[*]}"
+  rm -f "$WORK/floor/$script-c$c"-*
+  floor_run "$script" "$c" "$WARMUP" "" "${dbs[@]}"
+  floor_run "$script" "$c" "$DURATION" "$WORK/floor/$script-c$c" "${dbs[@]}"
   if (( ${#dbs[@]} == 2 )); then
     for db in "${dbs[@]}"; do
-      read -r dn d50 d99 < <(cat "$WORK/floor/$w-c$c-$db".* | awk '{ print $3 }' | percentiles)
-      printf "%s\t%d\t%s\t%.1f\t%s\t%s\n" "$w" "$c" "$db" "$(awk -v n="$dn" -v d="$DURATION" 'BEGIN { print n / d }')" \
+      read -r dn d50 d99 < <(cat "$WORK/floor/$script-c$c-$db".* | awk '{ print $3 }' | percentiles)
+      printf "%s\t%d\t%s\t%.1f\t%s\t%s\n" "$script" "$c" "$db" "$(awk -v n="$dn" -v d="$DURATION" 'BEGIN { print n / d }')" \
         "$d50" "$d99" >> "$WORK/floor-by-source.tsv"
     done
-    read -r n p50 p99 < <(awk -v first="$WORK/floor/$w-c$c-${dbs[0]}." '
+    read -r n p50 p99 < <(awk -v first="$WORK/floor/$script-c$c-${dbs[0]}." '
       index(FILENAME, first) == 1 { a[$1 " " $2] = $3; next }
       ($1 " " $2) in a { t = a[$1 " " $2]; print ($3 > t ? $3 : t) }' \
-      "$WORK/floor/$w-c$c-${dbs[0]}".* "$WORK/floor/$w-c$c-${dbs[1]}".* | percentiles)
+      "$WORK/floor/$script-c$c-${dbs[0]}".* "$WORK/floor/$script-c$c-${dbs[1]}".* | percentiles)
     per=6
   else
-    read -r n p50 p99 < <(cat "$WORK/floor/$w-c$c-${dbs[0]}".* | awk '{ print $3 }' | percentiles)
+    read -r n p50 p99 < <(cat "$WORK/floor/$script-c$c-${dbs[0]}".* | awk '{ print $3 }' | percentiles)
     per=1
   fi
-  printf "floor\t%s\t%d\t%.1f\t%s\t%s\t%d\n" "$w" "$c" "$(awk -v n="$n" -v d="$DURATION" 'BEGIN { print n / d }')" \
+  printf "%s\t%s\t%d\t%.1f\t%s\t%s\t%d\n" "$label" "$w" "$c" "$(awk -v n="$n" -v d="$DURATION" 'BEGIN { print n / d }')" \
     "$p50" "$p99" "$per" >> "$RESULTS"
 }
 
@@ -336,7 +344,9 @@ for c in $CONCURRENCY; do
     [[ -n "$server_pid" ]] || start_server
     gateway_run "$w" "$c"
     stop_server
-    floor_measure "$w" "$c"
+    floor_measure "$w" "$c" "$w" floor
+    # the omocodia floor: the same SELECTs for every spelling the gateway asks for
+    if [[ $w != w3 ]]; then floor_measure "$w" "$c" "$w-spellings" floor_spellings; fi
   done
 done
 start_server
@@ -376,17 +386,20 @@ echo "- store: $LIBRETTI libretti ($(tail -1 "$WORK/import.log"))"
 echo "- answer sizes of the check requests (bytes): W1 $W1_BYTES, W2 $W2_BYTES (names only), W3 $W3_BYTES"
 [[ -n "$SEED_NOTE" ]] && printf '%s' "$SEED_NOTE"
 echo
-echo "| workload | c | gateway req/s | floor req/s | p50 ms | floor p50 | p50 ratio | p99 ms | floor p99 | p99 ratio | source stmts/req | store stmts/req | floor stmts/req | server CPU µs/req | peak RSS MB | failed |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| workload | c | gateway req/s | floor req/s | p50 ms | floor p50 | p50 ratio | p99 ms | floor p99 | p99 ratio | omocodia floor req/s | omocodia floor p99 | p99 ratio to it | source stmts/req | store stmts/req | floor stmts/req | server CPU µs/req | peak RSS MB | failed |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'\t' '
   $1 == "gateway" { k = $2 " " $3; g[k] = $0; order[++n] = k }
   $1 == "floor" { f[$2 " " $3] = $0 }
+  $1 == "floor_spellings" { o[$2 " " $3] = $0 }
   END {
     for (i = 1; i <= n; i++) {
       k = order[i]; split(g[k], a, "\t"); split(f[k], b, "\t")
       r50 = (b[5] > 0 ? sprintf("%.1fx", a[5] / b[5]) : "-"); r99 = (b[6] > 0 ? sprintf("%.1fx", a[6] / b[6]) : "-")
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-        toupper(a[2]), a[3], a[4], b[4], a[5], b[5], r50, a[6], b[6], r99, a[7], a[8], b[7], a[9], a[10], a[12]
+      ot = "-"; o99 = "-"; or99 = "-"
+      if (k in o) { split(o[k], s, "\t"); ot = s[4]; o99 = s[6]; if (s[6] > 0) or99 = sprintf("%.1fx", a[6] / s[6]) }
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        toupper(a[2]), a[3], a[4], b[4], a[5], b[5], r50, a[6], b[6], r99, ot, o99, or99, a[7], a[8], b[7], a[9], a[10], a[12]
     }
   }' "$RESULTS"
 echo
@@ -394,7 +407,7 @@ echo "Statements per request are counted over sequential requests (40 for W1, 10
 echo "peak RSS is VmHWM of the server over the measured run (reset before it). Compiler or other"
 echo "processes seen beside the benchmark at the start/end of each gateway run: $(awk -F'\t' '$1 == "gateway" { printf "%s%s c=%s %s", sep, toupper($2), $3, $15; sep = ", " }' "$RESULTS")."
 echo
-echo "Floor per source database (pgbench, transactions of three SELECTs):"
+echo "Floor per source database (pgbench, transactions of three SELECTs; \`-spellings\`: the omocodia floor):"
 echo
 echo "| workload | c | database | tx/s | p50 ms | p99 ms |"
 echo "|---|---:|---|---:|---:|---:|"
