@@ -66,6 +66,45 @@ async fn a_released_postgres_connection_is_idle_at_once_and_clean_after_a_cancel
     })
     .await;
     assert!(cut.is_err(), "the transaction should have been cut off");
+    // seen from another connection, before the pool's own is used again: the dropped
+    // transaction's ROLLBACK must reach the server now, not at that connection's next use,
+    // or its locks stay held (fifty writers waited on them for good)
+    let watcher = sea_orm::Database::connect(&database.url).await.unwrap();
+    let open_transactions = "SELECT count(*) FROM pg_stat_activity WHERE datname = \
+        current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'";
+    let mut lock_free = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let open = watcher
+            .query_one_raw(sql(open_transactions))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap();
+        let running = watcher
+            .query_one_raw(sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid() AND state = 'active'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap();
+        if open == 0 && running == 0 {
+            lock_free = true;
+            break;
+        }
+    }
+    assert!(lock_free, "the cut-off transaction is still open on the server");
+    watcher
+        .execute_unprepared(
+            "BEGIN; LOCK TABLE pool_probe IN ACCESS EXCLUSIVE MODE NOWAIT; COMMIT",
+        )
+        .await
+        .expect("no lock left behind on pool_probe");
+    drop(watcher);
     assert_eq!(
         one_number(&source, "SELECT count(*) FROM pool_probe").await,
         0

@@ -203,16 +203,18 @@ impl<DB: Database> Drop for PoolConnection<DB> {
             return;
         }
 
-        // fascicolo's patch: with no release test to run, a live connection goes straight
-        // back to the idle queue, without a task spawned for it.
+        // fascicolo's patch: with no release test to run, a live connection with nothing
+        // queued goes straight back to the idle queue, without a task spawned for it. One
+        // with queued bytes (the ROLLBACK of a transaction dropped unfinished) takes the
+        // path below, which sends them now: left in the buffer, that transaction would keep
+        // its locks until the connection's next use.
         let options = &self.pool.options;
         if !options.test_after_release
             && options.after_release.is_none()
             && !self.pool.is_closed()
-            && self
-                .live
-                .as_ref()
-                .is_some_and(|live| !is_beyond_max_lifetime(live, options))
+            && self.live.as_ref().is_some_and(|live| {
+                !live.raw.should_flush() && !is_beyond_max_lifetime(live, options)
+            })
         {
             if let Some(live) = self.live.take() {
                 live.float(self.pool.clone()).release();
@@ -328,7 +330,7 @@ impl<DB: Database> Floating<DB, Live<DB>> {
         // returned to the pool; also of course, if it was dropped due to an error
         // this is simply a band-aid as SQLx-next connections should be able
         // to recover from cancellations
-        if !self.guard.pool.options.test_after_release {
+        if !self.guard.pool.options.test_after_release && !self.raw.should_flush() {
             self.release();
             return true;
         }
