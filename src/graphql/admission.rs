@@ -254,6 +254,25 @@ impl Admission {
 }
 
 /// The operation a request runs: the named one, or the only one.
+/// Root fields whose resolvers load every relation of their citizens with one `load_many`
+/// per loader (`loaders::prime`), so no batch of theirs waits for keys from other fields.
+const PRIMING_ROOTS: &[&str] = &["citizen", "citizens", "searchCitizens"];
+
+/// Whether the operation that will run is a single root field of [`PRIMING_ROOTS`]: then the
+/// loaders need not wait for other fields' keys (`loaders::batch_delay`).
+pub fn primes_alone(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let Some(operation) = selected_operation(document, operation_name) else {
+        return false;
+    };
+    match operation.selection_set.node.items.as_slice() {
+        [only] => match &only.node {
+            Selection::Field(field) => PRIMING_ROOTS.contains(&field.node.name.node.as_str()),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 fn selected_operation<'a>(
     document: &'a ExecutableDocument,
     name: Option<&str>,
@@ -513,5 +532,27 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn only_a_lone_priming_root_field_primes_alone() {
+        let alone = |query: &str, name: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).expect("parses");
+            primes_alone(&document, name)
+        };
+        assert!(alone("{ citizen(fiscalCode: \"X\") { fiscalCode } }", None));
+        assert!(alone("query Q($c: [FiscalCode!]!) { citizens(fiscalCodes: $c) { fiscalCode } }", None));
+        assert!(alone("{ searchCitizens(familyName: \"R\") { totalCount } }", None));
+        // two root fields share their batches through the loaders' delay
+        assert!(!alone("{ a: citizen(fiscalCode: \"X\") { fiscalCode } b: citizen(fiscalCode: \"Y\") { fiscalCode } }", None));
+        // a fragment at the root may hold several fields
+        assert!(!alone("{ ...F } fragment F on Query { citizen(fiscalCode: \"X\") { fiscalCode } }", None));
+        // roots that do not prime their relations
+        assert!(!alone("{ librettos { totalCount } }", None));
+        // the operation that runs is the one named
+        let two = "query A { citizen(fiscalCode: \"X\") { fiscalCode } } query B { librettos { totalCount } }";
+        assert!(alone(two, Some("A")));
+        assert!(!alone(two, Some("B")));
+        assert!(!alone(two, None));
     }
 }

@@ -13,6 +13,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Up to this many citizens go to the sources in one batch (the SQL adapter chunks further).
 const MAX_BATCH: usize = 100_000;
@@ -90,23 +91,43 @@ fn with_every_key<V: Default>(
 /// Registers every loader on a request; the same function serves the server and the tests.
 /// Each caches for the request only, so a value primed at the root is not fetched again.
 pub fn add_data_loaders(
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     context: &LoaderContext,
 ) -> async_graphql::Request {
+    let delay = batch_delay(&mut request);
     request
-        .data(cached(PersonLoader(context.clone())))
-        .data(cached(EmploymentLoader(context.clone())))
-        .data(cached(TrainingLoader(context.clone())))
-        .data(super::store_loaders::new_loader(context.store.clone()))
+        .data(cached(PersonLoader(context.clone()), delay))
+        .data(cached(EmploymentLoader(context.clone()), delay))
+        .data(cached(TrainingLoader(context.clone()), delay))
+        .data(super::store_loaders::new_loader(context.store.clone(), delay))
 }
 
-fn cached<L: Loader<FiscalCode>>(loader: L) -> DataLoader<L, HashMapCache> {
+/// How long a loader waits for more keys before it sends its batch. DataLoader's default
+/// (1 ms) lets the keys of several root fields meet in one batch. A request that is one
+/// priming root field (`admission::primes_alone`) asks each loader once with all its keys,
+/// so the wait only delayed every profile by a millisecond per level of priming, on a timer
+/// thread's wake-up (docs/benchmarks.md); a zero delay sends the batch at once.
+fn batch_delay(request: &mut async_graphql::Request) -> Duration {
+    let operation = request.operation_name.clone();
+    match request.parsed_query() {
+        Ok(document) if super::admission::primes_alone(document, operation.as_deref()) => {
+            Duration::ZERO
+        }
+        _ => DEFAULT_BATCH_DELAY,
+    }
+}
+
+/// DataLoader's own default.
+pub(crate) const DEFAULT_BATCH_DELAY: Duration = Duration::from_millis(1);
+
+fn cached<L: Loader<FiscalCode>>(loader: L, delay: Duration) -> DataLoader<L, HashMapCache> {
     DataLoader::with_cache(
         loader,
         crate::telemetry::spawn_batch,
         HashMapCache::default(),
     )
     .max_batch_size(MAX_BATCH)
+    .delay(delay)
 }
 
 pub fn persons<'a>(ctx: &Context<'a>) -> &'a DataLoader<PersonLoader, HashMapCache> {

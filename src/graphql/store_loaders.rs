@@ -19,7 +19,8 @@ pub struct StoreLoader(pub Store);
 
 pub type StoreDataLoader = DataLoader<StoreLoader, HashMapCache>;
 
-pub fn new_loader(store: Store) -> StoreDataLoader {
+/// `delay`: `loaders::batch_delay`.
+pub fn new_loader(store: Store, delay: std::time::Duration) -> StoreDataLoader {
     // citizen queries prime every relation with `load_many` (loaders::prime), so batches do
     // not depend on how fast the executor registers the field resolvers
     DataLoader::with_cache(
@@ -28,6 +29,7 @@ pub fn new_loader(store: Store) -> StoreDataLoader {
         HashMapCache::default(),
     )
     .max_batch_size(10_000)
+    .delay(delay)
 }
 
 pub fn loader<'a>(ctx: &Context<'a>) -> &'a StoreDataLoader {
