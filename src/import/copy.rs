@@ -1,6 +1,7 @@
-//! The PostgreSQL bulk path of the import: a batch's rows go to a temporary staging table by
-//! `COPY` and into the real table by one `INSERT … SELECT … ON CONFLICT DO NOTHING`, instead
-//! of INSERT statements of 500 rows with 10,000 bound values each. Parsing, binding and
+//! The PostgreSQL bulk path of the import: a batch's rows go into the table by `COPY`, or,
+//! when some of them are already stored, to a temporary staging table by `COPY` and into the
+//! real table by one `INSERT … SELECT … ON CONFLICT DO NOTHING`; either instead of INSERT
+//! statements of 500 rows with 10,000 bound values each. Parsing, binding and
 //! planning those statements cost more server time than writing the rows (measured on 100,000
 //! libretti: 14.9 s with multi-row INSERTs, against 3.5 s for an `INSERT … SELECT` of the same
 //! rows with the same indexes).
@@ -21,11 +22,18 @@ const DEADLOCK_RETRIES: usize = 5;
 
 /// PostgreSQL chose this transaction to end a deadlock (SQLSTATE 40P01).
 fn is_deadlock(err: &DbErr) -> bool {
+    sqlstate(err).as_deref() == Some("40P01")
+}
+
+fn sqlstate(err: &DbErr) -> Option<String> {
     match err {
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(&**e, sqlx::Error::Database(db) if db.code().as_deref() == Some("40P01"))
+            match &**e {
+                sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+                _ => None,
+            }
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -81,6 +89,12 @@ pub(crate) fn owned_by<'a, C>(
 
 /// Inserts `rows` (every row setting the same columns), skipping each one that collides with
 /// a stored row on any unique key; returns the `key` of every row inserted.
+///
+/// First straight into the table by `COPY`, in a savepoint: when no row collides (a first
+/// load, where most batches are), each row is written once. A collision stops that `COPY`
+/// at the row (unique violation), and the batch goes by the staging table instead, where
+/// `ON CONFLICT DO NOTHING` skips the rows already present (measured on 100,000 libretti into
+/// empty tables: 4.3 s of the server's 8 s went to the `INSERT … SELECT` from staging).
 pub(crate) async fn insert_new<A>(
     txn: &mut PgConnection,
     rows: &[&A],
@@ -96,13 +110,13 @@ where
         .filter(|c| first.get(*c).is_set())
         .collect();
     let table = A::Entity::default().table_name().to_owned();
-    let staging = format!("import_{table}");
     let names = columns
         .iter()
         .map(|c| format!("\"{}\"", c.to_string()))
         .collect::<Vec<_>>()
         .join(", ");
     let mut csv = String::new();
+    let mut keys = HashSet::with_capacity(rows.len());
     for row in rows {
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
@@ -118,24 +132,33 @@ where
                 .map_err(|what| DbErr::Custom(format!("import into {table}: {what}")))?;
         }
         csv.push('\n');
+        if let Some(Value::String(Some(id))) = row.get(key).into_value() {
+            keys.insert(id);
+        }
+    }
+    // table and column names come from the entities, never from the input
+    execute(txn, "SAVEPOINT import_direct").await?;
+    match copy_in(txn, &format!("COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv)"), &csv).await {
+        Ok(()) => {
+            execute(txn, "RELEASE SAVEPOINT import_direct").await?;
+            return Ok(keys);
+        }
+        Err(err) if is_unique_violation(&err) => {
+            execute(txn, "ROLLBACK TO SAVEPOINT import_direct").await?;
+        }
+        Err(err) => return Err(err),
     }
     // the staging table lives as long as the connection and is emptied at every commit
-    // table and column names come from the entities, never from the input
-    sqlx::query(AssertSqlSafe(format!(
-        "CREATE TEMP TABLE IF NOT EXISTS \"{staging}\" (LIKE \"{table}\" INCLUDING DEFAULTS) \
-         ON COMMIT DELETE ROWS"
-    )))
-    .execute(&mut *txn)
-    .await
-    .map_err(db_err)?;
-    let mut copy = txn
-        .copy_in_raw(&format!(
-            "COPY \"{staging}\" ({names}) FROM STDIN (FORMAT csv)"
-        ))
-        .await
-        .map_err(db_err)?;
-    copy.send(csv.as_bytes()).await.map_err(db_err)?;
-    copy.finish().await.map_err(db_err)?;
+    let staging = format!("import_{table}");
+    execute(
+        txn,
+        &format!(
+            "CREATE TEMP TABLE IF NOT EXISTS \"{staging}\" (LIKE \"{table}\" INCLUDING DEFAULTS) \
+             ON COMMIT DELETE ROWS"
+        ),
+    )
+    .await?;
+    copy_in(txn, &format!("COPY \"{staging}\" ({names}) FROM STDIN (FORMAT csv)"), &csv).await?;
     let inserted: Vec<(String,)> = sqlx::query_as(AssertSqlSafe(format!(
         "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM \"{staging}\" \
          ON CONFLICT DO NOTHING RETURNING \"{}\"",
@@ -144,11 +167,28 @@ where
     .fetch_all(&mut *txn)
     .await
     .map_err(db_err)?;
-    sqlx::query(AssertSqlSafe(format!("TRUNCATE \"{staging}\"")))
+    execute(txn, &format!("TRUNCATE \"{staging}\"")).await?;
+    Ok(inserted.into_iter().map(|(id,)| id).collect())
+}
+
+async fn execute(txn: &mut PgConnection, sql: &str) -> Result<(), DbErr> {
+    sqlx::query(AssertSqlSafe(sql.to_owned()))
         .execute(&mut *txn)
         .await
         .map_err(db_err)?;
-    Ok(inserted.into_iter().map(|(id,)| id).collect())
+    Ok(())
+}
+
+async fn copy_in(txn: &mut PgConnection, statement: &str, csv: &str) -> Result<(), DbErr> {
+    let mut copy = txn.copy_in_raw(statement).await.map_err(db_err)?;
+    copy.send(csv.as_bytes()).await.map_err(db_err)?;
+    copy.finish().await.map_err(db_err)?;
+    Ok(())
+}
+
+/// A row collided with a stored one on a unique key (SQLSTATE 23505).
+fn is_unique_violation(err: &DbErr) -> bool {
+    sqlstate(err).as_deref() == Some("23505")
 }
 
 /// One field of PostgreSQL's CSV format: an unquoted empty field is NULL, so every text is
