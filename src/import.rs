@@ -392,29 +392,12 @@ where
     F: Future<Output = Result<Written, sea_orm::DbErr>> + Send + 'static,
 {
     let deferred = crate::store::bulk::defer(db, tables).await?;
-    sqlite_bulk_settings(db, true).await?;
     let loaded = load(db, tables, deferred > 0, input, progress, parse, write).await;
-    let settled = sqlite_bulk_settings(db, false).await;
     let rebuilt = crate::store::bulk::restore(db).await;
-    settled?;
     let mut report = loaded?;
     report.rebuilt = rebuilt?;
     refresh_statistics(db, &report, tables).await?;
     Ok(report)
-}
-
-/// SQLite during a load (its store has one connection, so this holds for the load's): a
-/// page cache that holds the unique indexes being filled, 256 MiB instead of the store's 64
-/// (measured on a million libretti: 17,800 a second against 15,000). A bigger WAL between
-/// checkpoints was slower (13,500 against 19,300 a second on 100,000).
-async fn sqlite_bulk_settings(db: &DatabaseConnection, bulk: bool) -> Result<(), sea_orm::DbErr> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return Ok(());
-    }
-    let cache_kib = if bulk { 262_144 } else { 65_536 };
-    db.execute_unprepared(&format!("PRAGMA cache_size = -{cache_kib}"))
-        .await?;
-    Ok(())
 }
 
 async fn load<R, F>(
