@@ -541,12 +541,24 @@ mod tests {
             primes_alone(&document, name)
         };
         assert!(alone("{ citizen(fiscalCode: \"X\") { fiscalCode } }", None));
-        assert!(alone("query Q($c: [FiscalCode!]!) { citizens(fiscalCodes: $c) { fiscalCode } }", None));
-        assert!(alone("{ searchCitizens(familyName: \"R\") { totalCount } }", None));
+        assert!(alone(
+            "query Q($c: [FiscalCode!]!) { citizens(fiscalCodes: $c) { fiscalCode } }",
+            None
+        ));
+        assert!(alone(
+            "{ searchCitizens(familyName: \"R\") { totalCount } }",
+            None
+        ));
         // two root fields share their batches through the loaders' delay
-        assert!(!alone("{ a: citizen(fiscalCode: \"X\") { fiscalCode } b: citizen(fiscalCode: \"Y\") { fiscalCode } }", None));
+        assert!(!alone(
+            "{ a: citizen(fiscalCode: \"X\") { fiscalCode } b: citizen(fiscalCode: \"Y\") { fiscalCode } }",
+            None
+        ));
         // a fragment at the root may hold several fields
-        assert!(!alone("{ ...F } fragment F on Query { citizen(fiscalCode: \"X\") { fiscalCode } }", None));
+        assert!(!alone(
+            "{ ...F } fragment F on Query { citizen(fiscalCode: \"X\") { fiscalCode } }",
+            None
+        ));
         // roots that do not prime their relations
         assert!(!alone("{ librettos { totalCount } }", None));
         // the operation that runs is the one named

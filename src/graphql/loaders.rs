@@ -99,7 +99,10 @@ pub fn add_data_loaders(
         .data(cached(PersonLoader(context.clone()), delay))
         .data(cached(EmploymentLoader(context.clone()), delay))
         .data(cached(TrainingLoader(context.clone()), delay))
-        .data(super::store_loaders::new_loader(context.store.clone(), delay))
+        .data(super::store_loaders::new_loader(
+            context.store.clone(),
+            delay,
+        ))
 }
 
 /// How long a loader waits for more keys before it sends its batch. DataLoader's default

@@ -138,7 +138,13 @@ where
     }
     // table and column names come from the entities, never from the input
     execute(txn, "SAVEPOINT import_direct").await?;
-    match copy_in(txn, &format!("COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv)"), &csv).await {
+    match copy_in(
+        txn,
+        &format!("COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv)"),
+        &csv,
+    )
+    .await
+    {
         Ok(()) => {
             execute(txn, "RELEASE SAVEPOINT import_direct").await?;
             return Ok(keys);
@@ -158,7 +164,12 @@ where
         ),
     )
     .await?;
-    copy_in(txn, &format!("COPY \"{staging}\" ({names}) FROM STDIN (FORMAT csv)"), &csv).await?;
+    copy_in(
+        txn,
+        &format!("COPY \"{staging}\" ({names}) FROM STDIN (FORMAT csv)"),
+        &csv,
+    )
+    .await?;
     let inserted: Vec<(String,)> = sqlx::query_as(AssertSqlSafe(format!(
         "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM \"{staging}\" \
          ON CONFLICT DO NOTHING RETURNING \"{}\"",

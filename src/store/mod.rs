@@ -27,9 +27,7 @@ impl Store {
     /// Connects (creating a SQLite file when the URL says `mode=rwc`) and counts statements.
     pub async fn connect(url: &str) -> Result<Store, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(false)
-            .max_connections(16);
+        options.sqlx_logging(false).max_connections(16);
         crate::sources::sql::pool_checks(&mut options);
         if url.starts_with("sqlite:") {
             ensure_sqlite_parent(url);

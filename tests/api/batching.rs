@@ -79,17 +79,29 @@ async fn counts_do_not_grow(test: &str, engine: Engine) {
         app.source_statements("lavoro"),
         app.source_statements("formazione"),
     );
-    let body = app.query(ALIASED, json!({ "a": codes[0], "b": codes[1], "c": codes[2] })).await;
+    let body = app
+        .query(
+            ALIASED,
+            json!({ "a": codes[0], "b": codes[1], "c": codes[2] }),
+        )
+        .await;
     assert_eq!(body.get("errors"), None, "{body}");
     for (alias, code) in ["a", "b", "c"].iter().zip(&codes) {
         assert_eq!(body["data"][alias]["fiscalCode"], json!(code), "{body}");
-        assert!(!body["data"][alias]["person"]["familyName"].is_null(), "{body}");
+        assert!(
+            !body["data"][alias]["person"]["familyName"].is_null(),
+            "{body}"
+        );
     }
     let aliased = (
         app.source_statements("lavoro") - before.0,
         app.source_statements("formazione") - before.1,
     );
-    assert_eq!(aliased, (3, 3), "three root fields, one batch per view and source");
+    assert_eq!(
+        aliased,
+        (3, 3),
+        "three root fields, one batch per view and source"
+    );
     println!("{test}: (N, lavoro, formazione, store) = {per_n:?}");
     for (n, lavoro, formazione, store) in &per_n {
         assert_eq!(

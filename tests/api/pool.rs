@@ -97,11 +97,12 @@ async fn a_released_postgres_connection_is_idle_at_once_and_clean_after_a_cancel
             break;
         }
     }
-    assert!(lock_free, "the cut-off transaction is still open on the server");
+    assert!(
+        lock_free,
+        "the cut-off transaction is still open on the server"
+    );
     watcher
-        .execute_unprepared(
-            "BEGIN; LOCK TABLE pool_probe IN ACCESS EXCLUSIVE MODE NOWAIT; COMMIT",
-        )
+        .execute_unprepared("BEGIN; LOCK TABLE pool_probe IN ACCESS EXCLUSIVE MODE NOWAIT; COMMIT")
         .await
         .expect("no lock left behind on pool_probe");
     drop(watcher);
