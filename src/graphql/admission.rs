@@ -253,7 +253,6 @@ impl Admission {
     }
 }
 
-/// The operation a request runs: the named one, or the only one.
 /// Root fields whose resolvers load every relation of their citizens with one `load_many`
 /// per loader (`loaders::prime`), so no batch of theirs waits for keys from other fields.
 const PRIMING_ROOTS: &[&str] = &["citizen", "citizens", "searchCitizens"];
@@ -273,6 +272,7 @@ pub fn primes_alone(document: &ExecutableDocument, operation_name: Option<&str>)
     }
 }
 
+/// The operation a request runs: the named one, or the only one.
 fn selected_operation<'a>(
     document: &'a ExecutableDocument,
     name: Option<&str>,

@@ -121,7 +121,7 @@ fn batch_delay(request: &mut async_graphql::Request) -> Duration {
 }
 
 /// DataLoader's own default.
-pub(crate) const DEFAULT_BATCH_DELAY: Duration = Duration::from_millis(1);
+const DEFAULT_BATCH_DELAY: Duration = Duration::from_millis(1);
 
 fn cached<L: Loader<FiscalCode>>(loader: L, delay: Duration) -> DataLoader<L, HashMapCache> {
     DataLoader::with_cache(

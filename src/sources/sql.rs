@@ -33,10 +33,11 @@ const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 /// The pool's liveness checks, for the sources and the store alike (docs/benchmarks.md): a
 /// ping before use only for connections idle long enough to have been dropped on the way,
-/// and on PostgreSQL none when a connection goes back to the pool. sqlx pings there to drain
-/// what a cancelled statement left on the wire, but its PostgreSQL driver drains that before
-/// every statement anyway (`wait_until_ready`), so the ping was a round trip per statement for
-/// nothing (patched option, vendor/README.md).
+/// and on PostgreSQL none when a clean connection goes back to the pool. sqlx pings there to
+/// drain what a cancelled statement left on the wire, but its PostgreSQL driver drains that
+/// before every statement anyway (`wait_until_ready`), so the ping was a round trip per
+/// statement for nothing; a connection with bytes queued (a dropped transaction's ROLLBACK)
+/// is still flushed at once (patched option, vendor/README.md).
 pub fn pool_checks(options: &mut ConnectOptions) -> &mut ConnectOptions {
     options
         .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)

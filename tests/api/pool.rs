@@ -6,21 +6,24 @@
 
 use fascicolo::sources::sql::SqlSource;
 use fascicolo::testing::{Engine, database_or_skip};
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
 use std::time::Duration;
 
 fn sql(text: &str) -> Statement {
     Statement::from_string(DatabaseBackend::Postgres, text.to_owned())
 }
 
-async fn one_number(source: &SqlSource, text: &str) -> i64 {
-    let row = source
-        .connection()
+async fn number_on(db: &DatabaseConnection, text: &str) -> i64 {
+    let row = db
         .query_one_raw(sql(text))
         .await
         .unwrap_or_else(|e| panic!("{text}: {e}"))
         .expect("a row");
     row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn one_number(source: &SqlSource, text: &str) -> i64 {
+    number_on(source.connection(), text).await
 }
 
 #[tokio::test]
@@ -75,23 +78,13 @@ async fn a_released_postgres_connection_is_idle_at_once_and_clean_after_a_cancel
     let mut lock_free = false;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let open = watcher
-            .query_one_raw(sql(open_transactions))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<i64>(0)
-            .unwrap();
-        let running = watcher
-            .query_one_raw(sql(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
-                 AND pid <> pg_backend_pid() AND state = 'active'",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<i64>(0)
-            .unwrap();
+        let open = number_on(&watcher, open_transactions).await;
+        let running = number_on(
+            &watcher,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state = 'active'",
+        )
+        .await;
         if open == 0 && running == 0 {
             lock_free = true;
             break;
