@@ -233,6 +233,7 @@ impl RegionalSource {
     async fn lookup<T: ViewRow>(
         &self,
         keys: &[FiscalCode],
+        spellings: &[String],
     ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
         use tracing::Instrument;
         let span = tracing::info_span!(
@@ -243,7 +244,10 @@ impl RegionalSource {
             rows = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let (rows, failure) = self.lookup_rows::<T>(keys).instrument(span.clone()).await;
+        let (rows, failure) = self
+            .lookup_rows::<T>(keys, spellings)
+            .instrument(span.clone())
+            .await;
         span.record("rows", rows.len());
         span.record(
             "outcome",
@@ -252,13 +256,14 @@ impl RegionalSource {
         (rows, failure)
     }
 
+    /// `spellings` are those of all `keys` (`spellings_of`), computed once for every source.
     async fn lookup_rows<T: ViewRow>(
         &self,
         keys: &[FiscalCode],
+        spellings: &[String],
     ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
         let Some(cache) = &self.cache else {
-            let spellings = spellings_of(keys);
-            return match self.call(T::fetch(&self.adapter, &spellings)).await {
+            return match self.call(T::fetch(&self.adapter, spellings)).await {
                 Ok(rows) => (self.sourced(rows, Freshness::default()), None),
                 Err(failure) => (Vec::new(), Some(failure)),
             };
@@ -424,7 +429,8 @@ impl SourceRegistry {
         &self,
         keys: &[FiscalCode],
     ) -> (Vec<Sourced<T>>, Vec<SourceFailure>) {
-        let answers = join_all(self.sources.iter().map(|s| s.lookup::<T>(keys))).await;
+        let spellings = spellings_of(keys);
+        let answers = join_all(self.sources.iter().map(|s| s.lookup::<T>(keys, &spellings))).await;
         let mut rows = Vec::new();
         let mut failures = Vec::new();
         for (found, failure) in answers {
