@@ -20,6 +20,10 @@ use tokio::sync::OnceCell;
 /// well under every engine's bind-parameter limit (SQLite 32,766; PostgreSQL and MySQL 65,535).
 pub const CHUNK_CITIZENS: usize = 1_000;
 
+/// Codes a PostgreSQL lookup binds one placeholder each; more go as one array
+/// (`batch_statement`).
+pub const PG_LIST_MAX: usize = 16;
+
 pub struct SqlSource {
     db: DatabaseConnection,
     backend: DatabaseBackend,
@@ -133,33 +137,49 @@ impl SqlSource {
             .copied()
     }
 
-    /// `fiscal_code IN (…)` with one placeholder per code, cast on PostgreSQL.
-    async fn key_list(&self, first_param: usize, count: usize) -> Result<String, DbErr> {
-        let parts: Vec<String> = match self.backend {
-            DatabaseBackend::Postgres => {
-                let ty = self.pg_key_type().await?;
-                (0..count)
-                    .map(|i| format!("${}::{ty}", first_param + i))
-                    .collect()
-            }
-            _ => vec!["?".to_owned(); count],
-        };
-        Ok(parts.join(", "))
-    }
-
     /// The batch statement for one view: public so tests can `EXPLAIN` exactly what runs.
+    ///
+    /// On PostgreSQL, more than [`PG_LIST_MAX`] codes go as one array parameter cast to the
+    /// column's type: the statement text is then the same for any number of codes, prepared
+    /// once per connection, and PostgreSQL settles on one generic plan for it. A list of 400
+    /// placeholders (50 citizens) was planned again on every call, and prepared again
+    /// whenever the count changed. Up to [`PG_LIST_MAX`] codes (one or two citizens) keep
+    /// a placeholder each: there PostgreSQL keeps re-planning an array, whose generic plan it
+    /// costs for ten elements, but settles on the list's (measured: 70 against 50 µs of
+    /// server time per statement for 8 codes). The other engines take a placeholder per code.
     pub async fn batch_statement(
         &self,
         view: &ContractView,
         spellings: &[String],
     ) -> Result<Statement, DbErr> {
-        let list = self.key_list(1, spellings.len()).await?;
+        let (condition, values): (String, Vec<Value>) = match self.backend {
+            DatabaseBackend::Postgres if spellings.len() > PG_LIST_MAX => {
+                let ty = self.pg_key_type().await?;
+                (
+                    format!("fiscal_code = ANY($1::{ty}[])"),
+                    vec![Value::from(spellings.to_vec())],
+                )
+            }
+            DatabaseBackend::Postgres => {
+                let ty = self.pg_key_type().await?;
+                let list: Vec<String> = (1..=spellings.len())
+                    .map(|i| format!("${i}::{ty}"))
+                    .collect();
+                (
+                    format!("fiscal_code IN ({})", list.join(", ")),
+                    text_values(spellings),
+                )
+            }
+            _ => (
+                format!("fiscal_code IN ({})", vec!["?"; spellings.len()].join(", ")),
+                text_values(spellings),
+            ),
+        };
         let sql = format!(
-            "SELECT {} FROM {} WHERE fiscal_code IN ({list})",
+            "SELECT {} FROM {} WHERE {condition}",
             view.select_list(),
             view.name
         );
-        let values: Vec<Value> = spellings.iter().map(|s| s.clone().into()).collect();
         Ok(Statement::from_sql_and_values(self.backend, sql, values))
     }
 
@@ -250,6 +270,10 @@ impl SqlSource {
             .await?;
         rows.iter().map(decode_person).collect()
     }
+}
+
+fn text_values(texts: &[String]) -> Vec<Value> {
+    texts.iter().map(|s| s.clone().into()).collect()
 }
 
 fn like_prefix(text: &str) -> String {
