@@ -1,23 +1,19 @@
-//! What one GraphQL request carries: the caller, its id, the accesses to audit, the sources
-//! that failed while it ran (reported once each, after execution), and whether it got as far
-//! as execution.
+//! What one GraphQL request carries: the caller, its id, the accesses to audit, and the
+//! sources that failed while it ran (reported once each, after execution).
 
 use crate::auth::Principal;
 use crate::domain::FiscalCode;
 use crate::sources::SourceFailure;
 use crate::store::audit::AccessRecord;
 use async_graphql::Context;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 pub struct RequestScope {
     pub principal: Principal,
     pub request_id: String,
     access: Mutex<AccessRecord>,
     failures: Mutex<BTreeMap<String, NotedFailure>>,
-    executed: AtomicBool,
 }
 
 impl RequestScope {
@@ -27,14 +23,7 @@ impl RequestScope {
             request_id,
             access: Mutex::default(),
             failures: Mutex::default(),
-            executed: AtomicBool::new(false),
         }
-    }
-
-    /// Whether the operation was executed: a response without it carries only request
-    /// errors (syntax, validation, variables), which GraphQL over HTTP answers without `data`.
-    pub fn executed(&self) -> bool {
-        self.executed.load(Ordering::Relaxed)
     }
 
     pub fn note_read(&self, citizen: &FiscalCode, field: &'static str) {
@@ -85,28 +74,4 @@ pub struct NotedFailure {
 
 pub fn scope<'a>(ctx: &Context<'a>) -> &'a RequestScope {
     ctx.data_unchecked::<std::sync::Arc<RequestScope>>()
-}
-
-/// Marks the request's scope when async-graphql starts executing the operation.
-pub struct ExecutionStarted;
-
-impl ExtensionFactory for ExecutionStarted {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ExecutionStarted)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ExecutionStarted {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> async_graphql::Response {
-        if let Some(scope) = ctx.data_opt::<Arc<RequestScope>>() {
-            scope.executed.store(true, Ordering::Relaxed);
-        }
-        next.run(ctx, operation_name).await
-    }
 }

@@ -153,6 +153,11 @@ async fn run_observed(
     };
     let request = add_data_loaders(request, &loaders).data(Arc::clone(&scope));
     let mut response = state.schema.execute(request).await;
+    let outcome = if was_executed(&response) {
+        Outcome::Executed
+    } else {
+        Outcome::Refused
+    };
     for error in &mut response.errors {
         classify(error);
     }
@@ -185,12 +190,18 @@ async fn run_observed(
         errors = response.errors.len(),
         "graphql request"
     );
-    let outcome = if scope.executed() {
-        Outcome::Executed
-    } else {
-        Outcome::Refused
-    };
     (response, outcome)
+}
+
+/// Whether async-graphql got as far as executing the operation, read off its answer: a
+/// request error (syntax, validation, unknown operation, variables) leaves `data` null and
+/// carries only errors without a path, while every error raised during execution has the
+/// path of its field, and an executed operation with no error or with a non-null root has
+/// data or no errors at all.
+fn was_executed(response: &async_graphql::Response) -> bool {
+    response.data != async_graphql::Value::Null
+        || response.errors.is_empty()
+        || response.errors.iter().any(|e| !e.path.is_empty())
 }
 
 /// The HTTP answer: `application/json` is 200 for every well-formed request (the body says
