@@ -27,6 +27,13 @@ pub struct RoleGuard {
     pub roles: &'static [Role],
 }
 
+impl RoleGuard {
+    /// Whether `role` passes this rule (`check` is the guard async-graphql runs).
+    pub fn allows(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
 impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         // fail closed if someone runs the schema without a caller
@@ -36,7 +43,7 @@ impl Guard for RoleGuard {
             );
         };
         let role = scope.principal.role;
-        if self.roles.contains(&role) {
+        if self.allows(role) {
             return Ok(());
         }
         let allowed: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();

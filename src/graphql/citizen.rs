@@ -3,6 +3,7 @@
 
 use super::access;
 use super::loaders;
+use super::plain::{Plain, PlainFields, PlainList, ToPlain, Walk};
 use super::scalars::Date;
 use super::scope::{RequestScope, scope};
 use crate::app::AppState;
@@ -13,7 +14,8 @@ use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{Freshness, Merged, MergedPerson, PersonSourceRef, Sourced};
 use crate::sources::search::{PersonSearch, SearchCursor};
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::parser::types::Field as GqlField;
+use async_graphql::{Context, Object, Positioned, Result, SimpleObject, Value};
 use chrono::NaiveDateTime;
 
 const DEFAULT_PAGE: usize = 20;
@@ -207,24 +209,24 @@ impl Citizen {
     }
 
     /// Person record merged from every source that knows the citizen.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Plain<Person>>> {
         self.audited(ctx, "person");
         Ok(loaders::persons(ctx)
             .load_one(self.key.clone())
             .await
             .unwrap_or_else(|never| match never {})
-            .map(Person))
+            .map(|person| Plain(Person(person))))
     }
 
     /// Employment relationships from every source, newest first.
-    async fn employments(&self, ctx: &Context<'_>) -> Result<Vec<Employment>> {
+    async fn employments(&self, ctx: &Context<'_>) -> Result<PlainList<Employment>> {
         self.audited(ctx, "employments");
         let rows = loaders::employments(ctx)
             .load_one(self.key.clone())
             .await
             .unwrap_or_else(|never| match never {})
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Employment).collect())
+        Ok(PlainList(rows.into_iter().map(Employment).collect()))
     }
 
     /// The citizen's Libretto formativo: the one not cancelled, else the latest cancelled.
@@ -283,14 +285,14 @@ impl Citizen {
     }
 
     /// Education and training from every source, newest first.
-    async fn trainings(&self, ctx: &Context<'_>) -> Result<Vec<Training>> {
+    async fn trainings(&self, ctx: &Context<'_>) -> Result<PlainList<Training>> {
         self.audited(ctx, "trainings");
         let rows = loaders::trainings(ctx)
             .load_one(self.key.clone())
             .await
             .unwrap_or_else(|never| match never {})
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Training).collect())
+        Ok(PlainList(rows.into_iter().map(Training).collect()))
     }
 }
 
@@ -301,67 +303,20 @@ fn value<T: Clone>(field: &Option<Merged<T>>) -> Option<T> {
     field.as_ref().map(|m| m.value.clone())
 }
 
-#[Object(guard = "access::PERSON")]
 impl Person {
-    /// The base (de-omocoded) code shared by every spelling the sources use.
-    async fn fiscal_code(&self) -> &FiscalCode {
-        &self.0.base_code
-    }
-    async fn given_name(&self) -> Option<String> {
-        value(&self.0.given_name)
-    }
-    async fn family_name(&self) -> Option<String> {
-        value(&self.0.family_name)
-    }
-    async fn birth_date(&self) -> Option<Date> {
-        value(&self.0.birth_date).map(Date)
-    }
-    /// Belfiore code of the birth comune, or `Z…` for a foreign state.
-    async fn birth_place_code(&self) -> Option<String> {
-        value(&self.0.birth_place_code)
-    }
-    async fn born_abroad(&self) -> Option<bool> {
+    fn is_born_abroad(&self) -> Option<bool> {
         self.0
             .birth_place_code
             .as_ref()
             .map(|m| m.value.starts_with('Z'))
     }
-    /// `M` or `F`, as in the codice fiscale.
-    async fn gender(&self) -> Option<String> {
-        value(&self.0.gender)
-    }
-    /// ISO 3166 alpha-2.
-    async fn citizenship(&self) -> Option<String> {
-        value(&self.0.citizenship)
-    }
-    /// ISTAT code of the comune of residence.
-    async fn residence_municipality(&self) -> Option<String> {
-        value(&self.0.residence_municipality)
-    }
-    async fn residence_municipality_name(&self) -> Option<&'static str> {
+
+    fn municipality_name(&self) -> Option<&'static str> {
         let code = self.0.residence_municipality.as_ref()?;
         codes::municipality_by_istat(&code.value).map(|m| m.name)
     }
-    /// Province sigla.
-    async fn residence_province(&self) -> Option<String> {
-        value(&self.0.residence_province)
-    }
-    async fn email(&self) -> Option<String> {
-        value(&self.0.email)
-    }
-    async fn phone(&self) -> Option<String> {
-        value(&self.0.phone)
-    }
-    /// Centro per l'Impiego in charge.
-    async fn cpi_code(&self) -> Option<String> {
-        value(&self.0.cpi_code)
-    }
-    /// Date of the DID (dichiarazione di immediata disponibilità).
-    async fn did_date(&self) -> Option<Date> {
-        value(&self.0.did_date).map(Date)
-    }
-    /// Every source that knows the citizen, most recently updated first.
-    async fn sources(&self) -> Vec<PersonSource> {
+
+    fn source_list(&self) -> Vec<PersonSource> {
         self.0
             .sources
             .iter()
@@ -369,10 +324,10 @@ impl Person {
             .map(PersonSource::from)
             .collect()
     }
-    /// Where each non-empty field came from.
-    async fn provenance(&self) -> Vec<FieldProvenance> {
+
+    fn provenance_list(&self) -> Vec<FieldProvenance> {
         let p = &self.0;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(12);
         let mut add = |field: &'static str, source: Option<(&str, NaiveDateTime, Freshness)>| {
             if let Some((source, updated_at, freshness)) = source {
                 out.push(FieldProvenance {
@@ -400,6 +355,105 @@ impl Person {
         add("cpiCode", of(&p.cpi_code));
         add("didDate", of(&p.did_date));
         out
+    }
+}
+
+#[Object(guard = "access::PERSON")]
+impl Person {
+    /// The base (de-omocoded) code shared by every spelling the sources use.
+    async fn fiscal_code(&self) -> &FiscalCode {
+        &self.0.base_code
+    }
+    async fn given_name(&self) -> Option<String> {
+        value(&self.0.given_name)
+    }
+    async fn family_name(&self) -> Option<String> {
+        value(&self.0.family_name)
+    }
+    async fn birth_date(&self) -> Option<Date> {
+        value(&self.0.birth_date).map(Date)
+    }
+    /// Belfiore code of the birth comune, or `Z…` for a foreign state.
+    async fn birth_place_code(&self) -> Option<String> {
+        value(&self.0.birth_place_code)
+    }
+    async fn born_abroad(&self) -> Option<bool> {
+        self.is_born_abroad()
+    }
+    /// `M` or `F`, as in the codice fiscale.
+    async fn gender(&self) -> Option<String> {
+        value(&self.0.gender)
+    }
+    /// ISO 3166 alpha-2.
+    async fn citizenship(&self) -> Option<String> {
+        value(&self.0.citizenship)
+    }
+    /// ISTAT code of the comune of residence.
+    async fn residence_municipality(&self) -> Option<String> {
+        value(&self.0.residence_municipality)
+    }
+    async fn residence_municipality_name(&self) -> Option<&'static str> {
+        self.municipality_name()
+    }
+    /// Province sigla.
+    async fn residence_province(&self) -> Option<String> {
+        value(&self.0.residence_province)
+    }
+    async fn email(&self) -> Option<String> {
+        value(&self.0.email)
+    }
+    async fn phone(&self) -> Option<String> {
+        value(&self.0.phone)
+    }
+    /// Centro per l'Impiego in charge.
+    async fn cpi_code(&self) -> Option<String> {
+        value(&self.0.cpi_code)
+    }
+    /// Date of the DID (dichiarazione di immediata disponibilità).
+    async fn did_date(&self) -> Option<Date> {
+        value(&self.0.did_date).map(Date)
+    }
+    /// Every source that knows the citizen, most recently updated first.
+    async fn sources(&self) -> Vec<PersonSource> {
+        self.source_list()
+    }
+    /// Where each non-empty field came from.
+    async fn provenance(&self) -> Vec<FieldProvenance> {
+        self.provenance_list()
+    }
+}
+
+impl PlainFields for Person {
+    const RULE: access::RoleGuard = access::PERSON;
+
+    fn plain_field(&self, field: &Positioned<GqlField>, walk: &Walk<'_>) -> Option<Value> {
+        fn text(m: &Option<Merged<String>>) -> Value {
+            m.as_ref().map(|m| m.value.as_str()).to_plain()
+        }
+        fn date(m: &Option<Merged<chrono::NaiveDate>>) -> Value {
+            m.as_ref().map(|m| Date(m.value)).to_plain()
+        }
+        let p = &self.0;
+        Some(match field.node.name.node.as_str() {
+            "fiscalCode" => (&p.base_code).to_plain(),
+            "givenName" => text(&p.given_name),
+            "familyName" => text(&p.family_name),
+            "birthDate" => date(&p.birth_date),
+            "birthPlaceCode" => text(&p.birth_place_code),
+            "bornAbroad" => self.is_born_abroad().to_plain(),
+            "gender" => text(&p.gender),
+            "citizenship" => text(&p.citizenship),
+            "residenceMunicipality" => text(&p.residence_municipality),
+            "residenceMunicipalityName" => self.municipality_name().to_plain(),
+            "residenceProvince" => text(&p.residence_province),
+            "email" => text(&p.email),
+            "phone" => text(&p.phone),
+            "cpiCode" => text(&p.cpi_code),
+            "didDate" => date(&p.did_date),
+            "sources" => walk.list(&self.source_list(), field)?,
+            "provenance" => walk.list(&self.provenance_list(), field)?,
+            _ => return None,
+        })
     }
 }
 
@@ -431,6 +485,21 @@ impl From<PersonSourceRef> for PersonSource {
     }
 }
 
+impl PlainFields for PersonSource {
+    const RULE: access::RoleGuard = access::PERSON_SOURCE;
+
+    fn plain_field(&self, field: &Positioned<GqlField>, _: &Walk<'_>) -> Option<Value> {
+        Some(match field.node.name.node.as_str() {
+            "source" => self.source.as_str().to_plain(),
+            "fiscalCode" => self.fiscal_code.as_str().to_plain(),
+            "updatedAt" => self.updated_at.to_plain(),
+            "stale" => self.stale.to_plain(),
+            "ageSeconds" => self.age_seconds.to_plain(),
+            _ => return None,
+        })
+    }
+}
+
 /// The source a merged field was taken from.
 #[derive(SimpleObject)]
 #[graphql(guard = "access::FIELD_PROVENANCE")]
@@ -444,6 +513,21 @@ pub struct FieldProvenance {
     pub age_seconds: Option<i64>,
 }
 
+impl PlainFields for FieldProvenance {
+    const RULE: access::RoleGuard = access::FIELD_PROVENANCE;
+
+    fn plain_field(&self, field: &Positioned<GqlField>, _: &Walk<'_>) -> Option<Value> {
+        Some(match field.node.name.node.as_str() {
+            "field" => self.field.to_plain(),
+            "source" => self.source.as_str().to_plain(),
+            "updatedAt" => self.updated_at.to_plain(),
+            "stale" => self.stale.to_plain(),
+            "ageSeconds" => self.age_seconds.to_plain(),
+            _ => return None,
+        })
+    }
+}
+
 fn age_seconds(freshness: Freshness) -> Option<i64> {
     freshness
         .age
@@ -452,6 +536,22 @@ fn age_seconds(freshness: Freshness) -> Option<i64> {
 
 /// An employment relationship (COB/UNILAV) as a regional source records it.
 pub struct Employment(Sourced<EmploymentRow>);
+
+impl Employment {
+    fn is_current(&self) -> bool {
+        let today = chrono::Local::now().date_naive();
+        self.0.row.end_date.is_none_or(|end| end >= today)
+    }
+
+    fn contract_label(&self) -> Option<&'static str> {
+        codes::contract_type(self.0.row.contract_type.as_deref()?).map(|c| c.description)
+    }
+
+    fn contract_in_force_at_start(&self) -> Option<bool> {
+        codes::contract_type(self.0.row.contract_type.as_deref()?)
+            .map(|c| c.valid_at(self.0.row.start_date))
+    }
+}
 
 #[Object(guard = "access::EMPLOYMENT")]
 impl Employment {
@@ -486,8 +586,7 @@ impl Employment {
     }
     /// True while the relationship has no end date, or ends in the future.
     async fn current(&self) -> bool {
-        let today = chrono::Local::now().date_naive();
-        self.0.row.end_date.is_none_or(|end| end >= today)
+        self.is_current()
     }
     /// COB contract type code, e.g. `A.01.00`.
     async fn contract_type(&self) -> Option<&str> {
@@ -495,13 +594,12 @@ impl Employment {
     }
     /// Ministerial description of the contract type.
     async fn contract_type_label(&self) -> Option<&'static str> {
-        codes::contract_type(self.0.row.contract_type.as_deref()?).map(|c| c.description)
+        self.contract_label()
     }
     /// Whether the contract type code was in force at the start date (DOMAIN.md V4);
     /// null when the code is unknown to the reference table.
     async fn contract_type_valid_at_start(&self) -> Option<bool> {
-        codes::contract_type(self.0.row.contract_type.as_deref()?)
-            .map(|c| c.valid_at(self.0.row.start_date))
+        self.contract_in_force_at_start()
     }
     /// ISTAT CP2011 occupation.
     async fn occupation_code(&self) -> Option<&str> {
@@ -517,6 +615,33 @@ impl Employment {
     /// ISTAT code of the workplace comune.
     async fn workplace_municipality(&self) -> Option<&str> {
         self.0.row.workplace_municipality.as_deref()
+    }
+}
+
+impl PlainFields for Employment {
+    const RULE: access::RoleGuard = access::EMPLOYMENT;
+
+    fn plain_field(&self, field: &Positioned<GqlField>, _: &Walk<'_>) -> Option<Value> {
+        let row = &self.0.row;
+        Some(match field.node.name.node.as_str() {
+            "source" => (*self.0.source).to_plain(),
+            "stale" => self.0.freshness.stale.to_plain(),
+            "ageSeconds" => age_seconds(self.0.freshness).to_plain(),
+            "sourceRowId" => row.id.to_string().to_plain(),
+            "employerTaxCode" => row.employer_tax_code.as_deref().to_plain(),
+            "employerName" => row.employer_name.as_deref().to_plain(),
+            "startDate" => Date(row.start_date).to_plain(),
+            "endDate" => row.end_date.map(Date).to_plain(),
+            "current" => self.is_current().to_plain(),
+            "contractType" => row.contract_type.as_deref().to_plain(),
+            "contractTypeLabel" => self.contract_label().to_plain(),
+            "contractTypeValidAtStart" => self.contract_in_force_at_start().to_plain(),
+            "occupationCode" => row.occupation_code.as_deref().to_plain(),
+            "sectorCode" => row.sector_code.as_deref().to_plain(),
+            "weeklyHours" => row.weekly_hours.to_plain(),
+            "workplaceMunicipality" => row.workplace_municipality.as_deref().to_plain(),
+            _ => return None,
+        })
     }
 }
 
@@ -570,5 +695,29 @@ impl Training {
     /// EQF level 1-8.
     async fn eqf_level(&self) -> Option<i64> {
         self.0.row.eqf_level
+    }
+}
+
+impl PlainFields for Training {
+    const RULE: access::RoleGuard = access::TRAINING;
+
+    fn plain_field(&self, field: &Positioned<GqlField>, _: &Walk<'_>) -> Option<Value> {
+        let row = &self.0.row;
+        Some(match field.node.name.node.as_str() {
+            "source" => (*self.0.source).to_plain(),
+            "stale" => self.0.freshness.stale.to_plain(),
+            "ageSeconds" => age_seconds(self.0.freshness).to_plain(),
+            "sourceRowId" => row.id.to_string().to_plain(),
+            "kind" => row.kind.as_deref().to_plain(),
+            "title" => row.title.as_deref().to_plain(),
+            "providerName" => row.provider_name.as_deref().to_plain(),
+            "startDate" => row.start_date.map(Date).to_plain(),
+            "endDate" => row.end_date.map(Date).to_plain(),
+            "hours" => row.hours.to_plain(),
+            "outcome" => row.outcome.as_deref().to_plain(),
+            "qualificationCode" => row.qualification_code.as_deref().to_plain(),
+            "eqfLevel" => row.eqf_level.to_plain(),
+            _ => return None,
+        })
     }
 }

@@ -21,6 +21,7 @@ mod ivc;
 mod libretto;
 mod metrics;
 mod orientation;
+mod plain;
 mod pool;
 mod reporting;
 mod search;
