@@ -293,6 +293,40 @@ async fn concurrent_reads_share_audit_commits_postgres() {
     concurrent_reads_share_audit_commits("audit_group_postgres", Engine::Postgres).await;
 }
 
+/// On PostgreSQL a read's rows go in one statement while no one else moves the head; rows
+/// appended under the head's lock meanwhile (a write's, another replica's) make the next
+/// read hash its rows again from the new head, and the chain still holds.
+#[tokio::test]
+async fn a_read_audit_is_one_statement_until_the_head_moves() {
+    let Some(app) = app_for("audit_one_statement_postgres", Engine::Postgres).await else {
+        return;
+    };
+    let codes = citizens();
+    // the first read learns the head (one statement) and appends (one more)
+    read_each(&app, &codes[..1]).await;
+    let before = app.store_statements();
+    read_each(&app, &codes[1..2]).await;
+    assert_eq!(
+        app.store_statements() - before,
+        1,
+        "one statement, no transaction"
+    );
+    // two rows appended the way a write appends its own, under the head's lock
+    append_old_rows(&app, 0, 2).await;
+    let before = app.store_statements();
+    read_each(&app, &codes[3..4]).await;
+    // the append that found the head moved, the head read again, the append
+    assert_eq!(app.store_statements() - before, 3);
+    let before = app.store_statements();
+    read_each(&app, &codes[2..3]).await;
+    assert_eq!(app.store_statements() - before, 1);
+    assert_eq!(ids(&app).await, (1..=6).collect::<Vec<i64>>());
+    let report = chain::verify(app.state.store.db()).await.unwrap();
+    assert!(report.ok(), "{:?}", report.broken);
+    assert_eq!(report.verified, 6);
+    app.stop().await;
+}
+
 /// Rows as an operator's request in `days_ago` would have written them.
 async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
     let at = Utc::now() - Duration::days(days_ago);

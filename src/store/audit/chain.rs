@@ -7,7 +7,9 @@
 //!
 //! Appends are serialised by a lock on the head row (PostgreSQL and MySQL `SELECT … FOR
 //! UPDATE`; SQLite has one writer), so concurrent requests and replicas cannot fork the
-//! chain. Verification starts at the newest `audit_chain_anchor` (migration 000010, then one
+//! chain; on PostgreSQL the read audit's writer instead moves the head with a conditional
+//! update in the statement that inserts its rows (`append_if_head`), which the same row
+//! lock serialises. Verification starts at the newest `audit_chain_anchor` (migration 000010, then one
 //! per prune) and streams the rows in pages. This detects edits by anyone who cannot also
 //! recompute every later hash and the head; recording `audit verify`'s last hash outside the
 //! database closes that gap.
@@ -89,28 +91,11 @@ pub async fn append(txn: &DatabaseTransaction, rows: Vec<NewRow>) -> Result<(), 
         .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit_chain_head (migration 000010)".into()))?;
-    let mut last_id = head.last_id;
-    let mut last_hash = head.last_hash;
-    let mut models = Vec::with_capacity(rows.len());
-    for row in rows {
-        last_id += 1;
-        let mut model = audit_log::Model {
-            id: last_id,
-            at: stored(backend, row.at),
-            request_id: row.request_id,
-            subject: row.subject,
-            role: row.role,
-            office: row.office,
-            fiscal_code: row.fiscal_code,
-            action: row.action,
-            fields: row.fields,
-            prev_hash: Some(last_hash.clone()),
-            hash: None,
-        };
-        last_hash = hash(&model, &last_hash);
-        model.hash = Some(last_hash.clone());
-        models.push(audit_log::ActiveModel::from(model).reset_all());
-    }
+    let (models, last_id, last_hash) = link(backend, rows, head.last_id, head.last_hash);
+    let models: Vec<audit_log::ActiveModel> = models
+        .into_iter()
+        .map(|m| audit_log::ActiveModel::from(m).reset_all())
+        .collect();
     let advance = Query::update()
         .table(audit_chain_head::Entity)
         .value(audit_chain_head::Column::LastId, last_id)
@@ -145,6 +130,122 @@ pub async fn append(txn: &DatabaseTransaction, rows: Vec<NewRow>) -> Result<(), 
     }
     Ok(())
 }
+
+/// Gives `rows` their ids after `last_id` and chains their hashes from `last_hash`; the
+/// models and the head they leave.
+fn link(
+    backend: DbBackend,
+    rows: Vec<NewRow>,
+    mut last_id: i64,
+    mut last_hash: String,
+) -> (Vec<audit_log::Model>, i64, String) {
+    let mut models = Vec::with_capacity(rows.len());
+    for row in rows {
+        last_id += 1;
+        let mut model = audit_log::Model {
+            id: last_id,
+            at: stored(backend, row.at),
+            request_id: row.request_id,
+            subject: row.subject,
+            role: row.role,
+            office: row.office,
+            fiscal_code: row.fiscal_code,
+            action: row.action,
+            fields: row.fields,
+            prev_hash: Some(last_hash.clone()),
+            hash: None,
+        };
+        last_hash = hash(&model, &last_hash);
+        model.hash = Some(last_hash.clone());
+        models.push(model);
+    }
+    (models, last_id, last_hash)
+}
+
+/// The chain's head as a writer last left it (`append_if_head`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub last_id: i64,
+    pub last_hash: String,
+}
+
+/// Tries a PostgreSQL append by one autocommitted statement: it moves the head only if the
+/// head is still `head`, and inserts the rows only if the head moved (one round trip and one
+/// commit, where `append` takes four statements under the head's lock). Returns the new
+/// head, or `None` when someone else (another replica, a write, a prune) moved the head
+/// first: nothing was written, and the caller reads the head again. A writer blocked by a
+/// write's lock on the head sees that write's head once it commits, so the chain never forks.
+pub async fn append_if_head(
+    db: &impl ConnectionTrait,
+    rows: Vec<NewRow>,
+    head: &Head,
+) -> Result<Option<Head>, DbErr> {
+    let (models, last_id, last_hash) = link(
+        DbBackend::Postgres,
+        rows,
+        head.last_id,
+        head.last_hash.clone(),
+    );
+    let mut values: Vec<sea_orm::Value> = vec![
+        last_id.into(),
+        last_hash.clone().into(),
+        HEAD.into(),
+        head.last_id.into(),
+        head.last_hash.clone().into(),
+    ];
+    let mut tuples = Vec::with_capacity(models.len());
+    let count = models.len();
+    for m in models {
+        let first = values.len() + 1;
+        let params: Vec<String> = (first..first + 11).map(|i| format!("${i}")).collect();
+        tuples.push(format!("({})", params.join(", ")));
+        values.extend([
+            m.id.into(),
+            m.at.into(),
+            m.request_id.into(),
+            m.subject.into(),
+            m.role.into(),
+            m.office.into(),
+            m.fiscal_code.into(),
+            m.action.into(),
+            m.fields.into(),
+            m.prev_hash.into(),
+            m.hash.into(),
+        ]);
+    }
+    let columns =
+        "id, at, request_id, subject, role, office, fiscal_code, action, fields, prev_hash, hash";
+    let sql = format!(
+        "WITH moved AS (UPDATE audit_chain_head SET last_id = $1, last_hash = $2 \
+         WHERE id = $3 AND last_id = $4 AND last_hash = $5 RETURNING id) \
+         INSERT INTO audit_log ({columns}) SELECT * FROM (VALUES {}) AS appended ({columns}) \
+         WHERE EXISTS (SELECT 1 FROM moved)",
+        tuples.join(", ")
+    );
+    let done = db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+    Ok((done.rows_affected() == count as u64).then_some(Head { last_id, last_hash }))
+}
+
+/// The head as it is now (no lock).
+pub async fn read_head(db: &impl ConnectionTrait) -> Result<Head, DbErr> {
+    let head = audit_chain_head::Entity::find_by_id(HEAD)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_chain_head (migration 000010)".into()))?;
+    Ok(Head {
+        last_id: head.last_id,
+        last_hash: head.last_hash,
+    })
+}
+
+/// Rows one `append_if_head` statement takes (11 parameters a row, PostgreSQL's limit 65,535).
+pub const ROWS_PER_STATEMENT: usize = ROWS_PER_INSERT;
 
 /// The first link of the chain that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,9 +5,10 @@
 //! once. A request is still answered only after its own rows are committed, and a failed
 //! commit withholds the answer of every request in it.
 
-use super::chain::{self, NewRow};
+use super::chain::{self, Head, NewRow};
 use sea_orm::{
-    DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -49,7 +50,14 @@ impl AuditWriter {
     }
 }
 
+/// Times a PostgreSQL group is hashed again from a head that moved under it before it takes
+/// the head's lock instead (writes and other replicas move the head too).
+const OPTIMISTIC_ATTEMPTS: usize = 3;
+
 async fn run(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
+    // the head as this writer left it: on PostgreSQL the next group goes in one statement
+    // that holds only if no one else moved the head meanwhile
+    let mut head: Option<Head> = None;
     while let Some(first) = queue.recv().await {
         let mut rows = first.rows;
         let mut waiting = vec![first.done];
@@ -63,7 +71,9 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
             }
         }
         crate::observe::audit_group(waiting.len());
-        let outcome = commit(&db, rows).await.map_err(|e| e.to_string());
+        let outcome = commit(&db, rows, &mut head)
+            .await
+            .map_err(|e| e.to_string());
         for done in waiting {
             // a request that went away meanwhile has nothing to answer
             let _ = done.send(outcome.clone());
@@ -71,7 +81,25 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-async fn commit(db: &DatabaseConnection, rows: Vec<NewRow>) -> Result<(), DbErr> {
+async fn commit(
+    db: &DatabaseConnection,
+    rows: Vec<NewRow>,
+    head: &mut Option<Head>,
+) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres && rows.len() <= chain::ROWS_PER_STATEMENT {
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = match head.take() {
+                Some(seen) => seen,
+                None => chain::read_head(db).await?,
+            };
+            if let Some(moved) = chain::append_if_head(db, rows.clone(), &seen).await? {
+                *head = Some(moved);
+                return Ok(());
+            }
+        }
+    }
+    // the head moved under every attempt, or another engine: under the head's lock
+    *head = None;
     // SQLite: take the write lock at BEGIN, so a writer in another process (a prune) cannot
     // make this transaction's first read stale
     let options = TransactionOptions {
