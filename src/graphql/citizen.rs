@@ -171,12 +171,10 @@ async fn load_citizens(ctx: &Context<'_>, asked: Vec<FiscalCode>) -> Result<Vec<
     let mut unique = keys.clone();
     unique.sort();
     unique.dedup();
-    // the person is needed to know who exists, whatever the selection
-    let (known, ()) = tokio::join!(
-        loaders::persons(ctx).load_many(unique.iter().cloned()),
-        loaders::prime(ctx, ctx.look_ahead(), &unique, true)
-    );
-    let known = known.unwrap_or_else(|never| match never {});
+    // the person is needed to know who exists, whatever the selection: it comes with the
+    // rest of the sources' data in one call per source
+    loaders::prime(ctx, ctx.look_ahead(), &unique, true).await;
+    let known = loaders::persons(ctx, &unique).await;
     Ok(asked
         .into_iter()
         .zip(keys)
@@ -211,21 +209,15 @@ impl Citizen {
     /// Person record merged from every source that knows the citizen.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Plain<Person>>> {
         self.audited(ctx, "person");
-        Ok(loaders::persons(ctx)
-            .load_one(self.key.clone())
+        Ok(loaders::person(ctx, &self.key)
             .await
-            .unwrap_or_else(|never| match never {})
             .map(|person| Plain(Person(person))))
     }
 
     /// Employment relationships from every source, newest first.
     async fn employments(&self, ctx: &Context<'_>) -> Result<PlainList<Employment>> {
         self.audited(ctx, "employments");
-        let rows = loaders::employments(ctx)
-            .load_one(self.key.clone())
-            .await
-            .unwrap_or_else(|never| match never {})
-            .unwrap_or_default();
+        let rows = loaders::employments(ctx, &self.key).await;
         Ok(PlainList(rows.into_iter().map(Employment).collect()))
     }
 
@@ -287,11 +279,7 @@ impl Citizen {
     /// Education and training from every source, newest first.
     async fn trainings(&self, ctx: &Context<'_>) -> Result<PlainList<Training>> {
         self.audited(ctx, "trainings");
-        let rows = loaders::trainings(ctx)
-            .load_one(self.key.clone())
-            .await
-            .unwrap_or_else(|never| match never {})
-            .unwrap_or_default();
+        let rows = loaders::trainings(ctx, &self.key).await;
         Ok(PlainList(rows.into_iter().map(Training).collect()))
     }
 }

@@ -20,6 +20,7 @@ use crate::domain::libretto::{
 use crate::error::AppError;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{MergedPerson, Sourced};
+use crate::sources::registry::ViewKeys;
 use crate::store::evidence::{self as evidence_store, EvidenceOwner, NewEvidence, UploadedFile};
 use crate::store::libretto::{self as store, NewLibretto, experience_data, from_json};
 use crate::store::reference::{COMPETENCE_TYPE, CONTRACT_TYPE, EVIDENCE_CATEGORY};
@@ -707,26 +708,17 @@ impl LibrettoMutation {
     async fn open_libretto(&self, ctx: &Context<'_>, input: OpenLibrettoInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let key = input.fiscal_code.base();
-        let keys = std::slice::from_ref(&key);
-        let (persons, employments, trainings) = tokio::join!(
-            state.registry.persons(keys),
-            state.registry.employments(keys),
-            state.registry.trainings(keys)
-        );
+        let gathered = state
+            .registry
+            .profiles(&ViewKeys::all(std::slice::from_ref(&key)))
+            .await;
         let scope = scope(ctx);
-        scope.note_failures(&persons.failures);
-        scope.note_failures(&employments.failures);
-        scope.note_failures(&trainings.failures);
-        if !persons.failures.is_empty()
-            || !employments.failures.is_empty()
-            || !trainings.failures.is_empty()
-        {
+        scope.note_failures(&gathered.failures);
+        if !gathered.failures.is_empty() {
             // a libretto prefilled from half the sources would silently miss experiences
-            let names: Vec<&str> = persons
+            let names: Vec<&str> = gathered
                 .failures
                 .iter()
-                .chain(&employments.failures)
-                .chain(&trainings.failures)
                 .map(|f| f.source.as_str())
                 .collect();
             return Err(AppError::SourceUnavailable {
@@ -735,8 +727,9 @@ impl LibrettoMutation {
             }
             .into());
         }
-        let person = persons
-            .value
+        let profile = gathered.value;
+        let person = profile
+            .persons
             .get(&key)
             .ok_or_else(|| AppError::NotFound(format!("no regional source knows citizen {key}")))?;
         let area = person
@@ -745,12 +738,12 @@ impl LibrettoMutation {
             .and_then(|m| codes::municipality_by_istat(&m.value))
             .map(|m| m.cpi_area().to_owned())
             .filter(|a| !a.is_empty());
-        let mut experiences: Vec<ExperienceData> = employments
-            .value
+        let mut experiences: Vec<ExperienceData> = profile
+            .employments
             .get(&key)
             .map(|rows| rows.iter().map(prefilled_employment).collect())
             .unwrap_or_default();
-        if let Some(rows) = trainings.value.get(&key) {
+        if let Some(rows) = profile.trainings.get(&key) {
             experiences.extend(rows.iter().map(prefilled_training));
         }
         let model = store::open(

@@ -1,13 +1,15 @@
 //! The DataLoaders: every relation of `Citizen` goes through one, so a query for N citizens
-//! costs one batch per contract view per source, whatever N is (DESIGN.md principle 1).
+//! costs one call per source for its regional data, whatever N is (DESIGN.md principle 1).
 //! Loaders are built per request: nothing they hold outlives the request that was audited
 //! for it (a source's own cache, `sources::cache`, sits below them and is off by default).
 
 use super::scope::RequestScope;
 use crate::domain::FiscalCode;
 use crate::sources::SourceRegistry;
+use crate::sources::cache::View;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{MergedPerson, Sourced};
+use crate::sources::registry::ViewKeys;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use std::collections::HashMap;
@@ -15,10 +17,11 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Up to this many citizens go to the sources in one batch (the SQL adapter chunks further).
-const MAX_BATCH: usize = 100_000;
+/// Up to this many keys (citizen and view) go to the sources in one batch (the SQL adapter
+/// chunks further).
+const MAX_BATCH: usize = 300_000;
 
-/// Shared by the three loaders: the registry, and where to report failed sources.
+/// Shared by the loaders: the registry, and where to report failed sources.
 #[derive(Clone)]
 pub struct LoaderContext {
     pub registry: Arc<SourceRegistry>,
@@ -27,65 +30,75 @@ pub struct LoaderContext {
     pub scope: Arc<RequestScope>,
 }
 
-pub struct PersonLoader(LoaderContext);
-pub struct EmploymentLoader(LoaderContext);
-pub struct TrainingLoader(LoaderContext);
+/// A citizen's rows of one contract view: what the profile loader is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProfileKey {
+    pub view: View,
+    pub code: FiscalCode,
+}
 
-impl Loader<FiscalCode> for PersonLoader {
-    type Value = MergedPerson;
+/// A citizen's merged rows of one view.
+#[derive(Debug, Clone)]
+pub enum ProfilePart {
+    /// `None`: no source knows the citizen.
+    Person(Option<Box<MergedPerson>>),
+    Employments(Vec<Sourced<EmploymentRow>>),
+    Trainings(Vec<Sourced<TrainingRow>>),
+}
+
+/// The regional data of citizens, every view in one batch: each source answers all the views
+/// asked of it in one call (`SourceRegistry::profiles`).
+pub struct ProfileLoader(LoaderContext);
+
+impl Loader<ProfileKey> for ProfileLoader {
+    type Value = ProfilePart;
     type Error = Infallible;
 
     async fn load(
         &self,
-        keys: &[FiscalCode],
-    ) -> Result<HashMap<FiscalCode, MergedPerson>, Infallible> {
-        crate::observe::batch_named("person", keys.len());
-        let gathered = self.0.registry.persons(keys).await;
+        keys: &[ProfileKey],
+    ) -> Result<HashMap<ProfileKey, ProfilePart>, Infallible> {
+        let mut asked = ViewKeys::default();
+        for key in keys {
+            let list = match key.view {
+                View::Person => &mut asked.person,
+                View::Employment => &mut asked.employment,
+                View::Training => &mut asked.training,
+            };
+            list.push(key.code.clone());
+        }
+        // the same key order for every view, so one list of spellings serves them all
+        for list in [
+            &mut asked.person,
+            &mut asked.employment,
+            &mut asked.training,
+        ] {
+            list.sort();
+        }
+        crate::observe::batch_named("profile", keys.len());
+        let gathered = self.0.registry.profiles(&asked).await;
         self.0.scope.note_failures(&gathered.failures);
-        Ok(gathered.value)
+        let mut profiles = gathered.value;
+        // every key gets a value, an empty one when no source has rows: the cache keeps only
+        // keys in the answer, and a missing one would be fetched again
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let part = match key.view {
+                    View::Person => {
+                        ProfilePart::Person(profiles.persons.remove(&key.code).map(Box::new))
+                    }
+                    View::Employment => ProfilePart::Employments(
+                        profiles.employments.remove(&key.code).unwrap_or_default(),
+                    ),
+                    View::Training => ProfilePart::Trainings(
+                        profiles.trainings.remove(&key.code).unwrap_or_default(),
+                    ),
+                };
+                (key.clone(), part)
+            })
+            .collect())
     }
-}
-
-impl Loader<FiscalCode> for EmploymentLoader {
-    type Value = Vec<Sourced<EmploymentRow>>;
-    type Error = Infallible;
-
-    async fn load(
-        &self,
-        keys: &[FiscalCode],
-    ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
-        crate::observe::batch_named("employment", keys.len());
-        let gathered = self.0.registry.employments(keys).await;
-        self.0.scope.note_failures(&gathered.failures);
-        Ok(with_every_key(keys, gathered.value))
-    }
-}
-
-impl Loader<FiscalCode> for TrainingLoader {
-    type Value = Vec<Sourced<TrainingRow>>;
-    type Error = Infallible;
-
-    async fn load(
-        &self,
-        keys: &[FiscalCode],
-    ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
-        crate::observe::batch_named("training", keys.len());
-        let gathered = self.0.registry.trainings(keys).await;
-        self.0.scope.note_failures(&gathered.failures);
-        Ok(with_every_key(keys, gathered.value))
-    }
-}
-
-/// An empty list for citizens without rows: the cache only keeps keys present in the answer,
-/// and a missing key would be fetched again by the field resolver.
-fn with_every_key<V: Default>(
-    keys: &[FiscalCode],
-    mut found: HashMap<FiscalCode, V>,
-) -> HashMap<FiscalCode, V> {
-    for key in keys {
-        found.entry(key.clone()).or_default();
-    }
-    found
 }
 
 /// Registers every loader on a request; the same function serves the server and the tests.
@@ -96,9 +109,7 @@ pub fn add_data_loaders(
 ) -> async_graphql::Request {
     let delay = batch_delay(&mut request);
     request
-        .data(cached(PersonLoader(context.clone()), delay))
-        .data(cached(EmploymentLoader(context.clone()), delay))
-        .data(cached(TrainingLoader(context.clone()), delay))
+        .data(cached(ProfileLoader(context.clone()), delay))
         .data(super::store_loaders::new_loader(
             context.store.clone(),
             delay,
@@ -123,7 +134,7 @@ fn batch_delay(request: &mut async_graphql::Request) -> Duration {
 /// DataLoader's own default.
 const DEFAULT_BATCH_DELAY: Duration = Duration::from_millis(1);
 
-fn cached<L: Loader<FiscalCode>>(loader: L, delay: Duration) -> DataLoader<L, HashMapCache> {
+fn cached<L: Loader<ProfileKey>>(loader: L, delay: Duration) -> DataLoader<L, HashMapCache> {
     DataLoader::with_cache(
         loader,
         crate::telemetry::spawn_batch,
@@ -133,42 +144,89 @@ fn cached<L: Loader<FiscalCode>>(loader: L, delay: Duration) -> DataLoader<L, Ha
     .delay(delay)
 }
 
-pub fn persons<'a>(ctx: &Context<'a>) -> &'a DataLoader<PersonLoader, HashMapCache> {
+fn profiles<'a>(ctx: &Context<'a>) -> &'a DataLoader<ProfileLoader, HashMapCache> {
     ctx.data_unchecked()
 }
 
-pub fn employments<'a>(ctx: &Context<'a>) -> &'a DataLoader<EmploymentLoader, HashMapCache> {
-    ctx.data_unchecked()
+async fn part(ctx: &Context<'_>, view: View, code: &FiscalCode) -> Option<ProfilePart> {
+    profiles(ctx)
+        .load_one(ProfileKey {
+            view,
+            code: code.clone(),
+        })
+        .await
+        .unwrap_or_else(|never| match never {})
 }
 
-pub fn trainings<'a>(ctx: &Context<'a>) -> &'a DataLoader<TrainingLoader, HashMapCache> {
-    ctx.data_unchecked()
+/// The citizen's merged person record; `None` when no source knows them.
+pub async fn person(ctx: &Context<'_>, code: &FiscalCode) -> Option<MergedPerson> {
+    match part(ctx, View::Person, code).await {
+        Some(ProfilePart::Person(person)) => person.map(|p| *p),
+        _ => None,
+    }
+}
+
+/// The merged person records of the citizens some source knows.
+pub async fn persons(ctx: &Context<'_>, codes: &[FiscalCode]) -> HashMap<FiscalCode, MergedPerson> {
+    let keys = codes.iter().map(|code| ProfileKey {
+        view: View::Person,
+        code: code.clone(),
+    });
+    profiles(ctx)
+        .load_many(keys)
+        .await
+        .unwrap_or_else(|never| match never {})
+        .into_iter()
+        .filter_map(|(key, part)| match part {
+            ProfilePart::Person(Some(person)) => Some((key.code, *person)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The citizen's employments from every source, newest first.
+pub async fn employments(ctx: &Context<'_>, code: &FiscalCode) -> Vec<Sourced<EmploymentRow>> {
+    match part(ctx, View::Employment, code).await {
+        Some(ProfilePart::Employments(rows)) => rows,
+        _ => Vec::new(),
+    }
+}
+
+/// The citizen's trainings from every source, newest first.
+pub async fn trainings(ctx: &Context<'_>, code: &FiscalCode) -> Vec<Sourced<TrainingRow>> {
+    match part(ctx, View::Training, code).await {
+        Some(ProfilePart::Trainings(rows)) => rows,
+        _ => Vec::new(),
+    }
 }
 
 /// Loads, in one concurrent round, every relation the query asks of these citizens, so each
-/// view is one batch however the executor schedules the fields below. `citizen` is the
-/// selection that holds the Citizen fields (the field itself, or `edges.node`).
+/// source is one call (and each store relation one batch) however the executor schedules the
+/// fields below. `citizen` is the selection that holds the Citizen fields (the field itself,
+/// or `edges.node`); `with_person` loads the person record even when it is not selected.
 pub async fn prime(
     ctx: &Context<'_>,
     citizen: async_graphql::Lookahead<'_>,
     keys: &[FiscalCode],
-    persons_loaded: bool,
+    with_person: bool,
 ) {
     let wants = |field: &str| citizen.field(field).exists() && !keys.is_empty();
+    let views: Vec<View> = [
+        (View::Person, with_person || wants("person")),
+        (View::Employment, wants("employments")),
+        (View::Training, wants("trainings")),
+    ]
+    .into_iter()
+    .filter(|(_, wanted)| *wanted && !keys.is_empty())
+    .map(|(view, _)| view)
+    .collect();
     let keys = keys.iter().cloned();
-    let persons = async {
-        if wants("person") && !persons_loaded {
-            let _ = persons(ctx).load_many(keys.clone()).await;
-        }
-    };
-    let employments = async {
-        if wants("employments") {
-            let _ = employments(ctx).load_many(keys.clone()).await;
-        }
-    };
-    let trainings = async {
-        if wants("trainings") {
-            let _ = trainings(ctx).load_many(keys.clone()).await;
+    let regional = async {
+        if !views.is_empty() {
+            let asked = views
+                .iter()
+                .flat_map(|view| keys.clone().map(|code| ProfileKey { view: *view, code }));
+            let _ = profiles(ctx).load_many(asked).await;
         }
     };
     let libretti = async {
@@ -189,7 +247,7 @@ pub async fn prime(
             super::orientation::prime(ctx, &keys).await;
         }
     };
-    tokio::join!(persons, employments, trainings, libretti, ivc, orientation);
+    tokio::join!(regional, libretti, ivc, orientation);
 }
 
 /// Loads the citizens' libretti and every relation of them as one batch each, so the field

@@ -1,7 +1,7 @@
 //! One adapter per source kind behind the same calls, so the registry fans a batch out to
-//! SQL databases and HTTP services alike: one statement or one HTTP call per view per batch.
+//! SQL databases and HTTP services alike: one statement per batch, or one HTTP call per view.
 
-use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::contract::{PersonRow, ViewRows, ViewSpellings};
 use super::http::HttpSource;
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
@@ -27,24 +27,12 @@ pub enum SourceAdapter {
 }
 
 impl SourceAdapter {
-    pub async fn persons(&self, spellings: &[String]) -> Result<Vec<PersonRow>, CallError> {
+    /// The rows of every view asked: one statement on a SQL source, one call per view on an
+    /// HTTP service (the contract's endpoints are per view).
+    pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, CallError> {
         match self {
-            SourceAdapter::Sql(s) => Ok(s.persons(spellings).await?),
-            SourceAdapter::Http(h) => h.persons(spellings).await,
-        }
-    }
-
-    pub async fn employments(&self, spellings: &[String]) -> Result<Vec<EmploymentRow>, CallError> {
-        match self {
-            SourceAdapter::Sql(s) => Ok(s.employments(spellings).await?),
-            SourceAdapter::Http(h) => h.employments(spellings).await,
-        }
-    }
-
-    pub async fn trainings(&self, spellings: &[String]) -> Result<Vec<TrainingRow>, CallError> {
-        match self {
-            SourceAdapter::Sql(s) => Ok(s.trainings(spellings).await?),
-            SourceAdapter::Http(h) => h.trainings(spellings).await,
+            SourceAdapter::Sql(s) => Ok(s.fetch_views(asked).await?),
+            SourceAdapter::Http(h) => h.fetch_views(asked).await,
         }
     }
 

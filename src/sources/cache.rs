@@ -4,11 +4,9 @@
 //! `stale_ttl_ms` stand in, marked stale, when the source fails. Sources are read-only to
 //! us and nothing the gateway writes changes what they answer, so entries only expire.
 
-use super::adapter::{CallError, SourceAdapter};
 use super::contract::{EmploymentRow, PersonRow, TrainingRow};
 use crate::config::SourceConfig;
 use crate::domain::FiscalCode;
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -41,16 +39,12 @@ pub enum Rows {
     Training(Arc<[TrainingRow]>),
 }
 
-/// A contract view the cache keeps, and how to ask a source for it.
+/// A contract view the cache keeps.
 pub trait ViewRow: Clone + Send + Sync + 'static {
     const VIEW: View;
     fn fiscal_code(&self) -> &str;
     fn wrap(rows: Arc<[Self]>) -> Rows;
     fn unwrap(rows: &Rows) -> Option<Arc<[Self]>>;
-    fn fetch<'a>(
-        adapter: &'a SourceAdapter,
-        spellings: &'a [String],
-    ) -> impl Future<Output = Result<Vec<Self>, CallError>> + Send + 'a;
 }
 
 impl ViewRow for PersonRow {
@@ -66,12 +60,6 @@ impl ViewRow for PersonRow {
             Rows::Person(r) => Some(r.clone()),
             _ => None,
         }
-    }
-    fn fetch<'a>(
-        adapter: &'a SourceAdapter,
-        spellings: &'a [String],
-    ) -> impl Future<Output = Result<Vec<Self>, CallError>> + Send + 'a {
-        adapter.persons(spellings)
     }
 }
 
@@ -89,12 +77,6 @@ impl ViewRow for EmploymentRow {
             _ => None,
         }
     }
-    fn fetch<'a>(
-        adapter: &'a SourceAdapter,
-        spellings: &'a [String],
-    ) -> impl Future<Output = Result<Vec<Self>, CallError>> + Send + 'a {
-        adapter.employments(spellings)
-    }
 }
 
 impl ViewRow for TrainingRow {
@@ -110,12 +92,6 @@ impl ViewRow for TrainingRow {
             Rows::Training(r) => Some(r.clone()),
             _ => None,
         }
-    }
-    fn fetch<'a>(
-        adapter: &'a SourceAdapter,
-        spellings: &'a [String],
-    ) -> impl Future<Output = Result<Vec<Self>, CallError>> + Send + 'a {
-        adapter.trainings(spellings)
     }
 }
 

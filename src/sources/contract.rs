@@ -169,3 +169,49 @@ pub struct TrainingRow {
     pub qualification_code: Option<String>,
     pub eqf_level: Option<i64>,
 }
+
+/// The spellings one call asks of each view (an empty list: the view is not asked).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ViewSpellings {
+    pub person: Vec<String>,
+    pub employment: Vec<String>,
+    pub training: Vec<String>,
+}
+
+impl ViewSpellings {
+    pub fn is_empty(&self) -> bool {
+        self.person.is_empty() && self.employment.is_empty() && self.training.is_empty()
+    }
+
+    /// The names of the views asked, for spans: `gw_person+gw_training`.
+    pub fn views(&self) -> String {
+        [
+            (&self.person, PERSON_VIEW.name),
+            (&self.employment, EMPLOYMENT_VIEW.name),
+            (&self.training, TRAINING_VIEW.name),
+        ]
+        .iter()
+        .filter(|(asked, _)| !asked.is_empty())
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join("+")
+    }
+}
+
+/// What one call answered, view by view.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ViewRows {
+    pub persons: Vec<PersonRow>,
+    pub employments: Vec<EmploymentRow>,
+    pub trainings: Vec<TrainingRow>,
+}
+
+impl ViewRows {
+    pub fn len(&self) -> usize {
+        self.persons.len() + self.employments.len() + self.trainings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

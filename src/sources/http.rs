@@ -6,7 +6,7 @@
 use super::adapter::CallError;
 use super::contract::{
     ContractView, EMPLOYMENT_VIEW, EmploymentRow, PERSON_VIEW, PersonRow, TRAINING_VIEW,
-    TrainingRow,
+    TrainingRow, ViewRows, ViewSpellings,
 };
 use super::search::{PersonSearch, SearchCursor};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -167,6 +168,30 @@ impl HttpSource {
             &r.fiscal_code
         })
         .await
+    }
+
+    /// The rows of every view asked, one call per view, at once.
+    pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, CallError> {
+        async fn unless_empty<T>(
+            list: &[String],
+            call: impl Future<Output = Result<Vec<T>, CallError>>,
+        ) -> Result<Vec<T>, CallError> {
+            if list.is_empty() {
+                Ok(Vec::new())
+            } else {
+                call.await
+            }
+        }
+        let (persons, employments, trainings) = tokio::try_join!(
+            unless_empty(&asked.person, self.persons(&asked.person)),
+            unless_empty(&asked.employment, self.employments(&asked.employment)),
+            unless_empty(&asked.training, self.trainings(&asked.training)),
+        )?;
+        Ok(ViewRows {
+            persons,
+            employments,
+            trainings,
+        })
     }
 
     /// One page of people matching the search, after the cursor, in (family name, given

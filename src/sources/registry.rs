@@ -6,7 +6,7 @@
 use super::adapter::{CallError, SourceAdapter};
 use super::cache::{CacheStats, SourceCache, ViewRow};
 use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
-use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewRows, ViewSpellings};
 use super::http::HttpSource;
 use super::merge::{Freshness, MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
@@ -213,7 +213,7 @@ impl RegionalSource {
         }
     }
 
-    fn sourced<T>(
+    fn sourced_rows<T>(
         &self,
         rows: impl IntoIterator<Item = T>,
         freshness: Freshness,
@@ -227,25 +227,34 @@ impl RegionalSource {
             .collect()
     }
 
-    /// This source's rows of one view for these citizens (base codes): fresh ones from the
-    /// cache, the rest in one call; when that call fails, the citizens' last good answers
-    /// still young enough for `stale_ttl_ms`, marked stale, beside the failure.
-    async fn lookup<T: ViewRow>(
+    fn sourced(&self, rows: ViewRows, freshness: Freshness) -> SourcedRows {
+        SourcedRows {
+            persons: self.sourced_rows(rows.persons, freshness),
+            employments: self.sourced_rows(rows.employments, freshness),
+            trainings: self.sourced_rows(rows.trainings, freshness),
+        }
+    }
+
+    /// This source's rows of the views asked for these citizens (base codes): fresh ones from
+    /// the cache, the rest in one call; when that call fails, the citizens' last good answers
+    /// still young enough for `stale_ttl_ms`, marked stale, beside the failure. `all` holds
+    /// the spellings of every key, computed once for every source.
+    async fn lookup(
         &self,
-        keys: &[FiscalCode],
-        spellings: &[String],
-    ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
+        keys: &ViewKeys,
+        all: &ViewSpellings,
+    ) -> (SourcedRows, Option<SourceFailure>) {
         use tracing::Instrument;
         let span = tracing::info_span!(
             "source_call",
             source = %self.name,
-            view = T::VIEW.as_str(),
-            keys = keys.len(),
+            view = tracing::field::Empty,
+            keys = keys.citizens(),
             rows = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
         let (rows, failure) = self
-            .lookup_rows::<T>(keys, spellings)
+            .lookup_rows(keys, all, &span)
             .instrument(span.clone())
             .await;
         span.record("rows", rows.len());
@@ -256,69 +265,114 @@ impl RegionalSource {
         (rows, failure)
     }
 
-    /// `spellings` are those of all `keys` (`spellings_of`), computed once for every source.
-    async fn lookup_rows<T: ViewRow>(
+    async fn lookup_rows(
         &self,
-        keys: &[FiscalCode],
-        spellings: &[String],
-    ) -> (Vec<Sourced<T>>, Option<SourceFailure>) {
+        keys: &ViewKeys,
+        all: &ViewSpellings,
+        span: &tracing::Span,
+    ) -> (SourcedRows, Option<SourceFailure>) {
         let Some(cache) = &self.cache else {
-            return match self.call(T::fetch(&self.adapter, spellings)).await {
+            span.record("view", all.views());
+            return match self.call(self.adapter.fetch_views(all)).await {
                 Ok(rows) => (self.sourced(rows, Freshness::default()), None),
-                Err(failure) => (Vec::new(), Some(failure)),
+                Err(failure) => (SourcedRows::default(), Some(failure)),
             };
         };
-        let mut out = Vec::new();
-        let mut missing = Vec::new();
-        for key in keys {
+        let mut out = SourcedRows::default();
+        let mut missing = ViewKeys::default();
+        self.take_cached::<PersonRow>(cache, keys, &mut out, &mut missing);
+        self.take_cached::<EmploymentRow>(cache, keys, &mut out, &mut missing);
+        self.take_cached::<TrainingRow>(cache, keys, &mut out, &mut missing);
+        if missing.is_empty() {
+            span.record("view", "cache");
+            return (out, None);
+        }
+        let asked = missing.spellings();
+        span.record("view", asked.views());
+        match self.call(self.adapter.fetch_views(&asked)).await {
+            Ok(mut rows) => {
+                let fetched_at = Instant::now();
+                self.remember::<PersonRow>(cache, &missing, &mut rows, fetched_at, &mut out);
+                self.remember::<EmploymentRow>(cache, &missing, &mut rows, fetched_at, &mut out);
+                self.remember::<TrainingRow>(cache, &missing, &mut rows, fetched_at, &mut out);
+                (out, None)
+            }
+            Err(mut failure) => {
+                self.stale::<PersonRow>(cache, &missing, &mut failure, &mut out);
+                self.stale::<EmploymentRow>(cache, &missing, &mut failure, &mut out);
+                self.stale::<TrainingRow>(cache, &missing, &mut failure, &mut out);
+                (out, Some(failure))
+            }
+        }
+    }
+
+    /// One view's fresh cache entries into `out`; the citizens without one into `missing`.
+    fn take_cached<T: ViewOf>(
+        &self,
+        cache: &SourceCache,
+        keys: &ViewKeys,
+        out: &mut SourcedRows,
+        missing: &mut ViewKeys,
+    ) {
+        for key in T::keys(keys) {
             match cache.fresh::<T>(key) {
-                Some(hit) => out.extend(self.sourced(
+                Some(hit) => T::sourced(out).extend(self.sourced_rows(
                     hit.rows.iter().cloned(),
                     Freshness {
                         age: Some(hit.age),
                         stale: false,
                     },
                 )),
-                None => missing.push(key.clone()),
+                None => T::keys_mut(missing).push(key.clone()),
             }
         }
-        if missing.is_empty() {
-            return (out, None);
-        }
-        let spellings = spellings_of(&missing);
-        match self.call(T::fetch(&self.adapter, &spellings)).await {
-            Ok(rows) => {
-                let fetched_at = Instant::now();
-                // every citizen asked gets an entry, an empty one when the source does not
-                // know them, so a repeated miss costs nothing either
-                let mut by_key: HashMap<FiscalCode, Vec<T>> =
-                    missing.iter().map(|k| (k.clone(), Vec::new())).collect();
-                for row in &rows {
-                    if let Some(list) = base_of(row.fiscal_code()).and_then(|k| by_key.get_mut(&k))
-                    {
-                        list.push(row.clone());
-                    }
-                }
-                for (key, list) in by_key {
-                    cache.put(key, list, fetched_at);
-                }
-                out.extend(self.sourced(rows, Freshness::default()));
-                (out, None)
+    }
+
+    /// One view's answer into the cache (every citizen asked gets an entry, an empty one
+    /// when the source does not know them, so a repeated miss costs nothing either) and
+    /// into `out`.
+    fn remember<T: ViewOf>(
+        &self,
+        cache: &SourceCache,
+        missing: &ViewKeys,
+        rows: &mut ViewRows,
+        fetched_at: Instant,
+        out: &mut SourcedRows,
+    ) {
+        let rows = std::mem::take(T::answered(rows));
+        let mut by_key: HashMap<FiscalCode, Vec<T>> = T::keys(missing)
+            .iter()
+            .map(|k| (k.clone(), Vec::new()))
+            .collect();
+        for row in &rows {
+            if let Some(list) = base_of(row.fiscal_code()).and_then(|k| by_key.get_mut(&k)) {
+                list.push(row.clone());
             }
-            Err(mut failure) => {
-                for key in &missing {
-                    if let Some(hit) = cache.stale::<T>(key) {
-                        failure.stale_age = failure.stale_age.max(Some(hit.age));
-                        out.extend(self.sourced(
-                            hit.rows.iter().cloned(),
-                            Freshness {
-                                age: Some(hit.age),
-                                stale: true,
-                            },
-                        ));
-                    }
-                }
-                (out, Some(failure))
+        }
+        for (key, list) in by_key {
+            cache.put(key, list, fetched_at);
+        }
+        T::sourced(out).extend(self.sourced_rows(rows, Freshness::default()));
+    }
+
+    /// One view's last good answers, young enough, marked stale, into `out`.
+    fn stale<T: ViewOf>(
+        &self,
+        cache: &SourceCache,
+        missing: &ViewKeys,
+        failure: &mut SourceFailure,
+        out: &mut SourcedRows,
+    ) {
+        for key in T::keys(missing) {
+            if let Some(hit) = cache.stale::<T>(key) {
+                failure.stale_age = failure.stale_age.max(Some(hit.age));
+                T::sourced(out).extend(self.sourced_rows(
+                    hit.rows.iter().cloned(),
+                    Freshness {
+                        age: Some(hit.age),
+                        stale: true,
+                    },
+                ));
             }
         }
     }
@@ -423,45 +477,25 @@ impl SourceRegistry {
         (values, failures)
     }
 
-    /// One view's rows of every source for the given base codes (at most one statement per
-    /// source, none for citizens its cache answers).
-    async fn gather<T: ViewRow>(
-        &self,
-        keys: &[FiscalCode],
-    ) -> (Vec<Sourced<T>>, Vec<SourceFailure>) {
-        let spellings = spellings_of(keys);
-        let answers = join_all(self.sources.iter().map(|s| s.lookup::<T>(keys, &spellings))).await;
-        let mut rows = Vec::new();
+    /// The views asked of every source for the given base codes, merged: at most one call
+    /// per source (one statement on a SQL source), none for what its cache answers.
+    pub async fn profiles(&self, keys: &ViewKeys) -> Gathered<Profiles> {
+        let all = keys.spellings();
+        let answers = join_all(self.sources.iter().map(|s| s.lookup(keys, &all))).await;
+        let mut rows = SourcedRows::default();
         let mut failures = Vec::new();
         for (found, failure) in answers {
-            rows.extend(found);
+            rows.persons.extend(found.persons);
+            rows.employments.extend(found.employments);
+            rows.trainings.extend(found.trainings);
             failures.extend(failure);
         }
-        (rows, failures)
-    }
-
-    /// Merged person records for the given base codes (one statement per source).
-    pub async fn persons(
-        &self,
-        keys: &[FiscalCode],
-    ) -> Gathered<HashMap<FiscalCode, MergedPerson>> {
-        let (rows, failures) = self.gather::<PersonRow>(keys).await;
-        let grouped = group(rows, |r: &PersonRow| &r.fiscal_code);
-        let value = grouped
+        let persons = group(rows.persons, |r: &PersonRow| &r.fiscal_code)
             .into_iter()
             .filter_map(|(key, rows)| merge_person(key.clone(), rows).map(|p| (key, p)))
             .collect();
-        Gathered { value, failures }
-    }
-
-    /// Employments of every source, newest first per citizen.
-    pub async fn employments(
-        &self,
-        keys: &[FiscalCode],
-    ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<EmploymentRow>>>> {
-        let (rows, failures) = self.gather::<EmploymentRow>(keys).await;
-        let mut value = group(rows, |r: &EmploymentRow| &r.fiscal_code);
-        for rows in value.values_mut() {
+        let mut employments = group(rows.employments, |r: &EmploymentRow| &r.fiscal_code);
+        for rows in employments.values_mut() {
             rows.sort_by(|a, b| {
                 (
                     b.row.start_date,
@@ -477,17 +511,9 @@ impl SourceRegistry {
                     ))
             });
         }
-        Gathered { value, failures }
-    }
-
-    /// Trainings of every source, newest first per citizen (undated last).
-    pub async fn trainings(
-        &self,
-        keys: &[FiscalCode],
-    ) -> Gathered<HashMap<FiscalCode, Vec<Sourced<TrainingRow>>>> {
-        let (rows, failures) = self.gather::<TrainingRow>(keys).await;
-        let mut value = group(rows, |r: &TrainingRow| &r.fiscal_code);
-        for rows in value.values_mut() {
+        // newest first, undated last
+        let mut trainings = group(rows.trainings, |r: &TrainingRow| &r.fiscal_code);
+        for rows in trainings.values_mut() {
             rows.sort_by(|a, b| {
                 (b.row.start_date, &b.source, b.row.id).cmp(&(
                     a.row.start_date,
@@ -496,7 +522,31 @@ impl SourceRegistry {
                 ))
             });
         }
-        Gathered { value, failures }
+        Gathered {
+            value: Profiles {
+                persons,
+                employments,
+                trainings,
+            },
+            failures,
+        }
+    }
+
+    /// Merged person records for the given base codes (one call per source).
+    pub async fn persons(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Gathered<HashMap<FiscalCode, MergedPerson>> {
+        let gathered = self
+            .profiles(&ViewKeys {
+                person: keys.to_vec(),
+                ..ViewKeys::default()
+            })
+            .await;
+        Gathered {
+            value: gathered.value.persons,
+            failures: gathered.failures,
+        }
     }
 
     /// The next `first` distinct citizens after `after`, merged across sources in
@@ -524,6 +574,114 @@ impl SourceRegistry {
         }
     }
 }
+
+/// Base codes asked of each view (an empty list: the view is not asked).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ViewKeys {
+    pub person: Vec<FiscalCode>,
+    pub employment: Vec<FiscalCode>,
+    pub training: Vec<FiscalCode>,
+}
+
+impl ViewKeys {
+    /// Every view for these citizens.
+    pub fn all(keys: &[FiscalCode]) -> Self {
+        ViewKeys {
+            person: keys.to_vec(),
+            employment: keys.to_vec(),
+            training: keys.to_vec(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.person.is_empty() && self.employment.is_empty() && self.training.is_empty()
+    }
+
+    /// Distinct citizens asked of any view.
+    pub fn citizens(&self) -> usize {
+        let mut all: Vec<&FiscalCode> = self
+            .person
+            .iter()
+            .chain(&self.employment)
+            .chain(&self.training)
+            .collect();
+        all.sort();
+        all.dedup();
+        all.len()
+    }
+
+    /// Every spelling of each view's citizens, computed once for views asked for the same.
+    fn spellings(&self) -> ViewSpellings {
+        let person = spellings_of(&self.person);
+        let same_or = |keys: &[FiscalCode]| {
+            if keys == self.person.as_slice() {
+                person.clone()
+            } else {
+                spellings_of(keys)
+            }
+        };
+        ViewSpellings {
+            employment: same_or(&self.employment),
+            training: same_or(&self.training),
+            person,
+        }
+    }
+}
+
+/// What the sources answered for a `ViewKeys`, merged and ordered.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    pub persons: HashMap<FiscalCode, MergedPerson>,
+    /// Newest first.
+    pub employments: HashMap<FiscalCode, Vec<Sourced<EmploymentRow>>>,
+    /// Newest first, undated last.
+    pub trainings: HashMap<FiscalCode, Vec<Sourced<TrainingRow>>>,
+}
+
+/// One source's rows, view by view, each tagged with the source.
+#[derive(Default)]
+struct SourcedRows {
+    persons: Vec<Sourced<PersonRow>>,
+    employments: Vec<Sourced<EmploymentRow>>,
+    trainings: Vec<Sourced<TrainingRow>>,
+}
+
+impl SourcedRows {
+    fn len(&self) -> usize {
+        self.persons.len() + self.employments.len() + self.trainings.len()
+    }
+}
+
+/// A view's place in `ViewKeys`, `ViewRows` and `SourcedRows`.
+trait ViewOf: ViewRow {
+    fn keys(keys: &ViewKeys) -> &[FiscalCode];
+    fn keys_mut(keys: &mut ViewKeys) -> &mut Vec<FiscalCode>;
+    fn answered(rows: &mut ViewRows) -> &mut Vec<Self>;
+    fn sourced(rows: &mut SourcedRows) -> &mut Vec<Sourced<Self>>;
+}
+
+macro_rules! view_of {
+    ($row:ty, $keys:ident, $rows:ident) => {
+        impl ViewOf for $row {
+            fn keys(keys: &ViewKeys) -> &[FiscalCode] {
+                &keys.$keys
+            }
+            fn keys_mut(keys: &mut ViewKeys) -> &mut Vec<FiscalCode> {
+                &mut keys.$keys
+            }
+            fn answered(rows: &mut ViewRows) -> &mut Vec<Self> {
+                &mut rows.$rows
+            }
+            fn sourced(rows: &mut SourcedRows) -> &mut Vec<Sourced<Self>> {
+                &mut rows.$rows
+            }
+        }
+    };
+}
+
+view_of!(PersonRow, person, persons);
+view_of!(EmploymentRow, employment, employments);
+view_of!(TrainingRow, training, trainings);
 
 fn spellings_of(keys: &[FiscalCode]) -> Vec<String> {
     let mut all: Vec<String> = keys.iter().flat_map(FiscalCode::lookup_spellings).collect();

@@ -329,11 +329,22 @@ pub fn training(id: i64, code: &str, kind: &str, title: &str, start: &str) -> Tr
     }
 }
 
-/// Store statements of one audit append (`store::audit::chain::append`): lock the chain head,
-/// then insert the rows and move the head — one statement on PostgreSQL, two elsewhere.
+/// Store statements of the first read audit of a server: lock the chain head, insert the
+/// rows and move the head (`store::audit::chain::append`: the insert and the move are one
+/// statement on PostgreSQL, two elsewhere); on PostgreSQL, read the head, then insert and
+/// move it in one statement (`append_if_head`).
 pub fn audit_statements(store: Engine) -> u64 {
     match store {
         Engine::Postgres => 2,
+        Engine::Sqlite | Engine::MySql => 3,
+    }
+}
+
+/// Store statements of a read audit once the server knows the chain head: one on
+/// PostgreSQL (`append_if_head`), as many as the first elsewhere.
+pub fn later_audit_statements(store: Engine) -> u64 {
+    match store {
+        Engine::Postgres => 1,
         Engine::Sqlite | Engine::MySql => 3,
     }
 }

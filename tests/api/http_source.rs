@@ -556,12 +556,15 @@ async fn http_circuit_opens_after_the_threshold_and_a_probe_closes_it() {
     let source = app.state.registry.sources()[1].clone();
     assert_eq!(&*source.name, "sil-http");
     region.set(Mode::Status(500));
-    // three views, three failures: the threshold
-    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
-    assert_eq!(
-        source_errors(&body),
-        owned(&[("sil-http", "error: HTTP 500")])
-    );
+    // one lookup a request (its three views at once): three failed requests, the threshold
+    for failures in 1..=3 {
+        let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+        assert_eq!(
+            source_errors(&body),
+            owned(&[("sil-http", "error: HTTP 500")])
+        );
+        assert_eq!(source.circuit().consecutive_failures(), failures);
+    }
     assert_eq!(source.circuit_state(), CircuitState::Open);
 
     // while open: no call at all, the error says why, the SQL source still answers
@@ -663,11 +666,14 @@ async fn sql_circuit_skips_a_failing_database_until_a_probe_succeeds() {
     else {
         return;
     };
-    let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
-    let errors = source_errors(&body);
-    assert_eq!(errors.len(), 1, "{body}");
-    assert_eq!(errors[0].0, "vuoto");
-    assert!(errors[0].1.starts_with("error: "), "{errors:?}");
+    // one statement a request: three failed requests, the threshold
+    for _ in 0..3 {
+        let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
+        let errors = source_errors(&body);
+        assert_eq!(errors.len(), 1, "{body}");
+        assert_eq!(errors[0].0, "vuoto");
+        assert!(errors[0].1.starts_with("error: "), "{errors:?}");
+    }
     let statements = app.source_statements("vuoto");
     let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
     assert_eq!(source_errors(&body), owned(&[("vuoto", "circuit_open")]));

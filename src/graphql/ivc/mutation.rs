@@ -47,10 +47,7 @@ async fn person_of(ctx: &Context<'_>, dossier_id: &str) -> Result<Option<PersonS
     let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) else {
         return Ok(None);
     };
-    let person = crate::graphql::loaders::persons(ctx)
-        .load_one(code)
-        .await
-        .unwrap_or_else(|never| match never {});
+    let person = crate::graphql::loaders::person(ctx, &code).await;
     Ok(person.as_ref().map(snapshot))
 }
 
@@ -74,10 +71,8 @@ impl IvcMutation {
         check_optional_text("office", input.office.as_deref(), 32)?;
         check_optional_text("program", input.program.as_deref(), 100)?;
         let key = input.fiscal_code.base();
-        let person = crate::graphql::loaders::persons(ctx)
-            .load_one(key.clone())
+        let person = crate::graphql::loaders::person(ctx, &key)
             .await
-            .unwrap_or_else(|never| match never {})
             .ok_or_else(|| {
                 AppError::NotFound(format!(
                     "no regional source knows citizen {}",

@@ -221,10 +221,7 @@ impl OrientationMutation {
             }
         }
         let key = input.fiscal_code.base();
-        let known = crate::graphql::loaders::persons(ctx)
-            .load_one(key.clone())
-            .await
-            .unwrap_or_else(|never| match never {});
+        let known = crate::graphql::loaders::person(ctx, &key).await;
         if known.is_none() {
             return Err(AppError::NotFound(format!(
                 "no regional source knows citizen {}",
