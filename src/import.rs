@@ -5,6 +5,7 @@
 
 mod copy;
 pub mod ivc;
+mod sqlite;
 
 use crate::domain::FiscalCode;
 use crate::domain::libretto::{ExperienceKind, ExperienceOrigin, LibrettoStatus, PersonSnapshot};
@@ -497,7 +498,7 @@ async fn settle(
 /// One transaction per batch; rows already stored (same number, or an active libretto of the
 /// same citizen) are skipped by the database, and their children with them: children go in
 /// only for libretti stored under their id in this batch. PostgreSQL takes the COPY path
-/// (`copy`), the other stores multi-row INSERTs.
+/// (`copy`), SQLite its own multi-row INSERTs (`sqlite`), any other store SeaORM's.
 async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_orm::DbErr> {
     let attempted = batch.len();
     let mut libretti = Vec::with_capacity(attempted);
@@ -518,6 +519,31 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
             Box::pin(copy_batch(txn, libretti, exp, ev))
         })
         .await?;
+        return Ok(Written {
+            attempted,
+            inserted,
+        });
+    }
+    if db.get_database_backend() == DbBackend::Sqlite {
+        let mut txn = db
+            .get_sqlite_connection_pool()
+            .begin()
+            .await
+            .map_err(copy::db_err)?;
+        let inserted = sqlite::insert_new(&mut txn, libretti).await?;
+        if inserted < attempted as u64 {
+            // some were stored already: only the children of those this batch stored go in
+            let owners = experiences
+                .iter()
+                .filter_map(owner_of_experience)
+                .chain(evidences.iter().filter_map(owner_of_evidence));
+            let stored = sqlite::stored_ids(&mut txn, "libretto", owners).await?;
+            experiences.retain(|e| owner_of_experience(e).is_some_and(|id| stored.contains(&id)));
+            evidences.retain(|e| owner_of_evidence(e).is_some_and(|id| stored.contains(&id)));
+        }
+        sqlite::insert_new(&mut txn, experiences).await?;
+        sqlite::insert_new(&mut txn, evidences).await?;
+        txn.commit().await.map_err(copy::db_err)?;
         return Ok(Written {
             attempted,
             inserted,

@@ -2,7 +2,9 @@
 //! with its outputs and hours, its competences' SEP sectors. The natural key is the legacy
 //! application's id within the region.
 
-use super::{ImportReport, Progress, Written, copy, derived_id, insert_new, stored_ids, stream};
+use super::{
+    ImportReport, Progress, Written, copy, derived_id, insert_new, sqlite, stored_ids, stream,
+};
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
@@ -241,6 +243,26 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
             Box::pin(copy_batch(txn, dossiers, competences))
         })
         .await?;
+        return Ok(Written {
+            attempted,
+            inserted,
+        });
+    }
+    if sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Sqlite {
+        let mut txn = db
+            .get_sqlite_connection_pool()
+            .begin()
+            .await
+            .map_err(copy::db_err)?;
+        let inserted = sqlite::insert_new(&mut txn, dossiers).await?;
+        if inserted < attempted as u64 {
+            // some were stored already: only the competences of those this batch stored
+            let owners = competences.iter().filter_map(owner);
+            let stored = sqlite::stored_ids(&mut txn, "ivc_dossier", owners).await?;
+            competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
+        }
+        sqlite::insert_new(&mut txn, competences).await?;
+        txn.commit().await.map_err(copy::db_err)?;
         return Ok(Written {
             attempted,
             inserted,

@@ -294,6 +294,21 @@ async fn seed_demo_documents_follow_the_seeds_and_reimport_adds_nothing() {
     let db = sea_orm::Database::connect(format!("sqlite://{}/s.db", dir.path().display()))
         .await
         .unwrap();
+    let competences = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entities::ivc_competence::Entity::find()
+            .count(&db)
+            .await
+            .unwrap()
+    };
+    let before = competences().await;
+    assert!(before >= 600, "{before}");
+    let out = run(&["import", "ivc", files.join("ivc.jsonl").to_str().unwrap()]);
+    assert!(
+        out.contains("600 lines: 0 imported, 600 already present, 0 rejected"),
+        "{out}"
+    );
+    assert_eq!(competences().await, before, "a re-run adds no competence");
     // seed 000's areas in proportion: each within one of its exact share of 2,000
     let areas = reporting::libretti_by(
         &db,
