@@ -64,7 +64,8 @@ fn deferrable(store: Engine) -> usize {
 /// 20,000 generated libretti, two batches of 10,000, where the last 50 lines of each batch
 /// repeat the first 50 of the other: written side by side on PostgreSQL, each batch waits
 /// for a key the other holds, the database ends the deadlock, and the batch it rolled back
-/// is written again.
+/// is written again. On SQLite (batches of 50,000) the repeats fall in one transaction,
+/// whose children are then only those of the libretti it stored.
 fn lines_repeating_across_batches() -> (Vec<Value>, usize, usize) {
     let mut lines: Vec<Value> = fascicolo::demo::legacy::libretti(20_000, 11).collect();
     for k in 0..50 {
