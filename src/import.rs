@@ -392,8 +392,9 @@ pub(crate) struct Written {
 }
 
 /// The loop every import shares: reads lines, lets `parse` check each (a rejection keeps its
-/// line number), hands batches of [`BATCH`] ([`SQLITE_BATCH`] on SQLite) rows to `write` — in a task of their own, so the
-/// next batch is parsed while the last is written — and keeps the planner statistics of
+/// line number), hands batches of [`BATCH`] ([`SQLITE_BATCH`] on SQLite) rows to `write` —
+/// in a task of their own, so the next batch is parsed while the last is written — and keeps
+/// the planner statistics of
 /// `tables` right. Into empty tables the load runs without their secondary indexes, rebuilt
 /// at the end (`store::bulk`), even when a batch fails.
 pub(crate) async fn stream<R, F>(
