@@ -60,20 +60,11 @@ impl Loader<ProfileKey> for ProfileLoader {
     ) -> Result<HashMap<ProfileKey, ProfilePart>, Infallible> {
         let mut asked = ViewKeys::default();
         for key in keys {
-            let list = match key.view {
-                View::Person => &mut asked.person,
-                View::Employment => &mut asked.employment,
-                View::Training => &mut asked.training,
-            };
-            list.push(key.code.clone());
+            asked.of_mut(key.view).push(key.code.clone());
         }
         // the same key order for every view, so one list of spellings serves them all
-        for list in [
-            &mut asked.person,
-            &mut asked.employment,
-            &mut asked.training,
-        ] {
-            list.sort();
+        for view in View::ALL {
+            asked.of_mut(view).sort();
         }
         crate::observe::batch_named("profile", keys.len());
         let gathered = self.0.registry.profiles(&asked).await;

@@ -19,6 +19,8 @@ pub enum View {
 }
 
 impl View {
+    pub const ALL: [View; 3] = [View::Person, View::Employment, View::Training];
+
     /// The contract view's name.
     pub fn as_str(self) -> &'static str {
         use crate::sources::contract::{EMPLOYMENT_VIEW, PERSON_VIEW, TRAINING_VIEW};

@@ -4,6 +4,7 @@
 //! This module owns the column lists and their expected types; the SQL adapter, the demo
 //! generator and `check-sources` all read them from here so the contract lives in one place.
 
+use super::cache::View;
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// Broad SQL type family a contract column must have. Engines spell types differently
@@ -170,31 +171,56 @@ pub struct TrainingRow {
     pub eqf_level: Option<i64>,
 }
 
-/// The spellings one call asks of each view (an empty list: the view is not asked).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ViewSpellings {
-    pub person: Vec<String>,
-    pub employment: Vec<String>,
-    pub training: Vec<String>,
+/// One list per contract view (an empty list: the view is not asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewLists<T> {
+    pub person: Vec<T>,
+    pub employment: Vec<T>,
+    pub training: Vec<T>,
 }
 
-impl ViewSpellings {
+/// The spellings one call asks of each view.
+pub type ViewSpellings = ViewLists<String>;
+
+impl<T> Default for ViewLists<T> {
+    fn default() -> Self {
+        ViewLists {
+            person: Vec::new(),
+            employment: Vec::new(),
+            training: Vec::new(),
+        }
+    }
+}
+
+impl<T> ViewLists<T> {
+    pub fn of(&self, view: View) -> &[T] {
+        match view {
+            View::Person => &self.person,
+            View::Employment => &self.employment,
+            View::Training => &self.training,
+        }
+    }
+
+    pub fn of_mut(&mut self, view: View) -> &mut Vec<T> {
+        match view {
+            View::Person => &mut self.person,
+            View::Employment => &mut self.employment,
+            View::Training => &mut self.training,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.person.is_empty() && self.employment.is_empty() && self.training.is_empty()
+        View::ALL.iter().all(|view| self.of(*view).is_empty())
     }
 
     /// The names of the views asked, for spans: `gw_person+gw_training`.
     pub fn views(&self) -> String {
-        [
-            (&self.person, PERSON_VIEW.name),
-            (&self.employment, EMPLOYMENT_VIEW.name),
-            (&self.training, TRAINING_VIEW.name),
-        ]
-        .iter()
-        .filter(|(asked, _)| !asked.is_empty())
-        .map(|(_, name)| *name)
-        .collect::<Vec<_>>()
-        .join("+")
+        View::ALL
+            .iter()
+            .filter(|view| !self.of(**view).is_empty())
+            .map(|view| view.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
     }
 }
 

@@ -6,7 +6,7 @@
 use super::adapter::{CallError, SourceAdapter};
 use super::cache::{CacheStats, SourceCache, ViewRow};
 use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
-use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewRows, ViewSpellings};
+use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewLists, ViewRows, ViewSpellings};
 use super::http::HttpSource;
 use super::merge::{Freshness, MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
@@ -314,7 +314,7 @@ impl RegionalSource {
         out: &mut SourcedRows,
         missing: &mut ViewKeys,
     ) {
-        for key in T::keys(keys) {
+        for key in keys.of(T::VIEW) {
             match cache.fresh::<T>(key) {
                 Some(hit) => T::sourced(out).extend(self.sourced_rows(
                     hit.rows.iter().cloned(),
@@ -323,7 +323,7 @@ impl RegionalSource {
                         stale: false,
                     },
                 )),
-                None => T::keys_mut(missing).push(key.clone()),
+                None => missing.of_mut(T::VIEW).push(key.clone()),
             }
         }
     }
@@ -340,7 +340,8 @@ impl RegionalSource {
         out: &mut SourcedRows,
     ) {
         let rows = std::mem::take(T::answered(rows));
-        let mut by_key: HashMap<FiscalCode, Vec<T>> = T::keys(missing)
+        let mut by_key: HashMap<FiscalCode, Vec<T>> = missing
+            .of(T::VIEW)
             .iter()
             .map(|k| (k.clone(), Vec::new()))
             .collect();
@@ -363,7 +364,7 @@ impl RegionalSource {
         failure: &mut SourceFailure,
         out: &mut SourcedRows,
     ) {
-        for key in T::keys(missing) {
+        for key in missing.of(T::VIEW) {
             if let Some(hit) = cache.stale::<T>(key) {
                 failure.stale_age = failure.stale_age.max(Some(hit.age));
                 T::sourced(out).extend(self.sourced_rows(
@@ -575,13 +576,8 @@ impl SourceRegistry {
     }
 }
 
-/// Base codes asked of each view (an empty list: the view is not asked).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ViewKeys {
-    pub person: Vec<FiscalCode>,
-    pub employment: Vec<FiscalCode>,
-    pub training: Vec<FiscalCode>,
-}
+/// Base codes asked of each view.
+pub type ViewKeys = ViewLists<FiscalCode>;
 
 impl ViewKeys {
     /// Every view for these citizens.
@@ -591,10 +587,6 @@ impl ViewKeys {
             employment: keys.to_vec(),
             training: keys.to_vec(),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.person.is_empty() && self.employment.is_empty() && self.training.is_empty()
     }
 
     /// Distinct citizens asked of any view.
@@ -652,23 +644,15 @@ impl SourcedRows {
     }
 }
 
-/// A view's place in `ViewKeys`, `ViewRows` and `SourcedRows`.
+/// A view's place in `ViewRows` and `SourcedRows`.
 trait ViewOf: ViewRow {
-    fn keys(keys: &ViewKeys) -> &[FiscalCode];
-    fn keys_mut(keys: &mut ViewKeys) -> &mut Vec<FiscalCode>;
     fn answered(rows: &mut ViewRows) -> &mut Vec<Self>;
     fn sourced(rows: &mut SourcedRows) -> &mut Vec<Sourced<Self>>;
 }
 
 macro_rules! view_of {
-    ($row:ty, $keys:ident, $rows:ident) => {
+    ($row:ty, $rows:ident) => {
         impl ViewOf for $row {
-            fn keys(keys: &ViewKeys) -> &[FiscalCode] {
-                &keys.$keys
-            }
-            fn keys_mut(keys: &mut ViewKeys) -> &mut Vec<FiscalCode> {
-                &mut keys.$keys
-            }
             fn answered(rows: &mut ViewRows) -> &mut Vec<Self> {
                 &mut rows.$rows
             }
@@ -679,9 +663,9 @@ macro_rules! view_of {
     };
 }
 
-view_of!(PersonRow, person, persons);
-view_of!(EmploymentRow, employment, employments);
-view_of!(TrainingRow, training, trainings);
+view_of!(PersonRow, persons);
+view_of!(EmploymentRow, employments);
+view_of!(TrainingRow, trainings);
 
 fn spellings_of(keys: &[FiscalCode]) -> Vec<String> {
     let mut all: Vec<String> = keys.iter().flat_map(FiscalCode::lookup_spellings).collect();

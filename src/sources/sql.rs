@@ -1,6 +1,7 @@
 //! The SQL adapter: reads the contract views of one regional database (PostgreSQL,
 //! MariaDB/MySQL or SQLite) through SeaORM, one statement per view per batch.
 
+use super::cache::View;
 use super::contract::{
     ColumnKind, EmploymentRow, PERSON_VIEW, PersonRow, TrainingRow, VIEWS, ViewRows, ViewSpellings,
 };
@@ -142,18 +143,15 @@ impl SqlSource {
     /// three statements, and half the wall time.
     pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, DbErr> {
         let chunk = CHUNK_CITIZENS * 8;
-        let lists = [&asked.person, &asked.employment, &asked.training];
-        let rounds = lists.iter().map(|l| l.len().div_ceil(chunk)).max();
+        let rounds = View::ALL.map(|view| asked.of(view).len().div_ceil(chunk));
         let mut out = ViewRows::default();
-        for round in 0..rounds.unwrap_or(0) {
-            let part = |list: &Vec<String>| list.chunks(chunk).nth(round).unwrap_or(&[]).to_vec();
-            let statement = self
-                .views_statement(&ViewSpellings {
-                    person: part(&asked.person),
-                    employment: part(&asked.employment),
-                    training: part(&asked.training),
-                })
-                .await?;
+        for round in 0..rounds.into_iter().max().unwrap_or(0) {
+            let mut part = ViewSpellings::default();
+            for view in View::ALL {
+                let codes = asked.of(view).chunks(chunk).nth(round).unwrap_or(&[]);
+                *part.of_mut(view) = codes.to_vec();
+            }
+            let statement = self.views_statement(&part).await?;
             for row in self.db.query_all_raw(statement).await? {
                 const EMPLOYMENT_AT: usize = 2 + PERSON_COLUMNS;
                 const TRAINING_AT: usize = EMPLOYMENT_AT + EMPLOYMENT_COLUMNS;
@@ -191,7 +189,7 @@ impl SqlSource {
     pub async fn views_statement(&self, asked: &ViewSpellings) -> Result<Statement, DbErr> {
         let mut values: Vec<Value> = Vec::new();
         let mut branches = Vec::new();
-        let lists = [&asked.person, &asked.employment, &asked.training];
+        let lists = View::ALL.map(|view| asked.of(view));
         for (index, (view, codes)) in VIEWS.iter().zip(lists).enumerate() {
             if codes.is_empty() {
                 continue;
