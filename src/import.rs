@@ -531,54 +531,52 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
         |e: &libretto_experience::ActiveModel| e.libretto_id.try_as_ref().cloned();
     let owner_of_evidence =
         |e: &evidence::ActiveModel| e.libretto_id.try_as_ref().cloned().flatten();
-    if db.get_database_backend() == DbBackend::Postgres {
-        let rows = (libretti.iter().collect::<Vec<_>>(), experiences, evidences);
-        let inserted = copy::retrying_deadlocks(&db, &rows, |txn, (libretti, exp, ev)| {
-            Box::pin(copy_batch(txn, libretti, exp, ev))
-        })
-        .await?;
-        return Ok(Written {
-            attempted,
-            inserted,
-        });
-    }
-    if db.get_database_backend() == DbBackend::Sqlite {
-        let mut txn = db
-            .get_sqlite_connection_pool()
-            .begin()
-            .await
-            .map_err(copy::db_err)?;
-        let inserted = sqlite::insert_new(&mut txn, libretti).await?;
-        if inserted < attempted as u64 {
-            // some were stored already: only the children of those this batch stored go in
+    let inserted = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let rows = (libretti.iter().collect::<Vec<_>>(), experiences, evidences);
+            copy::retrying_deadlocks(&db, &rows, |txn, (libretti, exp, ev)| {
+                Box::pin(copy_batch(txn, libretti, exp, ev))
+            })
+            .await?
+        }
+        DbBackend::Sqlite => {
+            let mut txn = db
+                .get_sqlite_connection_pool()
+                .begin()
+                .await
+                .map_err(copy::db_err)?;
+            let inserted = sqlite::insert_new(&mut txn, libretti).await?;
+            if inserted < attempted as u64 {
+                // some were stored already: only the children of those this batch stored go in
+                let owners = experiences
+                    .iter()
+                    .filter_map(owner_of_experience)
+                    .chain(evidences.iter().filter_map(owner_of_evidence));
+                let stored = sqlite::stored_ids(&mut txn, "libretto", owners).await?;
+                keep_owned(&mut experiences, &stored, owner_of_experience);
+                keep_owned(&mut evidences, &stored, owner_of_evidence);
+            }
+            sqlite::insert_new(&mut txn, experiences).await?;
+            sqlite::insert_new(&mut txn, evidences).await?;
+            txn.commit().await.map_err(copy::db_err)?;
+            inserted
+        }
+        _ => {
+            let txn = db.begin().await?;
+            let inserted = insert_new(&txn, libretti).await?;
             let owners = experiences
                 .iter()
                 .filter_map(owner_of_experience)
                 .chain(evidences.iter().filter_map(owner_of_evidence));
-            let stored = sqlite::stored_ids(&mut txn, "libretto", owners).await?;
-            experiences.retain(|e| owner_of_experience(e).is_some_and(|id| stored.contains(&id)));
-            evidences.retain(|e| owner_of_evidence(e).is_some_and(|id| stored.contains(&id)));
+            let stored = stored_ids::<libretto::Entity>(&txn, libretto::Column::Id, owners).await?;
+            keep_owned(&mut experiences, &stored, owner_of_experience);
+            keep_owned(&mut evidences, &stored, owner_of_evidence);
+            insert_new(&txn, experiences).await?;
+            insert_new(&txn, evidences).await?;
+            txn.commit().await?;
+            inserted
         }
-        sqlite::insert_new(&mut txn, experiences).await?;
-        sqlite::insert_new(&mut txn, evidences).await?;
-        txn.commit().await.map_err(copy::db_err)?;
-        return Ok(Written {
-            attempted,
-            inserted,
-        });
-    }
-    let txn = db.begin().await?;
-    let inserted = insert_new(&txn, libretti).await?;
-    let owners = experiences
-        .iter()
-        .filter_map(owner_of_experience)
-        .chain(evidences.iter().filter_map(owner_of_evidence));
-    let stored = stored_ids::<libretto::Entity>(&txn, libretto::Column::Id, owners).await?;
-    experiences.retain(|e| owner_of_experience(e).is_some_and(|id| stored.contains(&id)));
-    evidences.retain(|e| owner_of_evidence(e).is_some_and(|id| stored.contains(&id)));
-    insert_new(&txn, experiences).await?;
-    insert_new(&txn, evidences).await?;
-    txn.commit().await?;
+    };
     Ok(Written {
         attempted,
         inserted,
@@ -602,6 +600,64 @@ async fn copy_batch(
     });
     copy::insert_new(txn, &evidences, evidence::Column::Id).await?;
     Ok(stored.len() as u64)
+}
+
+/// Where the bulk paths (`copy`, `sqlite`) write a batch of rows: the table, the columns its
+/// first row sets (every row of a batch sets the same ones) and their quoted names. Table and
+/// column names come from the entities, never from the input.
+struct Destination<C> {
+    table: String,
+    columns: Vec<C>,
+    names: String,
+}
+
+impl<C: ColumnTrait> Destination<C> {
+    fn of<A>(first: &A) -> Self
+    where
+        A: ActiveModelTrait,
+        A::Entity: EntityTrait<Column = C>,
+    {
+        use sea_orm::EntityName;
+        let columns: Vec<C> = C::iter().filter(|c| first.get(*c).is_set()).collect();
+        let names = columns
+            .iter()
+            .map(|c| format!("\"{}\"", c.to_string()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Destination {
+            table: A::Entity::default().table_name().to_owned(),
+            columns,
+            names,
+        }
+    }
+
+    /// The value a row gives `column`: an error when it leaves it unset while the first row
+    /// set it.
+    fn value(
+        &self,
+        column: C,
+        value: sea_orm::ActiveValue<sea_orm::Value>,
+    ) -> Result<sea_orm::Value, sea_orm::DbErr> {
+        value.into_value().ok_or_else(|| {
+            self.error(format!(
+                "a row leaves {} unset while others set it",
+                column.to_string()
+            ))
+        })
+    }
+
+    fn error(&self, what: impl std::fmt::Display) -> sea_orm::DbErr {
+        sea_orm::DbErr::Custom(format!("import into {}: {what}", self.table))
+    }
+}
+
+/// Keeps the children whose owner is among `stored`.
+fn keep_owned<C>(
+    children: &mut Vec<C>,
+    stored: &HashSet<String>,
+    owner_of: impl Fn(&C) -> Option<String>,
+) {
+    children.retain(|c| owner_of(c).is_some_and(|id| stored.contains(&id)));
 }
 
 /// Inserts `rows` [`ROWS_PER_STATEMENT`] at a time, the database skipping each one that collides with a

@@ -6,9 +6,10 @@
 //! libretti: 14.9 s with multi-row INSERTs, against 3.5 s for an `INSERT … SELECT` of the same
 //! rows with the same indexes).
 
+use super::Destination;
 use sea_orm::sea_query::{Iden, Value};
 use sea_orm::sqlx::{self, AssertSqlSafe, PgConnection};
-use sea_orm::{ActiveModelTrait, DbErr, EntityName, EntityTrait, Iterable, RuntimeErr};
+use sea_orm::{ActiveModelTrait, DbErr, EntityTrait, RuntimeErr};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -106,15 +107,12 @@ where
     let Some(first) = rows.first() else {
         return Ok(HashSet::new());
     };
-    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
-        .filter(|c| first.get(*c).is_set())
-        .collect();
-    let table = A::Entity::default().table_name().to_owned();
-    let names = columns
-        .iter()
-        .map(|c| format!("\"{}\"", c.to_string()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let destination = Destination::of(*first);
+    let Destination {
+        table,
+        columns,
+        names,
+    } = &destination;
     let mut csv = String::new();
     let mut keys = HashSet::with_capacity(rows.len());
     for row in rows {
@@ -122,21 +120,14 @@ where
             if i > 0 {
                 csv.push(',');
             }
-            let value = row.get(*column).into_value().ok_or_else(|| {
-                DbErr::Custom(format!(
-                    "import into {table}: a row leaves {} unset while others set it",
-                    column.to_string()
-                ))
-            })?;
-            write_csv_field(&mut csv, &value)
-                .map_err(|what| DbErr::Custom(format!("import into {table}: {what}")))?;
+            let value = destination.value(*column, row.get(*column))?;
+            write_csv_field(&mut csv, &value).map_err(|what| destination.error(what))?;
         }
         csv.push('\n');
         if let Some(Value::String(Some(id))) = row.get(key).into_value() {
             keys.insert(id);
         }
     }
-    // table and column names come from the entities, never from the input
     execute(txn, "SAVEPOINT import_direct").await?;
     match copy_in(
         txn,

@@ -3,7 +3,8 @@
 //! application's id within the region.
 
 use super::{
-    ImportReport, Progress, Written, copy, derived_id, insert_new, sqlite, stored_ids, stream,
+    ImportReport, Progress, Written, copy, derived_id, insert_new, keep_owned, sqlite, stored_ids,
+    stream,
 };
 use crate::domain::FiscalCode;
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
@@ -237,44 +238,43 @@ async fn write(db: DatabaseConnection, batch: Vec<Rows>) -> Result<Written, sea_
         competences.extend(rows.competences);
     }
     let owner = |c: &ivc_competence::ActiveModel| c.dossier_id.try_as_ref().cloned();
-    if sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Postgres {
-        let rows = (dossiers.iter().collect::<Vec<_>>(), competences);
-        let inserted = copy::retrying_deadlocks(&db, &rows, |txn, (dossiers, competences)| {
-            Box::pin(copy_batch(txn, dossiers, competences))
-        })
-        .await?;
-        return Ok(Written {
-            attempted,
-            inserted,
-        });
-    }
-    if sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Sqlite {
-        let mut txn = db
-            .get_sqlite_connection_pool()
-            .begin()
-            .await
-            .map_err(copy::db_err)?;
-        let inserted = sqlite::insert_new(&mut txn, dossiers).await?;
-        if inserted < attempted as u64 {
-            // some were stored already: only the competences of those this batch stored
-            let owners = competences.iter().filter_map(owner);
-            let stored = sqlite::stored_ids(&mut txn, "ivc_dossier", owners).await?;
-            competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
+    let inserted = match sea_orm::ConnectionTrait::get_database_backend(&db) {
+        sea_orm::DbBackend::Postgres => {
+            let rows = (dossiers.iter().collect::<Vec<_>>(), competences);
+            copy::retrying_deadlocks(&db, &rows, |txn, (dossiers, competences)| {
+                Box::pin(copy_batch(txn, dossiers, competences))
+            })
+            .await?
         }
-        sqlite::insert_new(&mut txn, competences).await?;
-        txn.commit().await.map_err(copy::db_err)?;
-        return Ok(Written {
-            attempted,
-            inserted,
-        });
-    }
-    let txn = db.begin().await?;
-    let inserted = insert_new(&txn, dossiers).await?;
-    let owners = competences.iter().filter_map(owner);
-    let stored = stored_ids::<ivc_dossier::Entity>(&txn, ivc_dossier::Column::Id, owners).await?;
-    competences.retain(|c| owner(c).is_some_and(|id| stored.contains(&id)));
-    insert_new(&txn, competences).await?;
-    txn.commit().await?;
+        sea_orm::DbBackend::Sqlite => {
+            let mut txn = db
+                .get_sqlite_connection_pool()
+                .begin()
+                .await
+                .map_err(copy::db_err)?;
+            let inserted = sqlite::insert_new(&mut txn, dossiers).await?;
+            if inserted < attempted as u64 {
+                // some were stored already: only the competences of those this batch stored
+                let owners = competences.iter().filter_map(owner);
+                let stored = sqlite::stored_ids(&mut txn, "ivc_dossier", owners).await?;
+                keep_owned(&mut competences, &stored, owner);
+            }
+            sqlite::insert_new(&mut txn, competences).await?;
+            txn.commit().await.map_err(copy::db_err)?;
+            inserted
+        }
+        _ => {
+            let txn = db.begin().await?;
+            let inserted = insert_new(&txn, dossiers).await?;
+            let owners = competences.iter().filter_map(owner);
+            let stored =
+                stored_ids::<ivc_dossier::Entity>(&txn, ivc_dossier::Column::Id, owners).await?;
+            keep_owned(&mut competences, &stored, owner);
+            insert_new(&txn, competences).await?;
+            txn.commit().await?;
+            inserted
+        }
+    };
     Ok(Written {
         attempted,
         inserted,

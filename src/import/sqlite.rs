@@ -5,11 +5,12 @@
 //! after the other (measured on 1,000,000 libretti: 16 s of the 53 s), and a row collides with
 //! a stored one only on a re-run, so most batches need no look-up of what went in.
 
+use super::Destination;
 use super::copy::db_err;
-use sea_orm::sea_query::{Iden, Value};
+use sea_orm::sea_query::Value;
 use sea_orm::sqlx::sqlite::SqliteArguments;
 use sea_orm::sqlx::{self, Arguments, AssertSqlSafe, SqliteConnection};
-use sea_orm::{ActiveModelTrait, DbErr, EntityName, EntityTrait, Iterable};
+use sea_orm::{ActiveModelTrait, DbErr, EntityTrait};
 
 /// Values one statement binds: SQLite's limit is 32,766.
 const MAX_VALUES: usize = 32_000;
@@ -26,16 +27,12 @@ where
     let Some(first) = rows.first() else {
         return Ok(0);
     };
-    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
-        .filter(|c| first.get(*c).is_set())
-        .collect();
-    let table = A::Entity::default().table_name().to_owned();
-    // table and column names come from the entities, never from the input
-    let names = columns
-        .iter()
-        .map(|c| format!("\"{}\"", c.to_string()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let destination = Destination::of(first);
+    let Destination {
+        table,
+        columns,
+        names,
+    } = &destination;
     let row = format!("({})", vec!["?"; columns.len()].join(", "));
     let statement = |count: usize| {
         format!(
@@ -48,7 +45,7 @@ where
     let mut chunks = rows.chunks_mut(per_statement);
     let mut next = chunks
         .next()
-        .map(|chunk| bind(&table, &columns, chunk))
+        .map(|chunk| bind(&destination, chunk))
         .transpose()?;
     let mut inserted = 0;
     while let Some((count, arguments)) = next.take() {
@@ -61,7 +58,7 @@ where
         let bind_next = async {
             chunks
                 .next()
-                .map(|chunk| bind(&table, &columns, chunk))
+                .map(|chunk| bind(&destination, chunk))
                 .transpose()
         };
         let (done, following) = tokio::join!(run, bind_next);
@@ -71,23 +68,16 @@ where
     Ok(inserted)
 }
 
-/// The values of `rows` in `columns` order, moved out of the rows.
+/// The values of `rows` in the destination's column order, moved out of the rows.
 fn bind<A: ActiveModelTrait>(
-    table: &str,
-    columns: &[<A::Entity as EntityTrait>::Column],
+    destination: &Destination<<A::Entity as EntityTrait>::Column>,
     rows: &mut [A],
 ) -> Result<(usize, SqliteArguments), DbErr> {
     let mut arguments = SqliteArguments::default();
     for row in rows.iter_mut() {
-        for column in columns {
-            let value = row.take(*column).into_value().ok_or_else(|| {
-                DbErr::Custom(format!(
-                    "import into {table}: a row leaves {} unset while others set it",
-                    column.to_string()
-                ))
-            })?;
-            add(&mut arguments, value)
-                .map_err(|what| DbErr::Custom(format!("import into {table}: {what}")))?;
+        for column in &destination.columns {
+            let value = destination.value(*column, row.take(*column))?;
+            add(&mut arguments, value).map_err(|what| destination.error(what))?;
         }
     }
     Ok((rows.len(), arguments))
