@@ -5,6 +5,7 @@ use crate::auth::{AuthError, Authenticator};
 use crate::config::Config;
 use crate::graphql::admission::Admission;
 use crate::graphql::{FascicoloSchema, schema_builder};
+use crate::services::identity::LinkDirectory;
 use crate::sources::SourceRegistry;
 use crate::store::Store;
 use crate::store::reference::ReferenceData;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub auth: Authenticator,
     /// Appends the read audit of requests (group commit).
     pub audit: crate::store::audit::AuditWriter,
+    /// The active links between old and new fiscal codes, for every lookup.
+    pub links: Arc<LinkDirectory>,
     /// Demo mode only: the operator token GraphiQL sends.
     pub graphiql_token: Option<String>,
 }
@@ -99,6 +102,24 @@ impl Application {
                 }
             }
         }
+        match crate::services::identity::rekey::run_if_pending(&store, &registry).await {
+            Ok(Some(summary)) => tracing::info!(
+                stored = summary.stored_codes,
+                moved = summary.moved_codes,
+                ambiguous = summary.ambiguous_codes,
+                matched = summary.matched_by_snapshot,
+                held = summary.held_for_review,
+                "stored rows re-keyed from base codes to exact fiscal codes"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "re-keying stored rows to exact fiscal codes"),
+        }
+        let links = LinkDirectory::load(&store)
+            .await
+            .map_err(|source| StartupError::Store {
+                url: redact(&url),
+                source,
+            })?;
         if config.server.metrics {
             // the recorder is per process: installed before the first request records anything
             let _ = crate::observe::handle();
@@ -117,6 +138,7 @@ impl Application {
         let app = AppState {
             config,
             audit,
+            links: Arc::new(links),
             store,
             registry: Arc::new(registry),
             reference: Arc::new(reference),
@@ -168,14 +190,21 @@ impl Application {
                 }
             })
         });
+        let refresh = self.state.app.config.identity.link_refresh_ms;
+        let links = (refresh > 0).then(|| {
+            self.state.app.links.spawn_refresh(
+                self.state.app.store.clone(),
+                std::time::Duration::from_millis(refresh),
+            )
+        });
         let router = crate::http::router(self.state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop.send(true);
         worker.abort();
-        if let Some(upkeep) = upkeep {
-            upkeep.abort();
+        for task in [upkeep, links].into_iter().flatten() {
+            task.abort();
         }
         served
     }

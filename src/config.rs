@@ -23,7 +23,7 @@ citizens = 10000
 
 /// Top-level environment sections; other `FASCICOLO_*` variables (e.g. `FASCICOLO_CONFIG`,
 /// the test database URLs) are not configuration keys.
-const SECTIONS: [&str; 12] = [
+const SECTIONS: [&str; 13] = [
     "server",
     "store",
     "auth",
@@ -36,6 +36,7 @@ const SECTIONS: [&str; 12] = [
     "portal",
     "reporting",
     "audit",
+    "identity",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +64,8 @@ pub struct Config {
     pub reporting: ReportingConfig,
     #[serde(default)]
     pub audit: AuditConfig,
+    #[serde(default)]
+    pub identity: IdentityConfig,
     /// Present only in demo mode: where the demo databases live and how many citizens.
     pub demo: Option<DemoConfig>,
 }
@@ -388,6 +391,28 @@ impl Default for AuditConfig {
 
 fn default_audit_retention() -> u32 {
     365
+}
+
+/// Identity (DOMAIN.md §3.1): the links between old and new fiscal codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// How often a replica re-reads the links other replicas made (its own changes apply at
+    /// once); 0 turns the periodic re-read off (a single replica).
+    #[serde(default = "default_link_refresh_ms")]
+    pub link_refresh_ms: u64,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            link_refresh_ms: default_link_refresh_ms(),
+        }
+    }
+}
+
+fn default_link_refresh_ms() -> u64 {
+    5_000
 }
 
 /// The Toscana Lavoro job portal that receives CVs (seed 001). Transfers are queued even

@@ -119,7 +119,7 @@ pub(crate) fn derived_id(key: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes()).to_string()
 }
 
-/// `M` or `F` from the day of birth in the code (women +40).
+/// `M` or `F` from the day of birth in the code (women +40), read off the de-omocoded digits.
 fn gender_of(code: &FiscalCode) -> Option<String> {
     let base = code.base();
     let day: u32 = base.as_str().get(9..11)?.parse().ok()?;
@@ -136,9 +136,8 @@ fn check(
     if number.is_empty() || number.chars().count() > 40 {
         return Err("number: must be 1 to 40 characters".into());
     }
-    let code = FiscalCode::parse(&line.fiscal_code)
-        .map_err(|e| format!("fiscalCode: {e}"))?
-        .base();
+    // the exact code is the person (DOMAIN.md §3.1)
+    let code = FiscalCode::parse(&line.fiscal_code).map_err(|e| format!("fiscalCode: {e}"))?;
     let status = match line.status.as_deref() {
         None => LibrettoStatus::Consolidated,
         Some(text) => match LibrettoStatus::parse(text) {

@@ -319,7 +319,10 @@ async fn delivery(
         .ok_or_else(|| Undelivered::permanent("the CV file is missing"))?;
     let key = FiscalCode::parse(&transfer.fiscal_code)
         .map_err(|e| Undelivered::permanent(format!("stored fiscal code: {e}")))?;
-    let persons = app.registry.persons(std::slice::from_ref(&key)).await;
+    let persons = app
+        .registry
+        .persons(std::slice::from_ref(&key), &app.links.current())
+        .await;
     let Some(person) = persons.value.get(&key) else {
         return Err(if persons.failures.is_empty() {
             Undelivered::permanent("no regional source knows the citizen")

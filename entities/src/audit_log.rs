@@ -18,7 +18,8 @@ pub struct Model {
     pub role: String,
     /// CPI code of the caller's office, when the token carries one.
     pub office: Option<String>,
-    /// Base (de-omocoded) codice fiscale of the citizen whose data was read.
+    /// The citizen's exact codice fiscale; rows written before migration 000012 carry the
+    /// de-omocoded base, read through `audit_identity_map`.
     pub fiscal_code: String,
     /// `read`, `write`, `access_report` or `export`.
     pub action: String,

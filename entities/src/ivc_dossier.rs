@@ -9,7 +9,7 @@ use serde::Serialize;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    /// Base (de-omocoded) codice fiscale.
+    /// The citizen's exact codice fiscale.
     pub fiscal_code: String,
     pub region: String,
     pub status: String,

@@ -11,6 +11,8 @@ pub mod document_counter;
 pub mod education_title;
 pub mod evidence;
 pub mod evidence_file;
+pub mod fiscal_code_link;
+pub mod identity_review;
 pub mod ivc_competence;
 pub mod ivc_dossier;
 pub mod ivc_session;

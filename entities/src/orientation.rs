@@ -6,7 +6,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "orientation")]
 pub struct Model {
-    /// The citizen's base fiscal code.
+    /// The citizen's exact fiscal code.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub version: i64,

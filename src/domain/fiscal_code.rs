@@ -96,7 +96,9 @@ impl FiscalCode {
     }
 
     /// The code with every omocodia letter turned back into its digit and the check character
-    /// recomputed. A variant and its base identify the same citizen (issue 3, DOMAIN.md §3.1).
+    /// recomputed: for decoding the birth data and for flagging a possible omocodia only. A
+    /// variant and its base are two different people (DOMAIN.md §3.1: omocodia exists because
+    /// two persons would otherwise share one code), so nothing is ever keyed by the base.
     pub fn base(&self) -> FiscalCode {
         let mut body = self.body();
         for &p in &OMOCODE_POSITIONS {
@@ -117,19 +119,23 @@ impl FiscalCode {
         FiscalCode::from_body(body)
     }
 
-    /// Every spelling a regional database may have stored this citizen under: the base code
-    /// and its seven progressive omocodia variants, plus this spelling if it is none of those.
-    /// Built byte by byte: a batch of 50 citizens asks each view for 400 of them.
-    pub fn lookup_spellings(&self) -> Vec<String> {
+    /// The other codes Agenzia delle Entrate may have issued to people sharing this code's
+    /// base: the base and its seven progressive variants (digits replaced from the right),
+    /// without this code itself. Each is another person; operators see them only as a flag
+    /// (`Citizen.possibleOmocodes`).
+    pub fn omocode_relatives(&self) -> Vec<FiscalCode> {
         let mut body = self.base().body();
-        let mut all = Vec::with_capacity(9);
-        all.push(FiscalCode::from_body(body).0);
+        let mut all = Vec::with_capacity(8);
+        let base = FiscalCode::from_body(body);
+        if base != *self {
+            all.push(base);
+        }
         for &p in &OMOCODE_POSITIONS {
             body[p] = OMOCODE_LETTERS[(body[p] - b'0') as usize];
-            all.push(FiscalCode::from_body(body).0);
-        }
-        if !all.contains(&self.0) {
-            all.push(self.0.clone());
+            let variant = FiscalCode::from_body(body);
+            if variant != *self {
+                all.push(variant);
+            }
         }
         all
     }
@@ -324,13 +330,20 @@ mod tests {
     #[test]
     fn every_progressive_variant_is_valid_and_listed() {
         let base = FiscalCode::parse("RSSMRA85T10A562S").unwrap();
-        let spellings = base.lookup_spellings();
-        assert_eq!(spellings.len(), 8);
+        let relatives = base.omocode_relatives();
+        assert_eq!(
+            relatives.len(),
+            7,
+            "the base itself is not its own relative"
+        );
         for level in 1..=7 {
             let v = base.omocode_variant(level);
             assert!(FiscalCode::parse(v.as_str()).is_ok(), "{v}");
             assert_eq!(v.base(), base);
-            assert!(spellings.contains(&v.as_str().to_owned()));
+            assert!(relatives.contains(&v));
+            // a variant's relatives are the base and the other variants, never itself
+            let theirs = v.omocode_relatives();
+            assert!(theirs.contains(&base) && !theirs.contains(&v));
         }
         assert_eq!(&base.omocode_variant(7).as_str()[6..15], "URTMLARSN");
     }
@@ -405,7 +418,7 @@ mod properties {
             prop_assert_eq!(FiscalCode::parse(variant.as_str()), Ok(variant.clone()));
             prop_assert_eq!(variant.is_omocode(), level > 0);
             prop_assert_eq!(&variant.base(), &code);
-            prop_assert!(code.lookup_spellings().contains(&variant.as_str().to_owned()));
+            prop_assert_eq!(code.omocode_relatives().contains(&variant), level > 0);
             // lowercase and blanks around are the same code
             let sloppy = format!("  {}\t", variant.as_str().to_lowercase());
             prop_assert_eq!(FiscalCode::parse(&sloppy), Ok(variant));

@@ -2,6 +2,7 @@
 
 pub mod codes;
 pub mod fiscal_code;
+pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;

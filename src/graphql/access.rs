@@ -93,8 +93,13 @@ rules! {
     QUERY_IVC_DOSSIERS: "Query.ivcDossiers" => PERSONAL_DATA,
     QUERY_PORTAL_CANDIDATES: "Query.portalCandidates" => PORTAL,
     QUERY_STATISTICS: "Query.statistics" => AGGREGATES,
+    QUERY_IDENTITY_REVIEWS: "Query.identityReviews" => ADMIN,
     // every mutation writes citizens' documents
     MUTATION: "Mutation" => PERSONAL_DATA,
+    // identity (DOMAIN.md §3.1): joining or separating codes is an administrator's act
+    MUTATION_LINK_FISCAL_CODES: "Mutation.linkFiscalCodes" => ADMIN,
+    MUTATION_UNLINK_FISCAL_CODES: "Mutation.unlinkFiscalCodes" => ADMIN,
+    MUTATION_RESOLVE_IDENTITY_REVIEW: "Mutation.resolveIdentityReview" => ADMIN,
     // the citizen profile
     CITIZEN: "Citizen" => PERSONAL_DATA,
     PERSON: "Person" => PERSONAL_DATA,
@@ -102,6 +107,11 @@ rules! {
     FIELD_PROVENANCE: "FieldProvenance" => PERSONAL_DATA,
     EMPLOYMENT: "Employment" => PERSONAL_DATA,
     TRAINING: "Training" => PERSONAL_DATA,
+    // identity: other codes are flagged to the CPI's operators, never to anyone else
+    CITIZEN_POSSIBLE_OMOCODES: "Citizen.possibleOmocodes" => PERSONAL_DATA,
+    POSSIBLE_OMOCODE: "PossibleOmocode" => PERSONAL_DATA,
+    FISCAL_CODE_LINK: "FiscalCodeLink" => PERSONAL_DATA,
+    IDENTITY_REVIEW: "IdentityReview" => ADMIN,
     // libretto formativo
     LIBRETTO: "Libretto" => PERSONAL_DATA,
     PERSON_INFO: "PersonInfo" => PERSONAL_DATA,

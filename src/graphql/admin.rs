@@ -94,13 +94,19 @@ pub struct CitizenAccess {
     /// `read`: the fields returned; `write`: the mutation and the document changed.
     pub fields: Vec<String>,
     pub request_id: String,
+    /// The code the row was written under: the citizen's, an older code linked to it, or
+    /// (before identity became the exact code, 2026-12) the de-omocoded base.
+    pub recorded_code: String,
+    /// Written before 2026-12 under a base code that two people shared: it may concern the
+    /// other person (DOMAIN.md §3.1).
+    pub ambiguous_identity: bool,
 }
 
 /// What the access report says besides its entries.
 #[derive(SimpleObject)]
 #[graphql(guard = "access::ACCESS_REPORT")]
 pub struct AccessReportSummary {
-    /// The citizen's base code: every omocodia spelling of it is the same citizen.
+    /// The citizen's code (an omocodia variant is another person).
     pub fiscal_code: String,
     /// Accesses recorded, all pages together.
     pub total_count: i64,
@@ -183,7 +189,8 @@ impl AdminQuery {
     }
 
     /// Accesses to citizens' data, newest first; `admin` only. With `fiscalCode`, the
-    /// accesses to that citizen (any omocodia spelling).
+    /// accesses to that person: under the code, the older codes linked to it, and the base
+    /// code the re-keying mapped to it.
     #[graphql(guard = "access::QUERY_AUDIT_LOG")]
     async fn audit_log(
         &self,
@@ -195,8 +202,11 @@ impl AdminQuery {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let before = cursor(after, "auditLog")?;
-        let base = fiscal_code.map(|f| f.base());
-        let mut rows = audit::list(state.store.db(), base.as_ref(), before, first)
+        let person = match &fiscal_code {
+            Some(code) => Some(person_rows(ctx, code).await?),
+            None => None,
+        };
+        let mut rows = audit::list(state.store.db(), person.as_ref(), before, first)
             .await
             .map_err(AppError::from)?;
         let has_next = rows.len() > first;
@@ -219,7 +229,8 @@ impl AdminQuery {
         }
         Ok(connection)
     }
-    /// Every recorded access to one citizen's data (GDPR art. 15; any omocodia spelling),
+    /// Every recorded access to one citizen's data (GDPR art. 15; with the older codes linked
+    /// to the citizen's),
     /// oldest first: who, with which role and office, when, how (`action`) and which
     /// fields, under which request id; `admin` only. Reading it is itself recorded
     /// (`access_report`) and appears in the next report.
@@ -234,12 +245,13 @@ impl AdminQuery {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = cursor(after, "accessReport")?;
-        let citizen = fiscal_code.base();
+        let citizen = fiscal_code;
         let db = state.store.db();
-        let total = audit::count_of_citizen(db, &citizen)
+        let person = person_rows(ctx, &citizen).await?;
+        let total = audit::count_of_citizen(db, &person)
             .await
             .map_err(AppError::from)?;
-        let mut rows = audit::of_citizen(db, &citizen, after, first)
+        let mut rows = audit::of_citizen(db, &person, after, first)
             .await
             .map_err(AppError::from)?;
         let has_next = rows.len() > first;
@@ -257,6 +269,7 @@ impl AdminQuery {
             Edge::new(
                 row.id.to_string(),
                 CitizenAccess {
+                    ambiguous_identity: person.ambiguous(&row),
                     at: row.at,
                     subject: row.subject,
                     role: row.role,
@@ -264,6 +277,7 @@ impl AdminQuery {
                     action: row.action,
                     fields: row.fields,
                     request_id: row.request_id,
+                    recorded_code: row.fiscal_code,
                 },
             )
         }));
@@ -271,7 +285,7 @@ impl AdminQuery {
         Ok(report)
     }
 
-    /// Everything fascicolo stores about one citizen (any omocodia spelling) as one JSON
+    /// Everything fascicolo stores about one citizen (their code) as one JSON
     /// document (GDPR art. 15 and 20): libretti, IVC dossiers, the orientation record and
     /// the audit rows about them, with `schema`, `version` and `generated_at`; file contents
     /// are described, not included. `admin` only; recorded as `export`.
@@ -282,11 +296,21 @@ impl AdminQuery {
         fiscal_code: FiscalCode,
     ) -> Result<Json<serde_json::Value>> {
         let state = ctx.data_unchecked::<AppState>();
-        let citizen = fiscal_code.base();
-        let document = crate::store::export::citizen(state.store.db(), &citizen)
+        let citizen = fiscal_code;
+        let person = person_rows(ctx, &citizen).await?;
+        let document = crate::store::export::citizen(state.store.db(), &citizen, &person)
             .await
             .map_err(AppError::from)?;
         scope(ctx).note_access(&citizen, audit::EXPORT, "exportCitizenData");
         Ok(Json(document))
     }
+}
+
+/// The audit rows of the person `code` is: the code and the older codes linked to it.
+async fn person_rows(ctx: &Context<'_>, code: &FiscalCode) -> Result<audit::PersonRows> {
+    let state = ctx.data_unchecked::<AppState>();
+    let family = super::loaders::links(ctx).family(code);
+    Ok(audit::PersonRows::of(state.store.db(), &family)
+        .await
+        .map_err(AppError::from)?)
 }

@@ -33,7 +33,7 @@ fn note_read(scope: &RequestScope, dossier: &ivc_dossier::Model, field: &'static
     }
 }
 
-/// `Citizen.ivcDossiers`: every dossier of the citizen (base code), newest request first.
+/// `Citizen.ivcDossiers`: every dossier stored under the code, newest request first.
 pub async fn dossiers_of(ctx: &Context<'_>, key: &FiscalCode) -> Result<Vec<IvcDossier>> {
     Ok(loader(ctx)
         .load_one(IvcDossiersOf(key.clone()))

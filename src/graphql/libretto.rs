@@ -690,7 +690,7 @@ pub fn writer<'a>(ctx: &Context<'a>) -> Result<(Actor, &'a AppState), AppError> 
         .config
         .auth
         .operators_write_own_territory_only
-        .then(|| state.registry.clone());
+        .then(|| (state.registry.clone(), state.links.current()));
     Ok((
         Actor {
             principal: scope.principal.clone(),
@@ -707,10 +707,19 @@ impl LibrettoMutation {
     /// every regional source, each keeping its source and row id.
     async fn open_libretto(&self, ctx: &Context<'_>, input: OpenLibrettoInput) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let key = input.fiscal_code.base();
+        let key = super::identity::current_code(ctx, &input.fiscal_code)?;
+        super::identity::check_family_holds_none(
+            ctx,
+            &key,
+            super::identity::FamilyDocument::Libretto,
+        )
+        .await?;
         let gathered = state
             .registry
-            .profiles(&ViewKeys::all(std::slice::from_ref(&key)))
+            .profiles(
+                &ViewKeys::all(std::slice::from_ref(&key)),
+                &state.links.current(),
+            )
             .await;
         let scope = scope(ctx);
         scope.note_failures(&gathered.failures);
@@ -1013,7 +1022,10 @@ impl LibrettoMutation {
         let (actor, state) = writer(ctx)?;
         let current = store::find(state.store.db(), &input.id).await?;
         let key = FiscalCode::parse(&current.fiscal_code).map_err(AppError::internal)?;
-        let persons = state.registry.persons(std::slice::from_ref(&key)).await;
+        let persons = state
+            .registry
+            .persons(std::slice::from_ref(&key), &state.links.current())
+            .await;
         scope(ctx).note_failures(&persons.failures);
         // a source down (or answered from its stale cache) keeps the snapshot taken earlier
         // rather than blocking the issue: the other sources alone would freeze a person record
@@ -1270,7 +1282,7 @@ pub fn snapshot(person: &MergedPerson) -> PersonSnapshot {
         m.as_ref().map(|m| m.value.clone())
     }
     PersonSnapshot {
-        fiscal_code: person.base_code.as_str().to_owned(),
+        fiscal_code: person.fiscal_code.as_str().to_owned(),
         given_name: v(&person.given_name),
         family_name: v(&person.family_name),
         birth_date: v(&person.birth_date),

@@ -5,6 +5,7 @@
 
 use super::scope::RequestScope;
 use crate::domain::FiscalCode;
+use crate::domain::identity::LinkMap;
 use crate::sources::SourceRegistry;
 use crate::sources::cache::View;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
@@ -28,6 +29,9 @@ pub struct LoaderContext {
     /// The gateway's own store, for the libretto and IVC loaders.
     pub store: crate::store::Store,
     pub scope: Arc<RequestScope>,
+    /// The fiscal code links in force when the request began: one view of them for the whole
+    /// request.
+    pub links: Arc<LinkMap>,
 }
 
 /// A citizen's rows of one contract view: what the profile loader is asked for.
@@ -62,12 +66,12 @@ impl Loader<ProfileKey> for ProfileLoader {
         for key in keys {
             asked.of_mut(key.view).push(key.code.clone());
         }
-        // the same key order for every view, so one list of spellings serves them all
+        // the same key order for every view, so one list of codes serves them all
         for view in View::ALL {
             asked.of_mut(view).sort();
         }
         crate::observe::batch_named("profile", keys.len());
-        let gathered = self.0.registry.profiles(&asked).await;
+        let gathered = self.0.registry.profiles(&asked, &self.0.links).await;
         self.0.scope.note_failures(&gathered.failures);
         let mut profiles = gathered.value;
         // every key gets a value, an empty one when no source has rows: the cache keeps only
@@ -92,6 +96,25 @@ impl Loader<ProfileKey> for ProfileLoader {
     }
 }
 
+/// Other codes of each citizen's omocodia family that the sources know
+/// (`SourceRegistry::omocode_relatives`): one call per source for every citizen asked.
+pub struct OmocodeLoader(LoaderContext);
+
+impl Loader<FiscalCode> for OmocodeLoader {
+    type Value = Vec<(FiscalCode, Arc<str>)>;
+    type Error = Infallible;
+
+    async fn load(
+        &self,
+        keys: &[FiscalCode],
+    ) -> Result<HashMap<FiscalCode, Self::Value>, Infallible> {
+        crate::observe::batch_named("omocodes", keys.len());
+        let gathered = self.0.registry.omocode_relatives(keys).await;
+        self.0.scope.note_failures(&gathered.failures);
+        Ok(gathered.value)
+    }
+}
+
 /// Registers every loader on a request; the same function serves the server and the tests.
 /// Each caches for the request only, so a value primed at the root is not fetched again.
 pub fn add_data_loaders(
@@ -100,7 +123,16 @@ pub fn add_data_loaders(
 ) -> async_graphql::Request {
     let delay = batch_delay(&mut request);
     request
+        .data(context.links.clone())
         .data(cached(ProfileLoader(context.clone()), delay))
+        .data(
+            DataLoader::with_cache(
+                OmocodeLoader(context.clone()),
+                crate::telemetry::spawn_batch,
+                HashMapCache::default(),
+            )
+            .delay(delay),
+        )
         .data(super::store_loaders::new_loader(
             context.store.clone(),
             delay,
@@ -139,6 +171,11 @@ fn profiles<'a>(ctx: &Context<'a>) -> &'a DataLoader<ProfileLoader, HashMapCache
     ctx.data_unchecked()
 }
 
+/// The fiscal code links this request sees.
+pub fn links<'a>(ctx: &Context<'a>) -> &'a LinkMap {
+    ctx.data_unchecked::<Arc<LinkMap>>()
+}
+
 async fn part(ctx: &Context<'_>, view: View, code: &FiscalCode) -> Option<ProfilePart> {
     profiles(ctx)
         .load_one(ProfileKey {
@@ -173,6 +210,19 @@ pub async fn persons(ctx: &Context<'_>, codes: &[FiscalCode]) -> HashMap<FiscalC
             _ => None,
         })
         .collect()
+}
+
+/// Other codes sharing the citizen's de-omocoded base that some source knows, with the
+/// source holding each.
+pub async fn omocode_relatives(
+    ctx: &Context<'_>,
+    code: &FiscalCode,
+) -> Vec<(FiscalCode, Arc<str>)> {
+    ctx.data_unchecked::<DataLoader<OmocodeLoader, HashMapCache>>()
+        .load_one(code.clone())
+        .await
+        .unwrap_or_else(|never| match never {})
+        .unwrap_or_default()
 }
 
 /// The citizen's employments from every source, newest first.
@@ -211,6 +261,9 @@ pub async fn prime(
     .filter(|(_, wanted)| *wanted && !keys.is_empty())
     .map(|(view, _)| view)
     .collect();
+    // the store's documents of older codes linked to a citizen show under the citizen too
+    let links = links(ctx);
+    let family: Vec<FiscalCode> = keys.iter().flat_map(|k| links.family(k)).collect();
     let keys = keys.iter().cloned();
     let regional = async {
         if !views.is_empty() {
@@ -222,20 +275,18 @@ pub async fn prime(
     };
     let libretti = async {
         if wants("libretto") {
-            prime_libretti(ctx, &keys.clone().collect::<Vec<_>>()).await;
+            prime_libretti(ctx, &family).await;
         }
     };
     let ivc = async {
         if wants("ivcDossiers") {
-            let keys: Vec<FiscalCode> = keys.clone().collect();
-            super::ivc::loaders::prime(ctx, citizen.field("ivcDossiers"), &keys).await;
+            super::ivc::loaders::prime(ctx, citizen.field("ivcDossiers"), &family).await;
         }
     };
     let orientation = async {
         let asked = ["orientation", "servicePact", "propensities", "cv"];
         if asked.iter().any(|f| wants(f)) {
-            let keys: Vec<FiscalCode> = keys.clone().collect();
-            super::orientation::prime(ctx, &keys).await;
+            super::orientation::prime(ctx, &family).await;
         }
     };
     tokio::join!(regional, libretti, ivc, orientation);

@@ -5,11 +5,14 @@ pub mod access;
 pub mod admin;
 pub mod admission;
 pub mod citizen;
+pub mod history;
+pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod loaders;
 pub mod orientation;
 pub mod persisted;
+pub mod person;
 pub mod plain;
 pub mod reporting;
 pub mod scalars;
@@ -26,6 +29,7 @@ pub struct Query(
     ivc::IvcQuery,
     orientation::OrientationQuery,
     reporting::ReportingQuery,
+    identity::IdentityQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -33,6 +37,7 @@ pub struct Mutation(
     libretto::LibrettoMutation,
     ivc::IvcMutation,
     orientation::mutation::OrientationMutation,
+    identity::IdentityMutation,
 );
 
 pub type FascicoloSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -37,7 +37,7 @@ macro_rules! citizen_relation {
                 crate::observe::batch(keys);
                 let codes = inner(keys, |k| k.0.as_str().to_owned());
                 let rows = $read(self.0.db(), &codes).await.map_err(failed)?;
-                // stored codes are the base codes the keys are made of
+                // stored codes are the exact codes the keys are made of
                 Ok(grouped_where(keys, rows, |r| {
                     FiscalCode::parse(&r.fiscal_code).ok().map($key)
                 }))
@@ -159,7 +159,7 @@ pub struct OrientationRecord(pub orientation::Model);
 
 #[Object(guard = "access::ORIENTATION_RECORD")]
 impl OrientationRecord {
-    /// The record's id: the citizen's base fiscal code.
+    /// The record's id: the citizen's fiscal code.
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }

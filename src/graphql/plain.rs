@@ -256,6 +256,12 @@ impl ToPlain for chrono::NaiveDateTime {
     }
 }
 
+impl ToPlain for chrono::DateTime<chrono::Utc> {
+    fn to_plain(self) -> Value {
+        async_graphql::ScalarType::to_value(&self)
+    }
+}
+
 impl ToPlain for &crate::domain::FiscalCode {
     fn to_plain(self) -> Value {
         Value::String(self.as_str().to_owned())

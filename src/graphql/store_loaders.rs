@@ -98,7 +98,7 @@ impl Loader<LibrettiOf> for StoreLoader {
         let rows = store::of_citizens(self.0.db(), &codes)
             .await
             .map_err(failed)?;
-        // stored codes are the base codes the keys are made of
+        // stored codes are the exact codes the keys are made of
         Ok(grouped_where(keys, rows, |r| {
             FiscalCode::parse(&r.fiscal_code).ok().map(LibrettiOf)
         }))

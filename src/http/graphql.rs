@@ -150,6 +150,7 @@ async fn run_observed(
         registry: state.app.registry.clone(),
         store: state.app.store.clone(),
         scope: scope.clone(),
+        links: state.app.links.current(),
     };
     let request = add_data_loaders(request, &loaders).data(Arc::clone(&scope));
     let mut response = state.schema.execute(request).await;

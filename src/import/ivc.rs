@@ -74,9 +74,8 @@ fn check(
     if legacy.is_empty() || legacy.chars().count() > 64 {
         return Err("legacyId: must be 1 to 64 characters".into());
     }
-    let code = FiscalCode::parse(&line.fiscal_code)
-        .map_err(|e| format!("fiscalCode: {e}"))?
-        .base();
+    // the exact code is the person (DOMAIN.md §3.1)
+    let code = FiscalCode::parse(&line.fiscal_code).map_err(|e| format!("fiscalCode: {e}"))?;
     let region = line.region.unwrap_or_else(|| default_region.to_owned());
     let status = match line.status.as_deref() {
         None => IvcStatus::Closed,

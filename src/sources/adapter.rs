@@ -1,7 +1,7 @@
 //! One adapter per source kind behind the same calls, so the registry fans a batch out to
 //! SQL databases and HTTP services alike: one statement per batch, or one HTTP call per view.
 
-use super::contract::{PersonRow, ViewRows, ViewSpellings};
+use super::contract::{PersonRow, ViewCodes, ViewRows};
 use super::http::HttpSource;
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
@@ -29,7 +29,7 @@ pub enum SourceAdapter {
 impl SourceAdapter {
     /// The rows of every view asked: one statement on a SQL source, one call per view on an
     /// HTTP service (the contract's endpoints are per view).
-    pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, CallError> {
+    pub async fn fetch_views(&self, asked: &ViewCodes) -> Result<ViewRows, CallError> {
         match self {
             SourceAdapter::Sql(s) => Ok(s.fetch_views(asked).await?),
             SourceAdapter::Http(h) => h.fetch_views(asked).await,

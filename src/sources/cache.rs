@@ -1,4 +1,4 @@
-//! The per-source cache of regional lookups, keyed by (view, base fiscal code): what a source
+//! The per-source cache of regional lookups, keyed by (view, exact fiscal code): what a source
 //! answered for a citizen (rows, or none: "known absent") and when. Entries younger than
 //! `cache_ttl_ms` answer later requests without asking the source; entries younger than
 //! `stale_ttl_ms` stand in, marked stale, when the source fails. Sources are read-only to

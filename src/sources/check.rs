@@ -191,15 +191,15 @@ async fn check_http(config: &SourceConfig, deadline: Duration) -> SourceCheck {
             None
         }
     };
-    let spellings: Vec<String> = match &sample {
+    let codes: Vec<String> = match &sample {
         Some(person) => match FiscalCode::parse(&person.fiscal_code) {
-            Ok(code) => code.base().lookup_spellings(),
+            Ok(code) => vec![code.as_str().to_owned()],
             Err(_) => vec![person.fiscal_code.clone()],
         },
         None => Vec::new(),
     };
     if sample.is_some() {
-        match within(deadline, source.persons(&spellings)).await {
+        match within(deadline, source.persons(&codes)).await {
             Ok(rows) if rows.is_empty() => problems.push(ContractProblem::Endpoint {
                 endpoint: PERSONS.into(),
                 problem: "does not return the person that /search returned first".into(),
@@ -208,10 +208,10 @@ async fn check_http(config: &SourceConfig, deadline: Duration) -> SourceCheck {
             Err(CallError(reason)) => problems.push(endpoint_problem(PERSONS, &reason)),
         }
     }
-    if let Err(CallError(reason)) = within(deadline, source.employments(&spellings)).await {
+    if let Err(CallError(reason)) = within(deadline, source.employments(&codes)).await {
         problems.push(endpoint_problem(EMPLOYMENTS, &reason));
     }
-    if let Err(CallError(reason)) = within(deadline, source.trainings(&spellings)).await {
+    if let Err(CallError(reason)) = within(deadline, source.trainings(&codes)).await {
         problems.push(endpoint_problem(TRAININGS, &reason));
     }
     if problems.is_empty() {

@@ -179,8 +179,8 @@ pub struct ViewLists<T> {
     pub training: Vec<T>,
 }
 
-/// The spellings one call asks of each view.
-pub type ViewSpellings = ViewLists<String>;
+/// The codes (as text) one call asks of each view.
+pub type ViewCodes = ViewLists<String>;
 
 impl<T> Default for ViewLists<T> {
     fn default() -> Self {

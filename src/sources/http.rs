@@ -6,7 +6,7 @@
 use super::adapter::CallError;
 use super::contract::{
     ContractView, EMPLOYMENT_VIEW, EmploymentRow, PERSON_VIEW, PersonRow, TRAINING_VIEW,
-    TrainingRow, ViewRows, ViewSpellings,
+    TrainingRow, ViewCodes, ViewRows,
 };
 use super::search::{PersonSearch, SearchCursor};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -126,7 +126,7 @@ impl HttpSource {
         &self,
         endpoint: &str,
         view: &ContractView,
-        spellings: &[String],
+        codes: &[String],
         decode: fn(&Wire<'_>) -> Result<T, String>,
         code: fn(&T) -> &str,
     ) -> Result<Vec<T>, CallError> {
@@ -134,44 +134,44 @@ impl HttpSource {
             .post(
                 endpoint,
                 &Batch {
-                    fiscal_codes: spellings,
+                    fiscal_codes: codes,
                 },
             )
             .await?;
         let mut decoded = decode_all(endpoint, view, &rows, decode)?;
         // a service that ignores the filter must not hand us other citizens' rows
-        let asked: HashSet<&str> = spellings.iter().map(String::as_str).collect();
+        let asked: HashSet<&str> = codes.iter().map(String::as_str).collect();
         decoded.retain(|row| asked.contains(code(row)));
         Ok(decoded)
     }
 
-    pub async fn persons(&self, spellings: &[String]) -> Result<Vec<PersonRow>, CallError> {
-        self.batch(PERSONS, &PERSON_VIEW, spellings, decode_person, |r| {
+    pub async fn persons(&self, codes: &[String]) -> Result<Vec<PersonRow>, CallError> {
+        self.batch(PERSONS, &PERSON_VIEW, codes, decode_person, |r| {
             &r.fiscal_code
         })
         .await
     }
 
-    pub async fn employments(&self, spellings: &[String]) -> Result<Vec<EmploymentRow>, CallError> {
+    pub async fn employments(&self, codes: &[String]) -> Result<Vec<EmploymentRow>, CallError> {
         self.batch(
             EMPLOYMENTS,
             &EMPLOYMENT_VIEW,
-            spellings,
+            codes,
             decode_employment,
             |r| &r.fiscal_code,
         )
         .await
     }
 
-    pub async fn trainings(&self, spellings: &[String]) -> Result<Vec<TrainingRow>, CallError> {
-        self.batch(TRAININGS, &TRAINING_VIEW, spellings, decode_training, |r| {
+    pub async fn trainings(&self, codes: &[String]) -> Result<Vec<TrainingRow>, CallError> {
+        self.batch(TRAININGS, &TRAINING_VIEW, codes, decode_training, |r| {
             &r.fiscal_code
         })
         .await
     }
 
     /// The rows of every view asked, one call per view, at once.
-    pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, CallError> {
+    pub async fn fetch_views(&self, asked: &ViewCodes) -> Result<ViewRows, CallError> {
         async fn unless_empty<T>(
             list: &[String],
             call: impl Future<Output = Result<Vec<T>, CallError>>,

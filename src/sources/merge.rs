@@ -3,6 +3,7 @@
 
 use super::contract::PersonRow;
 use crate::domain::FiscalCode;
+use crate::domain::identity::CodeLink;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,9 @@ pub struct Sourced<T> {
     pub source: Arc<str>,
     pub row: T,
     pub freshness: Freshness,
+    /// Set when the row is stored under an older code an administrator linked to the
+    /// citizen's code (`linkFiscalCodes`): the link it is shown through.
+    pub link: Option<Arc<CodeLink>>,
 }
 
 /// A merged value and where it came from.
@@ -39,16 +43,17 @@ pub struct Merged<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonSourceRef {
     pub source: Arc<str>,
-    /// The code as that source stores it (it may be an omocodia variant).
+    /// The code as that source stores it: the citizen's own, or an older code linked to it.
     pub fiscal_code: String,
     pub updated_at: NaiveDateTime,
     pub freshness: Freshness,
+    pub link: Option<Arc<CodeLink>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergedPerson {
-    /// The de-omocoded code that identifies the citizen across sources.
-    pub base_code: FiscalCode,
+    /// The exact code that identifies the citizen (DOMAIN.md §3.1).
+    pub fiscal_code: FiscalCode,
     pub given_name: Option<Merged<String>>,
     pub family_name: Option<Merged<String>>,
     pub birth_date: Option<Merged<NaiveDate>>,
@@ -67,7 +72,7 @@ pub struct MergedPerson {
 
 /// `None` when there are no rows.
 pub fn merge_person(
-    base_code: FiscalCode,
+    fiscal_code: FiscalCode,
     mut rows: Vec<Sourced<PersonRow>>,
 ) -> Option<MergedPerson> {
     if rows.is_empty() {
@@ -93,7 +98,7 @@ pub fn merge_person(
         })
     }
     Some(MergedPerson {
-        base_code,
+        fiscal_code,
         given_name: pick(&rows, |r| r.given_name.as_ref().filter(|v| !v.is_empty())),
         family_name: pick(&rows, |r| r.family_name.as_ref().filter(|v| !v.is_empty())),
         birth_date: pick(&rows, |r| r.birth_date.as_ref()),
@@ -119,6 +124,7 @@ pub fn merge_person(
                 fiscal_code: r.row.fiscal_code.clone(),
                 updated_at: r.row.updated_at,
                 freshness: r.freshness,
+                link: r.link.clone(),
             })
             .collect(),
     })
@@ -161,11 +167,13 @@ mod tests {
                     source: "lavoro".into(),
                     row: row(Some("old@example.it"), Some("055 1"), (1, 1)),
                     freshness: Freshness::default(),
+                    link: None,
                 },
                 Sourced {
                     source: "formazione".into(),
                     row: row(Some("new@example.it"), None, (6, 1)),
                     freshness: Freshness::default(),
+                    link: None,
                 },
             ],
         )

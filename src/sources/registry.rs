@@ -6,13 +6,14 @@
 use super::adapter::{CallError, SourceAdapter};
 use super::cache::{CacheStats, SourceCache, ViewRow};
 use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
-use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewLists, ViewRows, ViewSpellings};
+use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewCodes, ViewLists, ViewRows};
 use super::http::HttpSource;
 use super::merge::{Freshness, MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
 use crate::config::{SourceConfig, SourceKind};
 use crate::domain::FiscalCode;
+use crate::domain::identity::LinkMap;
 use chrono::{DateTime, Utc};
 use futures::future::join_all;
 use secrecy::ExposeSecret;
@@ -223,6 +224,7 @@ impl RegionalSource {
                 source: self.name.clone(),
                 row,
                 freshness,
+                link: None,
             })
             .collect()
     }
@@ -235,14 +237,14 @@ impl RegionalSource {
         }
     }
 
-    /// This source's rows of the views asked for these citizens (base codes): fresh ones from
-    /// the cache, the rest in one call; when that call fails, the citizens' last good answers
-    /// still young enough for `stale_ttl_ms`, marked stale, beside the failure. `all` holds
-    /// the spellings of every key, computed once for every source.
+    /// This source's rows of the views asked for these codes: fresh ones from the cache, the
+    /// rest in one call; when that call fails, the codes' last good answers still young enough
+    /// for `stale_ttl_ms`, marked stale, beside the failure. `all` holds the codes of every
+    /// view as text, computed once for every source.
     async fn lookup(
         &self,
         keys: &ViewKeys,
-        all: &ViewSpellings,
+        all: &ViewCodes,
     ) -> (SourcedRows, Option<SourceFailure>) {
         use tracing::Instrument;
         let span = tracing::info_span!(
@@ -268,7 +270,7 @@ impl RegionalSource {
     async fn lookup_rows(
         &self,
         keys: &ViewKeys,
-        all: &ViewSpellings,
+        all: &ViewCodes,
         span: &tracing::Span,
     ) -> (SourcedRows, Option<SourceFailure>) {
         let Some(cache) = &self.cache else {
@@ -287,7 +289,7 @@ impl RegionalSource {
             span.record("view", "cache");
             return (out, None);
         }
-        let asked = missing.spellings();
+        let asked = missing.codes();
         span.record("view", asked.views());
         match self.call(self.adapter.fetch_views(&asked)).await {
             Ok(mut rows) => {
@@ -346,7 +348,7 @@ impl RegionalSource {
             .map(|k| (k.clone(), Vec::new()))
             .collect();
         for row in &rows {
-            if let Some(list) = base_of(row.fiscal_code()).and_then(|k| by_key.get_mut(&k)) {
+            if let Some(list) = code_of(row.fiscal_code()).and_then(|k| by_key.get_mut(&k)) {
                 list.push(row.clone());
             }
         }
@@ -478,11 +480,15 @@ impl SourceRegistry {
         (values, failures)
     }
 
-    /// The views asked of every source for the given base codes, merged: at most one call
-    /// per source (one statement on a SQL source), none for what its cache answers.
-    pub async fn profiles(&self, keys: &ViewKeys) -> Gathered<Profiles> {
-        let all = keys.spellings();
-        let answers = join_all(self.sources.iter().map(|s| s.lookup(keys, &all))).await;
+    /// The views asked of every source for these citizens, merged: at most one call per
+    /// source (one statement on a SQL source), none for what its cache answers. Each citizen
+    /// is their exact code (DOMAIN.md §3.1); the older codes `links` joins to a citizen are
+    /// asked too, in the same call, and their rows shown under the citizen, each marked with
+    /// its link.
+    pub async fn profiles(&self, keys: &ViewKeys, links: &LinkMap) -> Gathered<Profiles> {
+        let asked = keys.with_older_codes(links);
+        let all = asked.codes();
+        let answers = join_all(self.sources.iter().map(|s| s.lookup(&asked, &all))).await;
         let mut rows = SourcedRows::default();
         let mut failures = Vec::new();
         for (found, failure) in answers {
@@ -491,11 +497,11 @@ impl SourceRegistry {
             rows.trainings.extend(found.trainings);
             failures.extend(failure);
         }
-        let persons = group(rows.persons, |r: &PersonRow| &r.fiscal_code)
+        let persons = group(rows.persons, &keys.person, links)
             .into_iter()
             .filter_map(|(key, rows)| merge_person(key.clone(), rows).map(|p| (key, p)))
             .collect();
-        let mut employments = group(rows.employments, |r: &EmploymentRow| &r.fiscal_code);
+        let mut employments = group(rows.employments, &keys.employment, links);
         for rows in employments.values_mut() {
             rows.sort_by(|a, b| {
                 (
@@ -513,7 +519,7 @@ impl SourceRegistry {
             });
         }
         // newest first, undated last
-        let mut trainings = group(rows.trainings, |r: &TrainingRow| &r.fiscal_code);
+        let mut trainings = group(rows.trainings, &keys.training, links);
         for rows in trainings.values_mut() {
             rows.sort_by(|a, b| {
                 (b.row.start_date, &b.source, b.row.id).cmp(&(
@@ -533,21 +539,73 @@ impl SourceRegistry {
         }
     }
 
-    /// Merged person records for the given base codes (one call per source).
+    /// Merged person records of these citizens (one call per source).
     pub async fn persons(
         &self,
         keys: &[FiscalCode],
+        links: &LinkMap,
     ) -> Gathered<HashMap<FiscalCode, MergedPerson>> {
         let gathered = self
-            .profiles(&ViewKeys {
-                person: keys.to_vec(),
-                ..ViewKeys::default()
-            })
+            .profiles(
+                &ViewKeys {
+                    person: keys.to_vec(),
+                    ..ViewKeys::default()
+                },
+                links,
+            )
             .await;
         Gathered {
             value: gathered.value.persons,
             failures: gathered.failures,
         }
+    }
+
+    /// For each code, the other codes of its omocodia family (`FiscalCode::omocode_relatives`)
+    /// that some source knows, with the sources that hold each: other people, flagged for an
+    /// operator and never merged. One call per source, person view only.
+    pub async fn omocode_relatives(
+        &self,
+        codes: &[FiscalCode],
+    ) -> Gathered<HashMap<FiscalCode, Vec<(FiscalCode, Arc<str>)>>> {
+        let relatives: Vec<(FiscalCode, Vec<FiscalCode>)> = codes
+            .iter()
+            .map(|c| (c.clone(), c.omocode_relatives()))
+            .collect();
+        let keys = ViewKeys {
+            person: relatives
+                .iter()
+                .flat_map(|(_, r)| r.iter().cloned())
+                .collect(),
+            ..ViewKeys::default()
+        };
+        let all = keys.codes();
+        let answers = join_all(self.sources.iter().map(|s| s.lookup(&keys, &all))).await;
+        let mut known: HashMap<FiscalCode, Vec<Arc<str>>> = HashMap::new();
+        let mut failures = Vec::new();
+        for (found, failure) in answers {
+            failures.extend(failure);
+            for row in found.persons {
+                if let Some(code) = code_of(&row.row.fiscal_code) {
+                    known.entry(code).or_default().push(row.source);
+                }
+            }
+        }
+        let value = relatives
+            .into_iter()
+            .map(|(code, relatives)| {
+                let mut found: Vec<(FiscalCode, Arc<str>)> = relatives
+                    .into_iter()
+                    .flat_map(|r| {
+                        let sources = known.get(&r).cloned().unwrap_or_default();
+                        sources.into_iter().map(move |s| (r.clone(), s))
+                    })
+                    .collect();
+                found.sort();
+                found.dedup();
+                (code, found)
+            })
+            .collect();
+        Gathered { value, failures }
     }
 
     /// The next `first` distinct citizens after `after`, merged across sources in
@@ -562,7 +620,7 @@ impl SourceRegistry {
         let mut hits: Vec<(SearchCursor, FiscalCode)> = answers
             .into_iter()
             .flat_map(|(_, rows)| rows)
-            .filter_map(|row| base_of(&row.fiscal_code).map(|key| (SearchCursor::of(&row), key)))
+            .filter_map(|row| code_of(&row.fiscal_code).map(|key| (SearchCursor::of(&row), key)))
             .collect();
         hits.sort();
         let mut seen = std::collections::HashSet::new();
@@ -576,7 +634,7 @@ impl SourceRegistry {
     }
 }
 
-/// Base codes asked of each view.
+/// The citizens (exact codes) asked of each view.
 pub type ViewKeys = ViewLists<FiscalCode>;
 
 impl ViewKeys {
@@ -602,17 +660,33 @@ impl ViewKeys {
         all.len()
     }
 
-    /// Every spelling of each view's citizens, computed once for views asked for the same.
-    fn spellings(&self) -> ViewSpellings {
-        let person = spellings_of(&self.person);
+    /// These keys plus, in each view, the older codes linked to them.
+    fn with_older_codes(&self, links: &LinkMap) -> ViewKeys {
+        if links.is_empty() {
+            return self.clone();
+        }
+        let expand = |keys: &[FiscalCode]| -> Vec<FiscalCode> {
+            keys.iter().flat_map(|k| links.family(k)).collect()
+        };
+        ViewKeys {
+            person: expand(&self.person),
+            employment: expand(&self.employment),
+            training: expand(&self.training),
+        }
+    }
+
+    /// Each view's codes as text, sorted and without repeats (one list shared by views asked
+    /// for the same citizens).
+    fn codes(&self) -> ViewCodes {
+        let person = codes_of(&self.person);
         let same_or = |keys: &[FiscalCode]| {
             if keys == self.person.as_slice() {
                 person.clone()
             } else {
-                spellings_of(keys)
+                codes_of(keys)
             }
         };
-        ViewSpellings {
+        ViewCodes {
             employment: same_or(&self.employment),
             training: same_or(&self.training),
             person,
@@ -667,26 +741,57 @@ view_of!(PersonRow, persons);
 view_of!(EmploymentRow, employments);
 view_of!(TrainingRow, trainings);
 
-fn spellings_of(keys: &[FiscalCode]) -> Vec<String> {
-    let mut all: Vec<String> = keys.iter().flat_map(FiscalCode::lookup_spellings).collect();
+fn codes_of(keys: &[FiscalCode]) -> Vec<String> {
+    let mut all: Vec<String> = keys.iter().map(|k| k.as_str().to_owned()).collect();
     all.sort();
     all.dedup();
     all
 }
 
-/// The citizen a stored code belongs to; rows with malformed codes cannot match a request.
-fn base_of(stored: &str) -> Option<FiscalCode> {
-    FiscalCode::parse(stored).ok().map(|fc| fc.base())
+/// The code a stored row belongs to: exactly the one the source holds (normalised); rows with
+/// malformed codes cannot match a request.
+fn code_of(stored: &str) -> Option<FiscalCode> {
+    FiscalCode::parse(stored).ok()
 }
 
-fn group<T>(
+/// Rows grouped under the asked citizens: each citizen's own rows, and the rows of the older
+/// codes linked to it, marked with their link. A code asked as a citizen and also linked into
+/// another asked citizen shows under both.
+fn group<T: ViewRow>(
     rows: Vec<Sourced<T>>,
-    code: impl Fn(&T) -> &String,
+    citizens: &[FiscalCode],
+    links: &LinkMap,
 ) -> HashMap<FiscalCode, Vec<Sourced<T>>> {
-    let mut grouped: HashMap<FiscalCode, Vec<Sourced<T>>> = HashMap::new();
+    let mut by_code: HashMap<FiscalCode, Vec<Sourced<T>>> = HashMap::new();
     for sourced in rows {
-        if let Some(key) = base_of(code(&sourced.row)) {
-            grouped.entry(key).or_default().push(sourced);
+        if let Some(code) = code_of(sourced.row.fiscal_code()) {
+            by_code.entry(code).or_default().push(sourced);
+        }
+    }
+    if links.is_empty() {
+        by_code.retain(|code, _| citizens.contains(code));
+        return by_code;
+    }
+    let mut grouped = HashMap::new();
+    for citizen in citizens {
+        if grouped.contains_key(citizen) {
+            continue;
+        }
+        let mut rows: Vec<Sourced<T>> = by_code.get(citizen).cloned().unwrap_or_default();
+        for link in links.older_codes(citizen) {
+            rows.extend(
+                by_code
+                    .get(&link.from)
+                    .into_iter()
+                    .flatten()
+                    .map(|r| Sourced {
+                        link: Some(link.clone()),
+                        ..r.clone()
+                    }),
+            );
+        }
+        if !rows.is_empty() {
+            grouped.insert(citizen.clone(), rows);
         }
     }
     grouped

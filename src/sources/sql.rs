@@ -3,7 +3,7 @@
 
 use super::cache::View;
 use super::contract::{
-    ColumnKind, EmploymentRow, PERSON_VIEW, PersonRow, TrainingRow, VIEWS, ViewRows, ViewSpellings,
+    ColumnKind, EmploymentRow, PERSON_VIEW, PersonRow, TrainingRow, VIEWS, ViewCodes, ViewRows,
 };
 use super::search::{PersonSearch, SearchCursor};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// Fiscal codes per statement before a batch is split. 1,000 citizens × 8 spellings stays
-/// well under every engine's bind-parameter limit (SQLite 32,766; PostgreSQL and MySQL 65,535).
-pub const CHUNK_CITIZENS: usize = 1_000;
+/// Fiscal codes per view and statement before a batch is split: three views of 8,000 codes
+/// stay under every engine's bind-parameter limit (SQLite 32,766; PostgreSQL and MySQL 65,535).
+pub const CHUNK_CODES: usize = 8_000;
 
 /// Codes a PostgreSQL lookup binds one placeholder each; more go as one array
 /// (`batch_statement`).
@@ -137,16 +137,16 @@ impl SqlSource {
             .copied()
     }
 
-    /// The rows of every view asked, in one statement (one per [`CHUNK_CITIZENS`] citizens):
+    /// The rows of every view asked, in one statement (one per [`CHUNK_CODES`] codes):
     /// a source answers a whole profile in one round trip instead of one per view. Measured
     /// on PostgreSQL, one citizen: 113 µs of the server's CPU against 170-183 µs for the
     /// three statements, and half the wall time.
-    pub async fn fetch_views(&self, asked: &ViewSpellings) -> Result<ViewRows, DbErr> {
-        let chunk = CHUNK_CITIZENS * 8;
+    pub async fn fetch_views(&self, asked: &ViewCodes) -> Result<ViewRows, DbErr> {
+        let chunk = CHUNK_CODES;
         let rounds = View::ALL.map(|view| asked.of(view).len().div_ceil(chunk));
         let mut out = ViewRows::default();
         for round in 0..rounds.into_iter().max().unwrap_or(0) {
-            let mut part = ViewSpellings::default();
+            let mut part = ViewCodes::default();
             for view in View::ALL {
                 let codes = asked.of(view).chunks(chunk).nth(round).unwrap_or(&[]);
                 *part.of_mut(view) = codes.to_vec();
@@ -186,7 +186,7 @@ impl SqlSource {
     /// generic plan it costs for ten elements, but settles on the list's (measured: 70
     /// against 50 µs of server time per statement for 8 codes). The other engines take a
     /// placeholder per code.
-    pub async fn views_statement(&self, asked: &ViewSpellings) -> Result<Statement, DbErr> {
+    pub async fn views_statement(&self, asked: &ViewCodes) -> Result<Statement, DbErr> {
         let mut values: Vec<Value> = Vec::new();
         let mut branches = Vec::new();
         let lists = View::ALL.map(|view| asked.of(view));

@@ -117,17 +117,78 @@ impl From<audit_log::Model> for AuditEntry {
     }
 }
 
+/// The audit rows about one person: those written under their codes (the citizen's and the
+/// older codes linked to it) since identity became the exact code, and those written before
+/// under the base codes the re-keying mapped to them (migration 000012, `audit_identity_map`).
+/// Audit rows are hash-chained, so they are read through the map, never rewritten.
+#[derive(Debug, Clone, Default)]
+pub struct PersonRows {
+    codes: Vec<String>,
+    /// Legacy codes and whether their rows may concern another person sharing the base.
+    legacy: Vec<(String, bool)>,
+    watermark: Option<i64>,
+}
+
+impl PersonRows {
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        codes: &[FiscalCode],
+    ) -> Result<PersonRows, sea_orm::DbErr> {
+        let mut rows = PersonRows {
+            codes: codes.iter().map(|c| c.as_str().to_owned()).collect(),
+            ..PersonRows::default()
+        };
+        for code in codes {
+            let (legacy, watermark) =
+                super::identity::legacy_audit_codes(db, code.as_str()).await?;
+            rows.watermark = watermark;
+            rows.legacy.extend(legacy);
+        }
+        Ok(rows)
+    }
+
+    pub fn condition(&self) -> sea_orm::Condition {
+        use sea_orm::Condition;
+        let current = audit_log::Column::FiscalCode.is_in(self.codes.clone());
+        let Some(watermark) = self.watermark else {
+            return Condition::all().add(current);
+        };
+        let legacy: Vec<String> = self.legacy.iter().map(|(c, _)| c.clone()).collect();
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(audit_log::Column::Id.gt(watermark))
+                    .add(current),
+            )
+            .add(
+                Condition::all()
+                    .add(audit_log::Column::Id.lte(watermark))
+                    .add(audit_log::Column::FiscalCode.is_in(legacy)),
+            )
+    }
+
+    /// Whether a row may concern another person: written before exact identity under a base
+    /// code two people shared.
+    pub fn ambiguous(&self, entry: &AuditEntry) -> bool {
+        self.watermark.is_some_and(|w| entry.id <= w)
+            && self
+                .legacy
+                .iter()
+                .any(|(code, ambiguous)| *ambiguous && *code == entry.fiscal_code)
+    }
+}
+
 /// Newest first; `before_id` is the keyset cursor. Returns `limit + 1` rows at most so the
 /// caller knows whether another page follows.
 pub async fn list(
     db: &impl ConnectionTrait,
-    citizen: Option<&FiscalCode>,
+    person: Option<&PersonRows>,
     before_id: Option<i64>,
     limit: usize,
 ) -> Result<Vec<AuditEntry>, sea_orm::DbErr> {
     let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    if let Some(citizen) = citizen {
-        query = query.filter(audit_log::Column::FiscalCode.eq(citizen.as_str()));
+    if let Some(person) = person {
+        query = query.filter(person.condition());
     }
     if let Some(id) = before_id {
         query = query.filter(audit_log::Column::Id.lt(id));
@@ -136,16 +197,16 @@ pub async fn list(
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
-/// The accesses to one citizen (base code), oldest first from after `after_id`; `limit + 1`
-/// rows at most, as `list`. Served by the (fiscal_code, id) index.
+/// The accesses to one person, oldest first from after `after_id`; `limit + 1` rows at most,
+/// as `list`. Served by the (fiscal_code, id) index.
 pub async fn of_citizen(
     db: &impl ConnectionTrait,
-    citizen: &FiscalCode,
+    person: &PersonRows,
     after_id: Option<i64>,
     limit: usize,
 ) -> Result<Vec<AuditEntry>, sea_orm::DbErr> {
     let mut query = audit_log::Entity::find()
-        .filter(audit_log::Column::FiscalCode.eq(citizen.as_str()))
+        .filter(person.condition())
         .order_by_asc(audit_log::Column::Id);
     if let Some(id) = after_id {
         query = query.filter(audit_log::Column::Id.gt(id));
@@ -154,13 +215,13 @@ pub async fn of_citizen(
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
-/// How many rows the log holds about one citizen (base code).
+/// How many rows the log holds about one person.
 pub async fn count_of_citizen(
     db: &impl ConnectionTrait,
-    citizen: &FiscalCode,
+    person: &PersonRows,
 ) -> Result<u64, sea_orm::DbErr> {
     audit_log::Entity::find()
-        .filter(audit_log::Column::FiscalCode.eq(citizen.as_str()))
+        .filter(person.condition())
         .count(db)
         .await
 }

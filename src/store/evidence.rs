@@ -159,7 +159,7 @@ pub async fn of_owners(
         .await
 }
 
-/// An evidence's attached file with the base fiscal code of the citizen it belongs to.
+/// An evidence's attached file with the fiscal code of the citizen it belongs to.
 pub struct StoredFile {
     pub fiscal_code: String,
     pub file_name: Option<String>,

@@ -12,10 +12,12 @@
 use crate::domain::FiscalCode;
 use chrono::Utc;
 use entities::{
-    audit_log, competence_evidence, consent_event, cv, education_title, evidence, ivc_competence,
-    ivc_dossier, ivc_session, ivc_transition, libretto, libretto_competence, libretto_experience,
-    libretto_transition, libretto_version, orientation, pact_measure, portal_transfer, propensity,
+    audit_log, competence_evidence, consent_event, cv, education_title, evidence, fiscal_code_link,
+    ivc_competence, ivc_dossier, ivc_session, ivc_transition, libretto, libretto_competence,
+    libretto_experience, libretto_transition, libretto_version, orientation, pact_measure,
+    portal_transfer, propensity,
 };
+use sea_orm::ExprTrait;
 use sea_orm::{
     AccessMode, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     EntityTrait, IsolationLevel, QueryFilter, QueryOrder, TransactionTrait,
@@ -50,10 +52,17 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "cv",
     "portal_transfer",
     "audit_log",
+    "fiscal_code_link",
 ];
 /// `evidence_file` holds the bytes the evidence and CV rows describe (by SHA-256): not
-/// exported, the files are downloaded one by one.
+/// exported, the files are downloaded one by one. `identity_review` holds documents whose
+/// holder is not known yet (exported with that holder once an administrator assigns them);
+/// `audit_identity_map` only says how the audit rows exported were attributed;
+/// `identity_rekey` is one row of state.
 pub const NOT_EXPORTED_TABLES: &[&str] = &[
+    "identity_review",
+    "audit_identity_map",
+    "identity_rekey",
     "evidence_file",
     "reference_code",
     "birth_place",
@@ -127,9 +136,13 @@ fn take(groups: &mut HashMap<String, Vec<Value>>, id: &str) -> Value {
     Value::Array(groups.remove(id).unwrap_or_default())
 }
 
-/// The document for `citizen` (any spelling: the store keys the base code). Read in one
+/// The document for `citizen` (their exact code; the audit rows of `person`). Read in one
 /// transaction, so a write that lands meanwhile is all in or all out.
-pub async fn citizen(db: &DatabaseConnection, citizen: &FiscalCode) -> Result<Value, DbErr> {
+pub async fn citizen(
+    db: &DatabaseConnection,
+    citizen: &FiscalCode,
+    person: &super::audit::PersonRows,
+) -> Result<Value, DbErr> {
     let txn = if db.get_database_backend() == DbBackend::Postgres {
         db.begin_with_config(
             Some(IsolationLevel::RepeatableRead),
@@ -140,13 +153,21 @@ pub async fn citizen(db: &DatabaseConnection, citizen: &FiscalCode) -> Result<Va
         // SQLite (WAL) reads one snapshot per transaction; MySQL's default is REPEATABLE READ
         db.begin().await?
     };
-    let code = citizen.base();
-    let code = code.as_str();
+    let code = citizen.as_str();
     let libretti = libretti(&txn, code).await?;
     let dossiers = dossiers(&txn, code).await?;
     let orientation = orientation_of(&txn, code).await?;
+    let links = fiscal_code_link::Entity::find()
+        .filter(
+            fiscal_code_link::Column::FromCode
+                .eq(code)
+                .or(fiscal_code_link::Column::ToCode.eq(code)),
+        )
+        .order_by_asc(fiscal_code_link::Column::LinkedAt)
+        .all(&txn)
+        .await?;
     let audit = audit_log::Entity::find()
-        .filter(audit_log::Column::FiscalCode.eq(code))
+        .filter(person.condition())
         .order_by_asc(audit_log::Column::Id)
         .all(&txn)
         .await?;
@@ -159,6 +180,7 @@ pub async fn citizen(db: &DatabaseConnection, citizen: &FiscalCode) -> Result<Va
         "libretti": libretti,
         "ivc_dossiers": dossiers,
         "orientation": orientation,
+        "fiscal_code_links": values(&links),
         "audit_log": values(&audit),
         "not_included": "the contents of evidence and CV files (each row gives file_name, \
             media_type, size_bytes and sha256; GET /evidences/{id}/file downloads an \

@@ -20,7 +20,7 @@ const WHAT: &str = "IVC dossier";
 
 /// A dossier to open, with the region's rules in force on the request date.
 pub struct NewDossier {
-    /// Base (de-omocoded) code.
+    /// Exact fiscal code.
     pub fiscal_code: String,
     pub region: String,
     pub requested_on: NaiveDate,

@@ -4,6 +4,7 @@
 use super::audit::chain;
 use crate::auth::{Principal, Role};
 use crate::domain::FiscalCode;
+use crate::domain::identity::LinkMap;
 use crate::error::AppError;
 use crate::sources::SourceRegistry;
 use chrono::Utc;
@@ -17,8 +18,9 @@ pub struct Actor {
     pub principal: Principal,
     pub request_id: String,
     /// Set when `auth.operators_write_own_territory_only` is on: the sources that tell a
-    /// citizen's province, checked before every write's audit row.
-    pub territory: Option<Arc<SourceRegistry>>,
+    /// citizen's province (with the fiscal code links in force), checked before every write's
+    /// audit row.
+    pub territory: Option<(Arc<SourceRegistry>, Arc<LinkMap>)>,
 }
 
 impl std::fmt::Debug for Actor {
@@ -45,7 +47,7 @@ pub fn office_province(office: &str) -> Option<&str> {
 /// or residence province, in the merged person record, is their office's province. A
 /// citizen the sources cannot place is refused too: the rule must be proven, not assumed.
 async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
-    let Some(registry) = &actor.territory else {
+    let Some((registry, links)) = &actor.territory else {
         return Ok(());
     };
     if actor.principal.role != Role::Operator {
@@ -57,10 +59,8 @@ async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppErro
              (XX the province), so the operator's territory is unknown"
         )));
     };
-    let key = FiscalCode::parse(fiscal_code)
-        .map_err(AppError::internal)?
-        .base();
-    let gathered = registry.persons(std::slice::from_ref(&key)).await;
+    let key = FiscalCode::parse(fiscal_code).map_err(AppError::internal)?;
+    let gathered = registry.persons(std::slice::from_ref(&key), links).await;
     let inside = gathered.value.get(&key).is_some_and(|person| {
         let cpi = person
             .cpi_code

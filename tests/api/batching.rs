@@ -2,7 +2,7 @@
 //! view, and the store one audit append, whatever N is (DESIGN.md principle 1).
 
 use crate::helpers::{SourceSpec, later_audit_statements, spawn_app};
-use fascicolo::sources::contract::ViewSpellings;
+use fascicolo::sources::contract::ViewCodes;
 use fascicolo::sources::demo::generate;
 use fascicolo::testing::Engine;
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -141,7 +141,7 @@ async fn statement_counts_equal_for_1_10_100_citizens_mariadb() {
 
 /// On PostgreSQL the batch lookup must use the fiscal-code index of a CHAR(16) column in every
 /// view it reads: a `text` parameter would turn it into `fiscal_code::text = …` and a full
-/// scan. Both forms: a placeholder per code (one citizen's 8 spellings) and one array (50).
+/// scan. Both forms: a placeholder per code (8 citizens) and one array (50).
 #[tokio::test]
 async fn postgres_batch_lookup_uses_the_index() {
     let data = generate(5, 2_000);
@@ -175,7 +175,7 @@ async fn postgres_batch_lookup_uses_the_index() {
         .await
         .unwrap();
     for count in [8, 50] {
-        let asked = ViewSpellings {
+        let asked = ViewCodes {
             person: codes[..count].to_vec(),
             employment: codes[..count].to_vec(),
             training: codes[..count].to_vec(),

@@ -1,7 +1,7 @@
 //! The contract suite: merging, provenance, ordering, omocodia, unknown and bad codes, a
 //! source down — on SQLite, PostgreSQL and MariaDB sources.
 
-use crate::fixtures::{self, MARIO, anna, luca, nobody};
+use crate::fixtures::{self, MARIO, anna, luca, luca_homonym, nobody};
 use crate::helpers::{DeadSource, error_codes, spawn_app, spawn_sqlite_app};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -91,11 +91,12 @@ async fn merged_profile(test: &str, lavoro: Engine, formazione: Engine, store: E
         ]
     );
 
-    // batch: same order as asked, null where unknown, an omocode finds its citizen
+    // batch: same order as asked, null where unknown; an omocode variant is another person,
+    // each answered with their own data only (DOMAIN.md §3.1)
     let body = app
         .query(
-            "query($cfs: [FiscalCode!]!) { citizens(fiscalCodes: $cfs) { fiscalCode person { fiscalCode familyName givenName sources { source fiscalCode } } employments { employerName } } }",
-            json!({ "cfs": [anna().as_str(), nobody().as_str(), luca().as_str(), MARIO, luca().omocode_variant(1).as_str()] }),
+            "query($cfs: [FiscalCode!]!) { citizens(fiscalCodes: $cfs) { fiscalCode person { fiscalCode familyName givenName email residenceProvince sources { source fiscalCode } } employments { employerName } trainings { title } } }",
+            json!({ "cfs": [anna().as_str(), nobody().as_str(), luca_homonym().as_str(), MARIO, luca().as_str()] }),
         )
         .await;
     assert_eq!(body.get("errors"), None, "{body}");
@@ -103,17 +104,47 @@ async fn merged_profile(test: &str, lavoro: Engine, formazione: Engine, store: E
     assert_eq!(list.len(), 5);
     assert_eq!(list[0]["person"]["familyName"], "BIANCHI");
     assert_eq!(list[1], Value::Null);
-    assert_eq!(list[2]["fiscalCode"], luca().as_str());
-    assert_eq!(list[2]["person"]["familyName"], "VERDI");
+    let homonym = &list[2];
+    assert_eq!(homonym["fiscalCode"], luca_homonym().as_str());
+    assert_eq!(homonym["person"]["fiscalCode"], luca_homonym().as_str());
+    assert_eq!(homonym["person"]["email"], "luca.verdi@lucca.example.it");
+    assert_eq!(homonym["person"]["residenceProvince"], "LU");
     assert_eq!(
-        list[2]["person"]["sources"][0]["fiscalCode"],
-        luca().omocode_variant(1).as_str(),
-        "the source's own spelling is kept in provenance"
+        homonym["person"]["sources"],
+        json!([{ "source": "formazione", "fiscalCode": luca_homonym().as_str() }]),
+        "only the source that holds this exact code"
     );
-    assert_eq!(list[2]["employments"][0]["employerName"], "Gamma Spa");
+    assert_eq!(
+        homonym["employments"],
+        json!([]),
+        "Gamma Spa is the other Luca's"
+    );
+    assert_eq!(
+        homonym["trainings"],
+        json!([{ "title": "Corso di saldatura" }])
+    );
     assert_eq!(list[3]["person"]["givenName"], "MARIO");
-    assert_eq!(list[4]["fiscalCode"], luca().omocode_variant(1).as_str());
-    assert_eq!(list[4]["person"]["fiscalCode"], luca().as_str());
+    let luca_row = &list[4];
+    assert_eq!(luca_row["fiscalCode"], luca().as_str());
+    assert_eq!(luca_row["person"]["fiscalCode"], luca().as_str());
+    assert_eq!(
+        luca_row["person"]["email"],
+        Value::Null,
+        "not the homonym's e-mail"
+    );
+    assert_eq!(
+        luca_row["person"]["sources"],
+        json!([{ "source": "lavoro", "fiscalCode": luca().as_str() }])
+    );
+    assert_eq!(
+        luca_row["employments"],
+        json!([{ "employerName": "Gamma Spa" }])
+    );
+    assert_eq!(
+        luca_row["trainings"],
+        json!([]),
+        "the homonym's course is not his"
+    );
     app.stop().await;
 }
 

@@ -18,8 +18,16 @@ pub fn anna() -> FiscalCode {
     code("Bianchi", "Anna", "1990-03-05", true, "D612")
 }
 
-/// Luca Verdi: `lavoro` stores him under his first omocodia variant.
+/// Luca Verdi, born in Pisa: another Luca Verdi born there the same day holds the computed
+/// code, so Agenzia delle Entrate gave this one its first omocodia variant. Only `lavoro`
+/// knows him.
 pub fn luca() -> FiscalCode {
+    luca_homonym().omocode_variant(1)
+}
+
+/// The other Luca Verdi (same birth data, so the base code): a different person, living in
+/// Lucca, whom only `formazione` knows (DOMAIN.md §3.1: never merged with `luca()`).
+pub fn luca_homonym() -> FiscalCode {
     code("Verdi", "Luca", "1978-07-21", false, "G702")
 }
 
@@ -41,7 +49,7 @@ pub fn piero() -> FiscalCode {
 }
 
 pub fn lavoro() -> SourceData {
-    let luca_variant = luca().omocode_variant(1);
+    let luca_variant = luca();
     let mut mario = person(MARIO, "ROSSI", "MARIO", "2024-01-15 10:00:00");
     mario.email = Some("mario.rossi@old.example.it".into());
     mario.phone = Some("055 123456".into());
@@ -101,10 +109,20 @@ pub fn formazione() -> SourceData {
     mario.residence_province = Some("PO".into());
     let mut anna_row = person(anna().as_str(), "BIANCHI", "ANNA", "2021-01-01 00:00:00");
     anna_row.gender = Some("F".into());
+    let mut homonym = person(
+        luca_homonym().as_str(),
+        "VERDI",
+        "LUCA",
+        "2024-02-02 08:00:00",
+    );
+    homonym.email = Some("luca.verdi@lucca.example.it".into());
+    homonym.residence_municipality = Some("046017".into());
+    homonym.residence_province = Some("LU".into());
     SourceData {
         persons: vec![
             mario,
             anna_row,
+            homonym,
             person(andrea().as_str(), "ROSSI", "ANDREA", "2020-02-02 00:00:00"),
             person(piero().as_str(), "ROSSINI", "PIERO", "2019-09-09 00:00:00"),
         ],
@@ -118,6 +136,13 @@ pub fn formazione() -> SourceData {
                 "education",
                 "Laurea in Economia",
                 "2009-10-01",
+            ),
+            training(
+                10,
+                luca_homonym().as_str(),
+                "vocational",
+                "Corso di saldatura",
+                "2015-03-02",
             ),
         ],
     }

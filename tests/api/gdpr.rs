@@ -1,5 +1,5 @@
-//! The citizen's GDPR rights through GraphQL: the access report (every audited access, any
-//! omocodia spelling, oldest first, itself audited) and the export of everything stored
+//! The citizen's GDPR rights through GraphQL: the access report (every audited access to the
+//! person's exact code, oldest first, itself audited) and the export of everything stored
 //! about one citizen (and nothing about anyone else); and the server's info log, which never
 //! carries a fiscal code, a name or an e-mail address — on SQLite and PostgreSQL stores.
 
@@ -28,7 +28,7 @@ async fn app_for(test: &str, store: Engine) -> Option<TestApp> {
     .await
 }
 
-/// Mario under his first omocodia spelling: the same citizen.
+/// Mario's first omocodia variant: another person (DOMAIN.md §3.1).
 fn mario_omocode() -> String {
     FiscalCode::parse(MARIO)
         .unwrap()
@@ -86,7 +86,7 @@ async fn access_report(app: &TestApp, test: &str, store: Engine) {
         app,
         "openLibretto",
         "OpenLibrettoInput",
-        json!({ "fiscalCode": mario_omocode() }),
+        json!({ "fiscalCode": MARIO }),
         "id",
     )
     .await;
@@ -103,13 +103,19 @@ async fn access_report(app: &TestApp, test: &str, store: Engine) {
         assert_eq!(error_codes(&body), ["FORBIDDEN"], "{role:?}: {body}");
     }
 
-    let (status, body) = app
+    // Mario's omocode variant is someone else: nothing of Mario's is in their report
+    let (_, body) = app
         .post(Some(&admin), REPORT, json!({ "cf": mario_omocode() }))
         .await;
+    assert_eq!(body.get("errors"), None, "{body}");
+    assert_eq!(body["data"]["accessReport"]["totalCount"], 0, "{body}");
+    assert_eq!(body["data"]["accessReport"]["fiscalCode"], mario_omocode());
+
+    let (status, body) = app.post(Some(&admin), REPORT, json!({ "cf": MARIO })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body.get("errors"), None, "{body}");
     let report = &body["data"]["accessReport"];
-    assert_eq!(report["fiscalCode"], MARIO, "the base code");
+    assert_eq!(report["fiscalCode"], MARIO, "the exact code");
     assert_eq!(report["retentionDays"], 365);
     assert_eq!(report["totalCount"], 3, "{report}");
     let nodes: Vec<&Value> = report["edges"]
@@ -384,9 +390,17 @@ async fn export_holds_the_citizen_and_no_one_else(test: &str, store: Engine) {
         .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
 
-    let (status, body) = app
+    // Mario's omocode variant is another person: their export holds nothing of Mario's
+    let (_, body) = app
         .post(Some(&admin), EXPORT, json!({ "cf": mario_omocode() }))
         .await;
+    let other = &body["data"]["exportCitizenData"];
+    assert_eq!(other["fiscal_code"], mario_omocode(), "{body}");
+    assert_eq!(other["libretti"], json!([]), "{body}");
+    assert_eq!(other["orientation"]["record"], Value::Null, "{body}");
+    assert_eq!(other["audit_log"], json!([]), "{body}");
+
+    let (status, body) = app.post(Some(&admin), EXPORT, json!({ "cf": MARIO })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body.get("errors"), None, "{body}");
     let doc = &body["data"]["exportCitizenData"];
@@ -614,8 +628,11 @@ async fn the_info_log_carries_no_personal_data() {
         log.matches("graphql request").count() >= 7,
         "the requests were logged:\n{log}"
     );
-    let base = FiscalCode::parse(MARIO).unwrap();
-    let mut personal: Vec<String> = base.lookup_spellings();
+    let code = FiscalCode::parse(MARIO).unwrap();
+    let mut personal: Vec<String> = std::iter::once(code.clone())
+        .chain(code.omocode_relatives())
+        .map(|c| c.as_str().to_owned())
+        .collect();
     personal.push(invalid.to_owned());
     for text in [
         "ROSSI",

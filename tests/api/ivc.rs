@@ -384,14 +384,15 @@ async fn full_path(test: &str, store: Engine) {
         assert_eq!(edges.len(), found, "{filter}: {body}");
     }
 
-    let audit = fascicolo::store::audit::list(
+    let mario = fascicolo::store::audit::PersonRows::of(
         app.state.store.db(),
-        Some(&FiscalCode::parse(MARIO).unwrap()),
-        None,
-        100,
+        &[FiscalCode::parse(MARIO).unwrap()],
     )
     .await
     .unwrap();
+    let audit = fascicolo::store::audit::list(app.state.store.db(), Some(&mario), None, 100)
+        .await
+        .unwrap();
     let writes: Vec<&str> = audit
         .iter()
         .filter(|e| e.action == "write")

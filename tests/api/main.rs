@@ -16,6 +16,8 @@ mod helpers;
 mod hostile_input;
 mod http_misc;
 mod http_source;
+mod identity;
+mod identity_rekey;
 mod import;
 mod ivc;
 mod libretto;

@@ -253,9 +253,8 @@ async fn a_partly_cached_batch_asks_the_sources_only_for_the_rest() {
         (1, 3),
         "still one statement (one call per view of the service), for the one citizen not cached"
     );
-    let last = FiscalCode::parse(&codes[49]).unwrap().base();
-    let mut expected = last.lookup_spellings();
-    expected.sort();
+    let last = FiscalCode::parse(&codes[49]).unwrap();
+    let expected = vec![last.as_str().to_owned()];
     for call in &region.calls()[calls_before..] {
         let mut asked = call.codes.clone();
         asked.sort();

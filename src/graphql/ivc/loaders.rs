@@ -13,7 +13,7 @@ use entities::{ivc_competence, ivc_dossier, ivc_session, ivc_transition};
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// Every dossier of a citizen (base code), newest request first.
+/// Every dossier of a citizen (exact code), newest request first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IvcDossiersOf(pub FiscalCode);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,7 +36,7 @@ impl Loader<IvcDossiersOf> for StoreLoader {
         let rows = read::of_citizens(self.0.db(), &codes)
             .await
             .map_err(failed)?;
-        // stored codes are the base codes the keys are made of
+        // stored codes are the exact codes the keys are made of
         Ok(grouped_where(keys, rows, |r| {
             FiscalCode::parse(&r.fiscal_code).ok().map(IvcDossiersOf)
         }))

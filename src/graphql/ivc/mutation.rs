@@ -70,7 +70,13 @@ impl IvcMutation {
         check_text("provider", &input.provider, 200)?;
         check_optional_text("office", input.office.as_deref(), 32)?;
         check_optional_text("program", input.program.as_deref(), 100)?;
-        let key = input.fiscal_code.base();
+        let key = crate::graphql::identity::current_code(ctx, &input.fiscal_code)?;
+        crate::graphql::identity::check_family_holds_none(
+            ctx,
+            &key,
+            crate::graphql::identity::FamilyDocument::OpenIvcPath,
+        )
+        .await?;
         let person = crate::graphql::loaders::person(ctx, &key)
             .await
             .ok_or_else(|| {

@@ -42,7 +42,7 @@ impl IvcDossier {
     async fn version(&self) -> i64 {
         self.0.version
     }
-    /// Base (de-omocoded) codice fiscale.
+    /// The citizen's codice fiscale (exact: an omocode variant is another person).
     async fn fiscal_code(&self) -> &str {
         &self.0.fiscal_code
     }

@@ -159,7 +159,7 @@ async fn apply(
     ) -> Result<orientation::ActiveModel, AppError>,
 ) -> Result<OrientationRecord> {
     let state = ctx.data_unchecked::<crate::app::AppState>();
-    let code = fiscal_code.base();
+    let code = crate::graphql::identity::orientation_code(ctx, fiscal_code).await?;
     let model = store::mutate(
         state.store.db(),
         actor,
@@ -220,7 +220,7 @@ impl OrientationMutation {
                 categories.push(code.trim().to_owned());
             }
         }
-        let key = input.fiscal_code.base();
+        let key = crate::graphql::identity::orientation_code(ctx, &input.fiscal_code).await?;
         let known = crate::graphql::loaders::person(ctx, &key).await;
         if known.is_none() {
             return Err(AppError::NotFound(format!(

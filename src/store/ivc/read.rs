@@ -27,7 +27,7 @@ pub async fn by_ids(
         .await
 }
 
-/// Every dossier of these citizens (base codes), newest request first.
+/// Every dossier of these citizens (exact codes), newest request first.
 pub async fn of_citizens(
     db: &impl ConnectionTrait,
     fiscal_codes: &[String],

@@ -1,0 +1,4 @@
+//! Use cases that orchestrate the regional sources, the store and the domain: a resolver or a
+//! command parses its input, calls one function here and wraps the result (STYLE.md 14).
+
+pub mod identity;
