@@ -147,6 +147,7 @@ pub async fn citizen(db: &DatabaseConnection, citizen: &FiscalCode) -> Result<Va
     let orientation = orientation_of(&txn, code).await?;
     let audit = audit_log::Entity::find()
         .filter(audit_log::Column::FiscalCode.eq(code))
+        .filter(super::audit::chain::within_head())
         .order_by_asc(audit_log::Column::Id)
         .all(&txn)
         .await?;
