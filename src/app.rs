@@ -8,6 +8,8 @@ use crate::graphql::{FascicoloSchema, schema_builder};
 use crate::services::identity::LinkDirectory;
 use crate::sources::SourceRegistry;
 use crate::store::Store;
+use crate::store::audit::checkpoint::CheckpointLog;
+use crate::store::audit::checkpointer::Checkpointer;
 use crate::store::reference::ReferenceData;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -49,6 +51,11 @@ pub enum StartupError {
     Auth(#[from] AuthError),
     #[error(transparent)]
     TrustedDocuments(#[from] crate::graphql::persisted::TrustedDocumentsError),
+    #[error("audit.checkpoint_file {path}: {source}")]
+    AuditCheckpoint {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -124,6 +131,14 @@ impl Application {
             // the recorder is per process: installed before the first request records anything
             let _ = crate::observe::handle();
         }
+        if let Some(log) = CheckpointLog::from_config(&config.audit) {
+            // a server that cannot record its audit checkpoints does not start
+            log.check_writable()
+                .map_err(|source| StartupError::AuditCheckpoint {
+                    path: log.path().display().to_string(),
+                    source,
+                })?;
+        }
         let auth = Authenticator::from_config(&config.auth)?;
         let admission = Admission::from_config(&config)?;
         let config = Arc::new(config);
@@ -190,17 +205,27 @@ impl Application {
                 }
             })
         });
-        let refresh = self.state.app.config.identity.link_refresh_ms;
+        let config = &self.state.app.config;
+        let refresh = config.identity.link_refresh_ms;
         let links = (refresh > 0).then(|| {
             self.state.app.links.spawn_refresh(
                 self.state.app.store.clone(),
                 std::time::Duration::from_millis(refresh),
             )
         });
+        let checkpoints = CheckpointLog::from_config(&config.audit).map(|log| {
+            let every = std::time::Duration::from_secs(config.audit.checkpoint_secs);
+            Checkpointer::spawn(self.state.app.store.db().clone(), log, every)
+        });
         let router = crate::http::router(self.state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
+        // every request is answered, so its audit rows are committed: the last checkpoint
+        // covers them all
+        if let Some(checkpoints) = checkpoints {
+            checkpoints.shutdown().await;
+        }
         let _ = stop.send(true);
         worker.abort();
         for task in [upkeep, links].into_iter().flatten() {

@@ -2,6 +2,10 @@
 //! overridable by `FASCICOLO_<SECTION>__<KEY>` environment variables; without a file the
 //! embedded demo configuration is used.
 
+mod audit;
+
+pub use audit::{AuditConfig, MIN_AUDIT_RETENTION_DAYS, MIN_CHECKPOINT_KEY_BYTES};
+
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use secrecy::SecretString;
@@ -366,31 +370,6 @@ impl Default for ReportingConfig {
 
 fn default_min_cell() -> i64 {
     5
-}
-
-/// The Garante's floor for keeping access logs (provvedimento 27 novembre 2008: "non
-/// inferiore a sei mesi"), in days.
-pub const MIN_AUDIT_RETENTION_DAYS: u32 = 183;
-
-/// The audit log (DOMAIN.md §6).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditConfig {
-    /// Days an audit row is kept; `fascicolo audit prune` deletes older ones.
-    #[serde(default = "default_audit_retention")]
-    pub retention_days: u32,
-}
-
-impl Default for AuditConfig {
-    fn default() -> Self {
-        AuditConfig {
-            retention_days: default_audit_retention(),
-        }
-    }
-}
-
-fn default_audit_retention() -> u32 {
-    365
 }
 
 /// Identity (DOMAIN.md §3.1): the links between old and new fiscal codes.
@@ -833,14 +812,7 @@ impl Config {
             }
         }
         self.ivc.validate()?;
-        if self.audit.retention_days < MIN_AUDIT_RETENTION_DAYS {
-            return invalid(format!(
-                "audit.retention_days = {}: access logs must be kept at least six months \
-                 (Garante privacy, provvedimento 27 novembre 2008), so at least \
-                 {MIN_AUDIT_RETENTION_DAYS} days",
-                self.audit.retention_days
-            ));
-        }
+        self.audit.validate()?;
         if let Some(url) = &self.portal.url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
@@ -1083,23 +1055,6 @@ mod tests {
         assert!(err.contains("failure_threshold"), "{err}");
         let err = source("soap", "http://x", "").unwrap_err().to_string();
         assert!(err.contains("soap"), "{err}");
-    }
-
-    #[test]
-    fn audit_retention_is_at_least_six_months() {
-        let base = "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \"s\"\n";
-        assert_eq!(Config::from_toml(base).unwrap().audit.retention_days, 365);
-        let config = Config::from_toml(&format!("{base}[audit]\nretention_days = 183\n")).unwrap();
-        assert_eq!(config.audit.retention_days, 183);
-        let err = Config::from_toml(&format!("{base}[audit]\nretention_days = 90\n"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("audit.retention_days = 90"), "{err}");
-        assert!(err.contains("at least 183 days"), "{err}");
-        let err = Config::from_toml(&format!("{base}[audit]\nretention = 400\n"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("retention"), "{err}");
     }
 
     #[test]

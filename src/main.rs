@@ -95,12 +95,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain from its anchor to its head in id order; print the count and the
-    /// last hash, or the first broken link and exit with 1.
-    Verify,
+    /// Check the hash chain (anchor to head) against audit.checkpoint_file; read only. Prints
+    /// what holds, or the first problem and exits with 1.
+    Verify {
+        /// Other checkpoint files to check as well (other replicas' own files).
+        #[arg(long = "checkpoints")]
+        more_files: Vec<PathBuf>,
+    },
     /// Delete the rows older than audit.retention_days (run it daily, e.g. from cron); the
-    /// hash of the last one deleted becomes the chain's new anchor, so verify still passes.
-    Prune,
+    /// hash of the last one deleted becomes the chain's new anchor, checkpointed.
+    Prune {
+        /// Delete only rows older than this many days (at least audit.retention_days).
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -407,36 +415,28 @@ async fn seed_demo(
 }
 
 async fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
-    use fascicolo::store::audit::chain;
-    let store = Store::connect(config.store_url())
-        .await
-        .with_context(|| format!("connecting to the store {}", redact(config.store_url())))?;
-    store.migrate().await?;
+    use fascicolo::store::audit::{checkpoint::CheckpointLog, prune, verify};
+    let url = config.store_url();
+    let connecting = || format!("connecting to the store {}", redact(url));
     match command {
-        AuditCommand::Verify => {
-            let report = chain::verify(store.db()).await?;
-            if let Some(broken) = &report.broken {
-                println!(
-                    "audit chain BROKEN after {} verified rows\n{broken}",
-                    report.verified
-                );
+        AuditCommand::Verify { more_files } => {
+            let store = Store::connect_read_only(url)
+                .await
+                .with_context(connecting)?;
+            let report = verify::verify_store(&store, &config.audit, more_files).await?;
+            print!("{report}");
+            if !report.ok() {
                 std::process::exit(1);
             }
-            println!(
-                "audit chain OK: {} rows verified after the anchor at row {}; head: row {}, hash {}",
-                report.verified, report.anchor_row, report.last_id, report.last_hash
-            );
-            if report.unchained > 0 {
-                println!(
-                    "{} rows at or before row {} predate the chain and are not covered",
-                    report.unchained, report.anchor_row
-                );
-            }
         }
-        AuditCommand::Prune => {
-            let days = config.audit.retention_days;
+        AuditCommand::Prune { older_than_days } => {
+            let store = Store::connect(url).await.with_context(connecting)?;
+            store.migrate().await?;
+            let days = older_than_days.unwrap_or(config.audit.retention_days);
             let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
-            let pruned = chain::prune(store.db(), cutoff).await?;
+            let log = CheckpointLog::from_config(&config.audit);
+            let retention = config.audit.retention_days;
+            let pruned = prune::prune(store.db(), cutoff, retention, log.as_ref()).await?;
             match pruned.through_id {
                 Some(through) => println!(
                     "pruned {} audit rows older than {days} days (before {}); the chain now starts after row {through}",

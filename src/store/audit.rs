@@ -5,7 +5,11 @@
 //! per citizen.
 
 pub mod chain;
+pub mod checkpoint;
+pub mod checkpointer;
 pub mod group;
+pub mod prune;
+pub mod verify;
 
 pub use group::AuditWriter;
 
@@ -178,7 +182,8 @@ impl PersonRows {
     }
 }
 
-/// Newest first; `before_id` is the keyset cursor. Returns `limit + 1` rows at most so the
+/// Newest first; `before_id` is the keyset cursor. This and the per-citizen reads show only
+/// rows the chain appended (`chain::within_head`). Returns `limit + 1` rows at most so the
 /// caller knows whether another page follows.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -186,7 +191,9 @@ pub async fn list(
     before_id: Option<i64>,
     limit: usize,
 ) -> Result<Vec<AuditEntry>, sea_orm::DbErr> {
-    let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    let mut query = audit_log::Entity::find()
+        .filter(chain::within_head())
+        .order_by_desc(audit_log::Column::Id);
     if let Some(person) = person {
         query = query.filter(person.condition());
     }
@@ -207,6 +214,7 @@ pub async fn of_citizen(
 ) -> Result<Vec<AuditEntry>, sea_orm::DbErr> {
     let mut query = audit_log::Entity::find()
         .filter(person.condition())
+        .filter(chain::within_head())
         .order_by_asc(audit_log::Column::Id);
     if let Some(id) = after_id {
         query = query.filter(audit_log::Column::Id.gt(id));
@@ -222,6 +230,7 @@ pub async fn count_of_citizen(
 ) -> Result<u64, sea_orm::DbErr> {
     audit_log::Entity::find()
         .filter(person.condition())
+        .filter(chain::within_head())
         .count(db)
         .await
 }

@@ -168,6 +168,7 @@ pub async fn citizen(
         .await?;
     let audit = audit_log::Entity::find()
         .filter(person.condition())
+        .filter(super::audit::chain::within_head())
         .order_by_asc(audit_log::Column::Id)
         .all(&txn)
         .await?;

@@ -60,6 +60,28 @@ impl Store {
         })
     }
 
+    /// Connects for reading only, for `audit verify`: a SQLite file is opened read-only and
+    /// never created, a PostgreSQL session refuses writes (`default_transaction_read_only`).
+    pub async fn connect_read_only(url: &str) -> Result<Store, DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.sqlx_logging(false).max_connections(1);
+        options.map_sqlx_sqlite_opts(|o| o.read_only(true).create_if_missing(false));
+        options.map_sqlx_postgres_opts(|o| o.options([("default_transaction_read_only", "on")]));
+        let db = Database::connect(options).await?;
+        Ok(Store {
+            upkeep: db.clone(),
+            db,
+            statements: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The migrations not applied yet, by name; reads only (the bookkeeping table is not
+    /// created when missing).
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, DbErr> {
+        let pending = Migrator::get_pending_migrations_read_only(&self.db).await?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+
     /// Applies the migrations, then rebuilds whatever an interrupted bulk import left
     /// dropped (`bulk`). A rebuild that fails is logged, not fatal: the store answers
     /// correctly without those indexes, only slower, and the next start tries again.

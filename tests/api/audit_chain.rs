@@ -9,6 +9,8 @@ use crate::helpers::{TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use fascicolo::auth::Role;
 use fascicolo::store::audit::chain;
+use fascicolo::store::audit::prune::prune;
+use fascicolo::store::audit::verify::verify;
 use fascicolo::testing::Engine;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, TransactionTrait};
 use serde_json::json;
@@ -101,12 +103,14 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     );
     assert_eq!(rows, (1..=10).collect::<Vec<i64>>(), "ids follow the chain");
 
-    let report = chain::verify(app.state.store.db()).await.unwrap();
+    let report = verify(app.state.store.db(), None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!((report.verified, report.last_id), (10, 10));
     let (code, out) = audit_command(&config, "verify");
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("audit chain OK: 10 rows verified"), "{out}");
+    // without a checkpoint file, it says what it cannot see
+    assert!(out.contains("truncation cannot be detected"), "{out}");
     assert!(out.contains(&report.last_hash), "{out}");
 
     // a field changed in the database: that row's hash no longer matches
@@ -124,9 +128,9 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     db.execute_unprepared("UPDATE audit_log SET fields = 'fiscalCode' WHERE id = 4")
         .await
         .unwrap();
-    let report = chain::verify(db).await.unwrap();
+    let report = verify(db, None).await.unwrap();
     let broken = report.broken.expect("the change is found");
-    assert_eq!(broken.row_id, 4, "{broken}");
+    assert_eq!(broken.row_id(), Some(4), "{broken}");
     assert!(broken.problem.contains("a field was changed"), "{broken}");
     assert_eq!(report.verified, 3);
     let (code, out) = audit_command(&config, "verify");
@@ -142,20 +146,23 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     ))
     .await
     .unwrap();
-    assert!(chain::verify(db).await.unwrap().ok());
+    assert!(verify(db, None).await.unwrap().ok());
     let shifted = match store {
         Engine::Postgres => "UPDATE audit_log SET at = at - interval '1 hour' WHERE id = 6",
         _ => "UPDATE audit_log SET at = '2020-01-01 00:00:00+00:00' WHERE id = 6",
     };
     db.execute_unprepared(shifted).await.unwrap();
-    assert_eq!(chain::verify(db).await.unwrap().broken.unwrap().row_id, 6);
+    assert_eq!(
+        verify(db, None).await.unwrap().broken.unwrap().row_id(),
+        Some(6)
+    );
 
     // a row deleted in the middle: the next row's link names the gap
     db.execute_unprepared("DELETE FROM audit_log WHERE id = 6")
         .await
         .unwrap();
-    let broken = chain::verify(db).await.unwrap().broken.unwrap();
-    assert_eq!(broken.row_id, 7, "{broken}");
+    let broken = verify(db, None).await.unwrap().broken.unwrap();
+    assert_eq!(broken.row_id(), Some(7), "{broken}");
     assert!(broken.problem.contains("rows 6..6 are missing"), "{broken}");
     let (code, out) = audit_command(&config, "verify");
     assert_eq!(code, Some(1), "{out}");
@@ -184,8 +191,8 @@ async fn rows_cut_off_the_end_are_reported() {
     db.execute_unprepared("DELETE FROM audit_log WHERE id >= 3")
         .await
         .unwrap();
-    let broken = chain::verify(db).await.unwrap().broken.unwrap();
-    assert_eq!(broken.row_id, 4, "{broken}");
+    let broken = verify(db, None).await.unwrap().broken.unwrap();
+    assert_eq!(broken.row_id(), Some(4), "{broken}");
     assert!(broken.problem.contains("rows 3..4 are missing"), "{broken}");
     app.stop().await;
 }
@@ -225,7 +232,7 @@ async fn concurrent_requests_keep_one_chain(test: &str, store: Engine) {
     // each write also returned (read) the libretto it opened
     assert_eq!(rows.len(), 20, "{rows:?}");
     assert_eq!(rows, (1..=20).collect::<Vec<i64>>());
-    let report = chain::verify(app.state.store.db()).await.unwrap();
+    let report = verify(app.state.store.db(), None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(report.verified, 20);
     app.stop().await;
@@ -277,7 +284,7 @@ async fn concurrent_reads_share_audit_commits(test: &str, store: Engine) {
     let distinct: std::collections::BTreeSet<&str> =
         rows.iter().map(|r| r.request_id.as_str()).collect();
     assert_eq!(distinct.len(), 33, "one row per request, each with its id");
-    let report = chain::verify(app.state.store.db()).await.unwrap();
+    let report = verify(app.state.store.db(), None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(report.verified, 33);
     app.stop().await;
@@ -321,14 +328,14 @@ async fn a_read_audit_is_one_statement_until_the_head_moves() {
     read_each(&app, &codes[2..3]).await;
     assert_eq!(app.store_statements() - before, 1);
     assert_eq!(ids(&app).await, (1..=6).collect::<Vec<i64>>());
-    let report = chain::verify(app.state.store.db()).await.unwrap();
+    let report = verify(app.state.store.db(), None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(report.verified, 6);
     app.stop().await;
 }
 
 /// Rows as an operator's request in `days_ago` would have written them.
-async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
+pub async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
     let at = Utc::now() - Duration::days(days_ago);
     let rows = (0..count)
         .map(|i| chain::NewRow {
@@ -352,9 +359,9 @@ async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    // 400 and 200 days old, then today's: a 365-day retention prunes the first 5 only
-    append_old_rows(&app, 400, 5).await;
-    append_old_rows(&app, 200, 2).await;
+    // 800 and 400 days old, then today's: the default 730-day retention prunes the first 5
+    append_old_rows(&app, 800, 5).await;
+    append_old_rows(&app, 400, 2).await;
     read_each(&app, &citizens()).await;
     let db = app.state.store.db();
     assert_eq!(
@@ -376,7 +383,7 @@ async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
     let (code, out) = audit_command(&config, "prune");
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("pruned 5 audit rows older than 365 days") && out.contains("after row 5"),
+        out.contains("pruned 5 audit rows older than 730 days") && out.contains("after row 5"),
         "{out}"
     );
     assert_eq!(ids(&app).await, (6..=11).collect::<Vec<i64>>());
@@ -388,19 +395,17 @@ async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
     );
     let (code, out) = audit_command(&config, "prune");
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("no audit rows older than 365 days"), "{out}");
+    assert!(out.contains("no audit rows older than 730 days"), "{out}");
 
     // a prune of every row, then new rows: the chain goes on from the anchor
-    let pruned = chain::prune(db, Utc::now() + Duration::seconds(1))
-        .await
-        .unwrap();
+    let pruned = prune(db, Utc::now(), 0, None).await.unwrap();
     assert_eq!(pruned.rows, 6);
     assert_eq!(pruned.through_id, Some(11));
-    let report = chain::verify(db).await.unwrap();
+    let report = verify(db, None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!((report.verified, report.anchor_row), (0, 11));
     read_each(&app, &citizens()[..2]).await;
-    let report = chain::verify(db).await.unwrap();
+    let report = verify(db, None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!((report.verified, report.last_id), (2, 13));
     let anchors: Vec<(String, i64, i64)> = entities::audit_chain_anchor::Entity::find()
@@ -453,7 +458,7 @@ async fn rows_older_than_the_chain_are_left_out_of_it() {
     .await
     .unwrap();
     store.migrate().await.unwrap();
-    let report = chain::verify(db).await.unwrap();
+    let report = verify(db, None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(
         (report.verified, report.unchained, report.anchor_row),
@@ -476,7 +481,7 @@ async fn rows_older_than_the_chain_are_left_out_of_it() {
     .await
     .unwrap();
     txn.commit().await.unwrap();
-    let report = chain::verify(db).await.unwrap();
+    let report = verify(db, None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!((report.verified, report.last_id), (1, 3));
     db.clone().close().await.ok();

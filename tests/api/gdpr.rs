@@ -116,7 +116,7 @@ async fn access_report(app: &TestApp, test: &str, store: Engine) {
     assert_eq!(body.get("errors"), None, "{body}");
     let report = &body["data"]["accessReport"];
     assert_eq!(report["fiscalCode"], MARIO, "the exact code");
-    assert_eq!(report["retentionDays"], 365);
+    assert_eq!(report["retentionDays"], 730);
     assert_eq!(report["totalCount"], 3, "{report}");
     let nodes: Vec<&Value> = report["edges"]
         .as_array()

@@ -136,6 +136,17 @@ impl TestApp {
         start(self.toml.clone(), databases).await
     }
 
+    /// Stops the server gracefully and waits until it has finished (its shutdown work done);
+    /// the databases stay until `stop`.
+    pub async fn stop_server(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stops");
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -3,6 +3,8 @@
 //! FASCICOLO_TEST_MYSQL_URL are set, and required when CI is set).
 
 mod audit_chain;
+mod audit_checkpoint;
+mod audit_checkpoint_server;
 mod auth_audit;
 mod auth_jwks;
 mod batching;

@@ -9,18 +9,19 @@
 //! UPDATE`; SQLite has one writer), so concurrent requests and replicas cannot fork the
 //! chain; on PostgreSQL the read audit's writer instead moves the head with a conditional
 //! update in the statement that inserts its rows (`append_if_head`), which the same row
-//! lock serialises. Verification starts at the newest `audit_chain_anchor` (migration 000010, then one
-//! per prune) and streams the rows in pages. This detects edits by anyone who cannot also
-//! recompute every later hash and the head; recording `audit verify`'s last hash outside the
-//! database closes that gap.
+//! lock serialises. `verify` walks the chain from the newest `audit_chain_anchor` (migration
+//! 000010, then one per `prune`). Someone able to recompute every later hash and the head
+//! can fool any check made from the database alone: `checkpoint` records the head outside it.
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use entities::{audit_chain_anchor, audit_chain_head, audit_log};
-use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, ExprTrait, Query, WithClause};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr,
+    WithClause,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -31,8 +32,6 @@ const FORMAT: &str = "fascicolo-audit-v1";
 const HEAD: i16 = 1;
 /// 11 parameters a row: well under PostgreSQL's 65,535 and SQLite's 32,766 per statement.
 const ROWS_PER_INSERT: usize = 2_000;
-/// Rows `verify` holds in memory at a time.
-const PAGE: u64 = 1_000;
 
 /// A row to append; the chain gives it its id and hashes.
 #[derive(Debug, Clone)]
@@ -244,229 +243,31 @@ pub async fn read_head(db: &impl ConnectionTrait) -> Result<Head, DbErr> {
     })
 }
 
+/// The condition "appended through the chain": at or below the head. Rows past the head
+/// were inserted behind the chain's back (`verify` reports them) and are no access to show.
+pub fn within_head() -> sea_orm::sea_query::SimpleExpr {
+    let head = Query::select()
+        .column(audit_chain_head::Column::LastId)
+        .from(audit_chain_head::Entity)
+        .and_where(Expr::col(audit_chain_head::Column::Id).eq(HEAD))
+        .to_owned();
+    Expr::col((audit_log::Entity, audit_log::Column::Id)).lte(SimpleExpr::SubQuery(
+        None,
+        Box::new(head.into_sub_query_statement()),
+    ))
+}
+
 /// Rows one `append_if_head` statement takes (11 parameters a row, PostgreSQL's limit 65,535).
 pub const ROWS_PER_STATEMENT: usize = ROWS_PER_INSERT;
 
-/// The first link of the chain that does not hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
-    /// The row where the chain breaks (for rows missing at the end, the head's last id).
-    pub row_id: i64,
-    /// What does not match, and the likely cause.
-    pub problem: String,
-    pub expected: String,
-    pub found: String,
-}
-
-impl std::fmt::Display for BrokenLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "row {}: {}\n  expected {}\n  found    {}",
-            self.row_id, self.problem, self.expected, self.found
-        )
-    }
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone)]
-pub struct Verification {
-    /// Rows whose links were checked.
-    pub verified: u64,
-    /// The anchor the walk started from: rows up to this id are not covered (pruned, or
-    /// older than the chain).
-    pub anchor_row: i64,
-    /// Rows still stored at or below the anchor (written before the chain existed).
-    pub unchained: u64,
-    /// The head: the last row and its hash, worth recording outside the database.
-    pub last_id: i64,
-    pub last_hash: String,
-    pub broken: Option<BrokenLink>,
-}
-
-impl Verification {
-    pub fn ok(&self) -> bool {
-        self.broken.is_none()
-    }
-}
-
 /// The newest anchor: the furthest `through_id`, the latest written among equals.
-async fn latest_anchor(db: &impl ConnectionTrait) -> Result<audit_chain_anchor::Model, DbErr> {
+pub async fn latest_anchor(db: &impl ConnectionTrait) -> Result<audit_chain_anchor::Model, DbErr> {
     audit_chain_anchor::Entity::find()
         .order_by_desc(audit_chain_anchor::Column::ThroughId)
         .order_by_desc(audit_chain_anchor::Column::Id)
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit_chain_anchor (migration 000010)".into()))
-}
-
-/// Walks the chain from the newest anchor to the head in id order, `PAGE` rows at a time,
-/// and reports the first broken link. Rows appended while it runs are past the head it read
-/// and wait for the next run; a prune that moves the anchor meanwhile restarts the walk.
-pub async fn verify(db: &DatabaseConnection) -> Result<Verification, DbErr> {
-    loop {
-        let anchor = latest_anchor(db).await?;
-        let report = walk(db, &anchor).await?;
-        if report.ok() || latest_anchor(db).await?.id == anchor.id {
-            return Ok(report);
-        }
-    }
-}
-
-async fn walk(
-    db: &DatabaseConnection,
-    anchor: &audit_chain_anchor::Model,
-) -> Result<Verification, DbErr> {
-    let head = audit_chain_head::Entity::find_by_id(HEAD)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("audit_chain_head (migration 000010)".into()))?;
-    let unchained = audit_log::Entity::find()
-        .filter(audit_log::Column::Id.lte(anchor.through_id))
-        .count(db)
-        .await?;
-    let mut report = Verification {
-        verified: 0,
-        anchor_row: anchor.through_id,
-        unchained,
-        last_id: head.last_id,
-        last_hash: head.last_hash.clone(),
-        broken: None,
-    };
-    let mut previous_id = anchor.through_id;
-    let mut expected = anchor.hash.clone();
-    let broken = |row_id: i64, problem: String, expected: &str, found: Option<&str>| {
-        Some(BrokenLink {
-            row_id,
-            problem,
-            expected: expected.to_owned(),
-            found: found.unwrap_or("null").to_owned(),
-        })
-    };
-    loop {
-        let page = audit_log::Entity::find()
-            .filter(audit_log::Column::Id.gt(previous_id))
-            .filter(audit_log::Column::Id.lte(head.last_id))
-            .order_by_asc(audit_log::Column::Id)
-            .limit(PAGE)
-            .all(db)
-            .await?;
-        let Some(last) = page.last().map(|r| r.id) else {
-            break;
-        };
-        for row in page {
-            if row.prev_hash.as_deref() != Some(expected.as_str()) {
-                let problem = if row.id != previous_id + 1 {
-                    format!(
-                        "prev_hash is not the hash of row {previous_id}: rows {}..{} are missing",
-                        previous_id + 1,
-                        row.id - 1
-                    )
-                } else {
-                    format!("prev_hash is not the hash of row {previous_id}")
-                };
-                report.broken = broken(row.id, problem, &expected, row.prev_hash.as_deref());
-                return Ok(report);
-            }
-            let recomputed = hash(&row, &expected);
-            if row.hash.as_deref() != Some(recomputed.as_str()) {
-                report.broken = broken(
-                    row.id,
-                    "hash does not match the row's content: a field was changed".into(),
-                    &recomputed,
-                    row.hash.as_deref(),
-                );
-                return Ok(report);
-            }
-            report.verified += 1;
-            previous_id = row.id;
-            expected = recomputed;
-        }
-        if last == head.last_id {
-            break;
-        }
-    }
-    if previous_id != head.last_id || expected != head.last_hash {
-        let problem = if previous_id < head.last_id {
-            format!(
-                "the chain head names row {} but the chain ends at row {previous_id}: rows {}..{} are missing",
-                head.last_id,
-                previous_id + 1,
-                head.last_id
-            )
-        } else {
-            "the chain head's hash is not the last row's".into()
-        };
-        report.broken = broken(head.last_id, problem, &head.last_hash, Some(&expected));
-    }
-    Ok(report)
-}
-
-/// What `prune` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pruned {
-    pub rows: u64,
-    /// The new anchor's `through_id`, when rows were deleted.
-    pub through_id: Option<i64>,
-}
-
-/// Deletes the oldest rows, those before the first row at or after `cutoff`, and records
-/// the hash of the last one deleted as the new anchor, in one transaction. Only a prefix of
-/// the chain goes, so what remains still verifies; a row older than `cutoff` that follows a
-/// younger one (a clock step back) waits for the next prune.
-pub async fn prune(db: &DatabaseConnection, cutoff: DateTime<Utc>) -> Result<Pruned, DbErr> {
-    // SQLite: the write lock from BEGIN, so the server's appends cannot make its reads stale
-    let options = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
-    let txn = db.begin_with_options(options).await?;
-    let anchor = latest_anchor(&txn).await?;
-    let first_kept = audit_log::Entity::find()
-        .select_only()
-        .column(audit_log::Column::Id)
-        .filter(audit_log::Column::At.gte(cutoff))
-        .order_by_asc(audit_log::Column::Id)
-        .into_tuple::<i64>()
-        .one(&txn)
-        .await?;
-    let mut last_pruned = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    if let Some(id) = first_kept {
-        last_pruned = last_pruned.filter(audit_log::Column::Id.lt(id));
-    }
-    let Some(last_pruned) = last_pruned.one(&txn).await? else {
-        txn.commit().await?;
-        return Ok(Pruned {
-            rows: 0,
-            through_id: None,
-        });
-    };
-    let deleted = audit_log::Entity::delete_many()
-        .filter(audit_log::Column::Id.lte(last_pruned.id))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    // rows at or below the current anchor were never part of the verified chain
-    let (through_id, hash) = match last_pruned.hash {
-        Some(hash) if last_pruned.id > anchor.through_id => (last_pruned.id, hash),
-        _ => (anchor.through_id, anchor.hash),
-    };
-    audit_chain_anchor::ActiveModel {
-        through_id: Set(through_id),
-        hash: Set(hash),
-        at: Set(Utc::now()),
-        kind: Set("prune".into()),
-        pruned_rows: Set(i64::try_from(deleted).unwrap_or(i64::MAX)),
-        cutoff: Set(Some(cutoff)),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(Pruned {
-        rows: deleted,
-        through_id: Some(through_id),
-    })
 }
 
 #[cfg(test)]
