@@ -124,7 +124,8 @@ async fn run_observed(
     over_get: bool,
 ) -> (async_graphql::Response, Outcome) {
     let scope = Arc::new(RequestScope::new(principal, request_id));
-    let request = match state.admission.admit(request, over_get) {
+    let admitted = state.admission.admit(request, over_get);
+    let request = match admitted.and_then(crate::graphql::bounds::admit) {
         Ok(request) => request,
         Err(refusal) => {
             let (errors, outcome) = match refusal {
