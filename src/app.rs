@@ -7,6 +7,7 @@ use crate::graphql::admission::Admission;
 use crate::graphql::{FascicoloSchema, schema_builder};
 use crate::services::identity::LinkDirectory;
 use crate::sources::SourceRegistry;
+use crate::sources::fault::Fault;
 use crate::store::Store;
 use crate::store::audit::checkpoint::CheckpointLog;
 use crate::store::audit::checkpointer::Checkpointer;
@@ -100,13 +101,19 @@ impl Application {
             .await
             .map_err(StartupError::Sources)?;
         for (source, outcome) in registry.sources().iter().zip(registry.probe_all().await) {
+            let (name, engine) = (&*source.name, source.engine());
             match outcome {
-                Ok(()) => {
-                    tracing::info!(source = %source.name, engine = source.engine(), "regional source up");
-                }
-                Err(f) => {
-                    tracing::warn!(source = %source.name, reason = %f.reason, "regional source down at start-up");
-                }
+                Ok(()) => tracing::info!(source = name, engine, "regional source up"),
+                // the problems are logged by the check that found them, under this id
+                Err(f) if f.reason == Fault::Contract.reason() => tracing::warn!(
+                    source = name,
+                    engine,
+                    error_id = f.error_id,
+                    "regional source breaks the contract: not asked"
+                ),
+                Err(f) => tracing::warn!(
+                    source = name, reason = %f.reason, error_id = f.error_id, "regional source down at start-up"
+                ),
             }
         }
         match crate::services::identity::rekey::run_if_pending(&store, &registry).await {

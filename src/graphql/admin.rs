@@ -30,9 +30,16 @@ pub struct SourceStatus {
     pub state: SourceState,
     pub checked_at: Option<DateTime<Utc>>,
     pub latency_ms: Option<u64>,
-    /// Why the last call made to the source failed ("timeout", "unreachable: …",
-    /// "error: HTTP 503"…); calls an open circuit skips leave it as it is.
+    /// Why the last call made to the source failed, in one word: `timeout`, `unreachable`,
+    /// `error` (the source's own), `rejected` (what a request asked), `contract`; calls an
+    /// open circuit skips leave it as it is. The details are in the server log under
+    /// `lastErrorId`.
     pub last_error: Option<String>,
+    pub last_error_id: Option<String>,
+    /// With state CONTRACT: how its views (or endpoints) differ from the contract, one line
+    /// each, as `fascicolo check-sources` prints them. The source is not asked until a probe
+    /// (this query, `/readyz`) finds them fixed.
+    pub contract_problems: Vec<String>,
     /// Deadline of each call to this source.
     pub timeout_ms: u64,
     /// OPEN: the source is not called (its fields fail at once with reason `circuit_open`)
@@ -172,6 +179,8 @@ impl AdminQuery {
                     checked_at: health.checked_at,
                     latency_ms: health.latency_ms,
                     last_error: health.last_error,
+                    last_error_id: health.last_error_id,
+                    contract_problems: health.problems,
                     timeout_ms: millis(s.timeout),
                     circuit: circuit.state(),
                     consecutive_failures: circuit.consecutive_failures(),

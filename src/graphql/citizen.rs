@@ -72,7 +72,12 @@ impl CitizenQuery {
     ) -> Result<Connection<String, Citizen>> {
         let scope = scope(ctx);
         let state = ctx.data_unchecked::<AppState>();
-        let search = validate_search(family_name, given_name, birth_date, province)?;
+        let search = PersonSearch::from_criteria(
+            family_name,
+            given_name,
+            birth_date.map(|d| d.0),
+            province,
+        )?;
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = match after {
             Some(text) => Some(SearchCursor::decode(&text).ok_or_else(|| {
@@ -99,49 +104,6 @@ impl CitizenQuery {
         }
         Ok(connection)
     }
-}
-
-fn validate_search(
-    family_name: Option<String>,
-    given_name: Option<String>,
-    birth_date: Option<Date>,
-    province: Option<String>,
-) -> Result<PersonSearch, AppError> {
-    let name = |field: &str, value: Option<String>| -> Result<Option<String>, AppError> {
-        match value.map(|v| v.trim().to_owned()) {
-            Some(v) if v.chars().count() < 2 => Err(AppError::bad_input(
-                field,
-                format!("{field} must have at least 2 characters"),
-            )),
-            other => Ok(other),
-        }
-    };
-    let province = match province.map(|p| p.trim().to_uppercase()) {
-        Some(p) if p.len() != 2 || !p.chars().all(|c| c.is_ascii_uppercase()) => {
-            return Err(AppError::bad_input(
-                "province",
-                format!("province \"{p}\" must be a 2-letter sigla such as FI"),
-            ));
-        }
-        other => other,
-    };
-    let search = PersonSearch {
-        family_name_prefix: name("familyName", family_name)?,
-        given_name_prefix: name("givenName", given_name)?,
-        birth_date: birth_date.map(|d| d.0),
-        province,
-    };
-    if search.family_name_prefix.is_none()
-        && search.given_name_prefix.is_none()
-        && search.birth_date.is_none()
-        && search.province.is_none()
-    {
-        return Err(AppError::bad_input(
-            "familyName",
-            "give at least one of familyName, givenName, birthDate, province",
-        ));
-    }
-    Ok(search)
 }
 
 pub(crate) fn page_size(first: Option<i32>, max: usize) -> Result<usize, AppError> {

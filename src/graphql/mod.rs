@@ -4,6 +4,7 @@
 pub mod access;
 pub mod admin;
 pub mod admission;
+pub mod bounds;
 pub mod citizen;
 pub mod history;
 pub mod identity;

@@ -47,6 +47,7 @@ impl RequestScope {
         for f in failures {
             let noted = all.entry(f.source.clone()).or_insert_with(|| NotedFailure {
                 reason: f.reason.clone(),
+                error_id: f.error_id.clone(),
                 stale_age: None,
             });
             // the error says how old the oldest stale data of any view is
@@ -64,11 +65,12 @@ impl RequestScope {
     }
 }
 
-/// A source that failed during the request: the first reason seen, and the age of the
-/// oldest stale data served in its place, if any was.
+/// A source that failed during the request: the first reason seen with its error id, and the
+/// age of the oldest stale data served in its place, if any was.
 #[derive(Debug, Clone)]
 pub struct NotedFailure {
     pub reason: String,
+    pub error_id: Option<String>,
     pub stale_age: Option<std::time::Duration>,
 }
 

@@ -124,7 +124,8 @@ async fn run_observed(
     over_get: bool,
 ) -> (async_graphql::Response, Outcome) {
     let scope = Arc::new(RequestScope::new(principal, request_id));
-    let request = match state.admission.admit(request, over_get) {
+    let admitted = state.admission.admit(request, over_get);
+    let request = match admitted.and_then(crate::graphql::bounds::admit) {
         Ok(request) => request,
         Err(refusal) => {
             let (errors, outcome) = match refusal {
@@ -273,22 +274,31 @@ fn coded(message: String, code: &str) -> ServerError {
     error
 }
 
-/// `extensions.stale` says whether the source's last good answers stand in for some of its
-/// data (marked `stale: true` where they appear), `staleAgeMs` how old the oldest is.
+/// `extensions.reason` is one word and `errorId` the id of the failure in the server log (the
+/// source's own text stays there: it may quote a row). `extensions.stale` says whether the
+/// source's last good answers stand in for some of its data (marked `stale: true` where they
+/// appear), `staleAgeMs` how old the oldest is.
 fn source_unavailable(source: &str, failure: &NotedFailure) -> ServerError {
     let reason = &failure.reason;
+    let why = match &failure.error_id {
+        Some(id) => format!("{reason}, error id {id}"),
+        None => reason.clone(),
+    };
     let message = match failure.stale_age {
         None => format!(
-            "regional source {source} did not answer ({reason}); its data is missing from this response"
+            "regional source {source} did not answer ({why}); its data is missing from this response"
         ),
         Some(_) => format!(
-            "regional source {source} did not answer ({reason}); its last known data is served, marked stale, where it had any"
+            "regional source {source} did not answer ({why}); its last known data is served, marked stale, where it had any"
         ),
     };
     let mut error = coded(message, "SOURCE_UNAVAILABLE");
     if let Some(ext) = error.extensions.as_mut() {
         ext.set("source", source);
         ext.set("reason", reason.as_str());
+        if let Some(id) = &failure.error_id {
+            ext.set("errorId", id.as_str());
+        }
         ext.set("stale", failure.stale_age.is_some());
         if let Some(age) = failure.stale_age {
             ext.set(

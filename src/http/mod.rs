@@ -66,11 +66,17 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the store answers; lists each source's state and circuit (a down source
-/// degrades answers but does not make the gateway unready).
-async fn readyz(State(state): State<HttpState>) -> Response {
+/// Ready when the store answers. A regional source that is down or breaks the contract
+/// degrades answers (`degraded: true`) but does not make the gateway unready: no other replica
+/// would do better. Each source's state, circuit and last failure (reason word and error id)
+/// are public; the contract's problems, which name views and columns, are listed only for a
+/// bearer token of a role that may read the `sources` query.
+async fn readyz(State(state): State<HttpState>, headers: axum::http::HeaderMap) -> Response {
+    let detailed = graphql::authenticate(&state, &headers)
+        .is_ok_and(|p| crate::graphql::access::SOURCE_STATUS.allows(p.role));
     let store = state.app.store.ping().await;
     state.app.registry.probe_all().await;
+    let mut degraded = false;
     let sources: Vec<serde_json::Value> = state
         .app
         .registry
@@ -78,17 +84,20 @@ async fn readyz(State(state): State<HttpState>) -> Response {
         .iter()
         .map(|s| {
             let h = s.health();
+            degraded |= h.state != SourceState::Up;
             let cache = s.cache_stats();
-            serde_json::json!({
+            let mut source = serde_json::json!({
                 "name": &*s.name,
                 "kind": s.kind.as_str(),
                 "state": match h.state {
                     SourceState::Up => "up",
                     SourceState::Down => "down",
+                    SourceState::Contract => "contract",
                     SourceState::Unknown => "unknown",
                 },
                 "latencyMs": h.latency_ms,
                 "error": h.last_error,
+                "errorId": h.last_error_id,
                 "circuit": s.circuit_state().as_str(),
                 "consecutiveFailures": s.circuit().consecutive_failures(),
                 "cache": s.cache().map(|_| serde_json::json!({
@@ -97,12 +106,17 @@ async fn readyz(State(state): State<HttpState>) -> Response {
                     "entries": cache.entries,
                     "staleServed": cache.stale_served,
                 })),
-            })
+            });
+            if detailed {
+                source["problems"] = h.problems.into();
+            }
+            source
         })
         .collect();
     let ready = store.is_ok();
     let body = serde_json::json!({
         "status": if ready { "ready" } else { "unready" },
+        "degraded": degraded,
         "store": if ready { "up" } else { "down" },
         "sources": sources,
     });

@@ -1,25 +1,13 @@
 //! One adapter per source kind behind the same calls, so the registry fans a batch out to
 //! SQL databases and HTTP services alike: one statement per batch, or one HTTP call per view.
 
+use super::conformance::{ContractProblem, check_contract, endpoint_problem};
 use super::contract::{PersonRow, ViewCodes, ViewRows};
-use super::http::HttpSource;
+use super::http::{HttpSource, PERSONS};
 use super::search::{PersonSearch, SearchCursor};
 use super::sql::SqlSource;
 
-/// Why one call to a source failed, worded for `extensions.reason`: "unreachable: …" or
-/// "error: …" ("timeout" and "circuit_open" are the registry's).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallError(pub String);
-
-impl From<sea_orm::DbErr> for CallError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        CallError(match err {
-            sea_orm::DbErr::Conn(e) => format!("unreachable: {e}"),
-            sea_orm::DbErr::ConnectionAcquire(e) => format!("unreachable: {e}"),
-            other => format!("error: {other}"),
-        })
-    }
-}
+pub use super::fault::{CallError, Fault};
 
 pub enum SourceAdapter {
     Sql(SqlSource),
@@ -48,14 +36,24 @@ impl SourceAdapter {
         }
     }
 
-    /// A cheap round trip that also readies the adapter (the PostgreSQL key type).
-    pub async fn probe(&self) -> Result<(), CallError> {
+    /// A round trip that checks the contract (an empty list: it conforms). A database: a
+    /// ping, then the views' columns and types from its catalog, then the adapter readied
+    /// (the PostgreSQL key type, read only from a `gw_person` that is there). A service: an
+    /// empty batch to `/persons`, whose answer outside the contract is the problem.
+    pub async fn check(&self) -> Result<Vec<ContractProblem>, CallError> {
         match self {
             SourceAdapter::Sql(s) => {
                 s.ping().await?;
-                Ok(s.prepare().await?)
+                let problems = check_contract(s.connection()).await?;
+                if problems.is_empty() {
+                    s.prepare().await?;
+                }
+                Ok(problems)
             }
-            SourceAdapter::Http(h) => h.ping().await,
+            SourceAdapter::Http(h) => match h.ping().await {
+                Err(e) if e.fault == Fault::Contract => Ok(vec![endpoint_problem(PERSONS, &e)]),
+                other => other.map(|()| Vec::new()),
+            },
         }
     }
 

@@ -3,11 +3,11 @@
 //! statement; rows are checked against the contract columns and a row that breaks it fails
 //! the call with a reason that names the endpoint, the row and the field.
 
-use super::adapter::CallError;
 use super::contract::{
     ContractView, EMPLOYMENT_VIEW, EmploymentRow, PERSON_VIEW, PersonRow, TRAINING_VIEW,
     TrainingRow, ViewCodes, ViewRows,
 };
+use super::fault::{CallError, Fault, of_http_status, of_json_answer, of_transport};
 use super::search::{PersonSearch, SearchCursor};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use secrecy::{ExposeSecret, SecretString};
@@ -107,18 +107,16 @@ impl HttpSource {
             // reqwest marks the header sensitive, so it stays out of its debug output
             request = request.bearer_auth(token.expose_secret());
         }
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status();
-        if !status.is_success() {
-            // the body stays out of the reason: it may be an HTML page or carry personal data
-            return Err(CallError(format!("error: HTTP {}", status.as_u16())));
+        let response = request.send().await.map_err(of_transport)?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            // the body is not read: it may be an HTML page or carry personal data
+            let error = CallError::new(of_http_status(status), format!("HTTP {status}"));
+            return Err(error.with_code(status.to_string()));
         }
-        let bytes = response.bytes().await.map_err(transport)?;
-        let answer: Answer = serde_json::from_slice(&bytes).map_err(|e| {
-            CallError(format!(
-                "error: /{endpoint} did not answer {{\"rows\": [objects]}}: {e}"
-            ))
-        })?;
+        let bytes = response.bytes().await.map_err(of_transport)?;
+        let answer: Answer =
+            serde_json::from_slice(&bytes).map_err(|e| of_json_answer(endpoint, &e))?;
         Ok(answer.rows)
     }
 
@@ -239,31 +237,6 @@ impl HttpSource {
     }
 }
 
-/// The reason of a request that got no HTTP answer. The URL is left out: a region may put a
-/// key in it.
-fn transport(err: reqwest::Error) -> CallError {
-    if err.is_timeout() {
-        return CallError("timeout".into());
-    }
-    let connect = err.is_connect();
-    let err = err.without_url();
-    let mut detail = err.to_string();
-    let mut cause = std::error::Error::source(&err);
-    while let Some(c) = cause {
-        let text = c.to_string();
-        if !detail.contains(&text) {
-            detail.push_str(": ");
-            detail.push_str(&text);
-        }
-        cause = c.source();
-    }
-    CallError(if connect {
-        format!("unreachable: {detail}")
-    } else {
-        format!("error: {detail}")
-    })
-}
-
 fn decode_all<T>(
     endpoint: &str,
     view: &ContractView,
@@ -277,7 +250,10 @@ fn decode_all<T>(
             wire.known_fields(view)
                 .and_then(|()| decode(&wire))
                 .map_err(|problem| {
-                    CallError(format!("error: /{endpoint} row {}: {problem}", i + 1))
+                    CallError::new(
+                        Fault::Contract,
+                        format!("/{endpoint} row {}: {problem}", i + 1),
+                    )
                 })
         })
         .collect()
@@ -514,33 +490,32 @@ mod tests {
                 }
                 _ => decode_all(PERSONS, view, &rows(&value), decode_person).map(|_| ()),
             };
-            result.unwrap_err().0
+            result.unwrap_err().detail
         };
         let ok = json!({"fiscalCode": "RSSMRA85T10A562S", "updatedAt": "2024-01-15T10:00:00"});
         let mut unknown = ok.clone();
         unknown["familyname"] = json!("ROSSI");
         let message = problem(json!([&ok, unknown]), &PERSON_VIEW);
         assert!(
-            message.starts_with("error: /persons row 2: unknown field `familyname`"),
+            message.starts_with("/persons row 2: unknown field `familyname`"),
             "{message}"
         );
         let mut bad_date = ok;
         bad_date["birthDate"] = json!("10/12/1985");
         assert_eq!(
             problem(json!([bad_date]), &PERSON_VIEW),
-            "error: /persons row 1: field `birthDate` is not a date (YYYY-MM-DD)"
+            "/persons row 1: field `birthDate` is not a date (YYYY-MM-DD)"
         );
         assert_eq!(
             problem(json!([{"fiscalCode": "RSSMRA85T10A562S"}]), &PERSON_VIEW),
-            "error: /persons row 1: field `updatedAt` is missing or null but the contract \
-             requires it"
+            "/persons row 1: field `updatedAt` is missing or null but the contract requires it"
         );
         assert_eq!(
             problem(
                 json!([{"id": "11", "fiscalCode": "X", "startDate": "2020-01-01"}]),
                 &EMPLOYMENT_VIEW
             ),
-            "error: /employments row 1: field `id` must be an integer, found a string"
+            "/employments row 1: field `id` must be an integer, found a string"
         );
     }
 }

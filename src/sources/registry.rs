@@ -5,8 +5,9 @@
 
 use super::adapter::{CallError, SourceAdapter};
 use super::cache::{CacheStats, SourceCache, ViewRow};
-use super::circuit::{CIRCUIT_OPEN, Circuit, CircuitState, Transition};
+use super::circuit::{Circuit, CircuitState};
 use super::contract::{EmploymentRow, PersonRow, TrainingRow, ViewCodes, ViewLists, ViewRows};
+use super::health::Health;
 use super::http::HttpSource;
 use super::merge::{Freshness, MergedPerson, Sourced, merge_person};
 use super::search::{PersonSearch, SearchCursor};
@@ -14,7 +15,6 @@ use super::sql::SqlSource;
 use crate::config::{SourceConfig, SourceKind};
 use crate::domain::FiscalCode;
 use crate::domain::identity::LinkMap;
-use chrono::{DateTime, Utc};
 use futures::future::join_all;
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
@@ -22,16 +22,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A source that did not answer a batch, and why ("timeout", "unreachable: …", "error: …",
-/// "circuit_open").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFailure {
-    pub source: String,
-    pub reason: String,
-    /// Some rows were served from the source's last good answers instead (`stale_ttl_ms`):
-    /// the age of the oldest of them.
-    pub stale_age: Option<Duration>,
-}
+pub use super::health::{SourceFailure, SourceHealth, SourceState};
 
 /// What the sources answered, plus the sources that could not.
 #[derive(Debug, Clone)]
@@ -40,29 +31,13 @@ pub struct Gathered<T> {
     pub failures: Vec<SourceFailure>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
-pub enum SourceState {
-    /// Not asked anything yet.
-    Unknown,
-    Up,
-    Down,
-}
-
-#[derive(Debug, Clone)]
-pub struct SourceHealth {
-    pub state: SourceState,
-    pub checked_at: Option<DateTime<Utc>>,
-    pub latency_ms: Option<u64>,
-    pub last_error: Option<String>,
-}
-
 pub struct RegionalSource {
     pub name: Arc<str>,
     pub kind: SourceKind,
     pub timeout: Duration,
-    adapter: SourceAdapter,
-    health: Mutex<SourceHealth>,
-    circuit: Circuit,
+    pub(super) adapter: SourceAdapter,
+    pub(super) health: Mutex<Health>,
+    pub(super) circuit: Circuit,
     cache: Option<SourceCache>,
 }
 
@@ -79,12 +54,7 @@ impl RegionalSource {
             kind,
             timeout,
             adapter,
-            health: Mutex::new(SourceHealth {
-                state: SourceState::Unknown,
-                checked_at: None,
-                latency_ms: None,
-                last_error: None,
-            }),
+            health: Mutex::default(),
             circuit,
             cache: None,
         }
@@ -107,13 +77,6 @@ impl RegionalSource {
             .unwrap_or_default()
     }
 
-    pub fn health(&self) -> SourceHealth {
-        self.health
-            .lock()
-            .map(|h| h.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
-    }
-
     /// Statements (SQL) or HTTP calls sent to this source so far.
     pub fn statement_count(&self) -> u64 {
         self.adapter.call_count()
@@ -134,84 +97,6 @@ impl RegionalSource {
 
     pub fn circuit_state(&self) -> CircuitState {
         self.circuit.state()
-    }
-
-    fn record(&self, started: Instant, error: Option<&str>) {
-        let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
-        health.checked_at = Some(Utc::now());
-        health.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        match error {
-            None => {
-                health.state = SourceState::Up;
-                health.last_error = None;
-            }
-            Some(e) => {
-                health.state = SourceState::Down;
-                health.last_error = Some(e.to_owned());
-            }
-        }
-    }
-
-    /// Runs one call under this source's deadline and circuit, and records its health. While
-    /// the circuit is open `work` is dropped unpolled: the source sees nothing.
-    async fn call<T, F>(&self, work: F) -> Result<T, SourceFailure>
-    where
-        F: Future<Output = Result<T, CallError>>,
-    {
-        let Some(permit) = self.circuit.admit() else {
-            tracing::debug!(source = %self.name, "circuit open: call skipped");
-            crate::observe::source_call(&self.name, "circuit_open", None);
-            return Err(SourceFailure {
-                source: self.name.to_string(),
-                reason: CIRCUIT_OPEN.to_owned(),
-                stale_age: None,
-            });
-        };
-        let started = Instant::now();
-        let (outcome, label) = match tokio::time::timeout(self.timeout, work).await {
-            Ok(Ok(value)) => (Ok(value), "ok"),
-            Ok(Err(CallError(reason))) => (Err(reason), "error"),
-            Err(_) => (Err("timeout".to_owned()), "timeout"),
-        };
-        crate::observe::source_call(&self.name, label, Some(started.elapsed()));
-        let transition = permit.finish(outcome.is_ok());
-        self.log_transition(transition);
-        match outcome {
-            Ok(value) => {
-                self.record(started, None);
-                Ok(value)
-            }
-            Err(reason) => {
-                tracing::warn!(source = %self.name, %reason, "regional source failed");
-                self.record(started, Some(&reason));
-                Err(SourceFailure {
-                    source: self.name.to_string(),
-                    reason,
-                    stale_age: None,
-                })
-            }
-        }
-    }
-
-    fn log_transition(&self, transition: Option<Transition>) {
-        let cool_down_ms = u64::try_from(self.circuit.cool_down().as_millis()).unwrap_or(u64::MAX);
-        match transition {
-            Some(Transition::Opened) => tracing::warn!(
-                source = %self.name,
-                failures = self.circuit.consecutive_failures(),
-                cool_down_ms,
-                "circuit opened: the source is skipped until the cool-down ends"
-            ),
-            Some(Transition::Reopened) => tracing::warn!(
-                source = %self.name,
-                cool_down_ms,
-                "circuit probe failed: skipped for another cool-down"
-            ),
-            Some(Transition::Closed) => {
-                tracing::info!(source = %self.name, "circuit closed: the source answers again");
-            }
-            None => {}
-        }
     }
 
     fn sourced_rows<T>(
@@ -378,11 +263,6 @@ impl RegionalSource {
                 ));
             }
         }
-    }
-
-    /// A cheap round trip, for `/readyz` and start-up (skipped while the circuit is open).
-    pub async fn probe(&self) -> Result<(), SourceFailure> {
-        self.call(self.adapter.probe()).await
     }
 }
 

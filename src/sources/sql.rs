@@ -362,7 +362,7 @@ fn date(row: &QueryResult, at: usize, col: &str) -> Result<Option<NaiveDate>, Db
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d")
             .map(Some)
-            .map_err(|e| DbErr::Type(format!("column {col}: '{s}' is not a date: {e}"))),
+            .map_err(|_| DbErr::Type(format!("column {col}: not a date (YYYY-MM-DD)"))),
     }
 }
 
@@ -378,7 +378,7 @@ fn timestamp(row: &QueryResult, at: usize, col: &str) -> Result<NaiveDateTime, D
         .map_err(|e| DbErr::Type(format!("column {col}: {e}")))?;
     NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f"))
-        .map_err(|e| DbErr::Type(format!("column {col}: '{s}' is not a timestamp: {e}")))
+        .map_err(|_| DbErr::Type(format!("column {col}: not a timestamp")))
 }
 
 fn integer(row: &QueryResult, at: usize, col: &str) -> Result<Option<i64>, DbErr> {

@@ -30,5 +30,6 @@ mod pool;
 mod reporting;
 mod search;
 mod source_cache;
+mod source_faults;
 mod telemetry;
 mod territory;

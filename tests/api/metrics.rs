@@ -111,7 +111,7 @@ async fn metrics_count_requests_sources_and_batches_without_personal_data() {
         "a real histogram, with buckets"
     );
     let calls = "fascicolo_source_calls_total";
-    at_least_one(calls, &[("source", "spento"), ("outcome", "error")]);
+    at_least_one(calls, &[("source", "spento"), ("outcome", "unreachable")]);
     at_least_one(calls, &[("source", "lavoro"), ("outcome", "ok")]);
     at_least_one(calls, &[("source", "formazione"), ("outcome", "ok")]);
     at_least_one(

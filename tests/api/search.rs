@@ -1,7 +1,8 @@
 //! `searchCitizens`: Relay pagination across sources, deduplicated, in name order.
 
 use crate::fixtures;
-use crate::helpers::{error_codes, spawn_app, spawn_sqlite_app};
+use crate::helpers::{SourceSpec, error_codes, person, spawn_app, spawn_sqlite_app};
+use fascicolo::sources::demo::SourceData;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 
@@ -110,4 +111,64 @@ async fn search_rejects_empty_or_bad_criteria() {
     let body = app.query(SEARCH, json!({ "family": "%%" })).await;
     assert_eq!(body["data"]["searchCitizens"]["edges"], json!([]), "{body}");
     app.stop().await;
+}
+
+/// `%`, `_` and `!` (the escape character) in a name are literal on every engine: the
+/// statement escapes them with `ESCAPE '!'`.
+async fn wildcards_are_literal(test: &str, engine: Engine) {
+    let named = [
+        ("ROSS_I", "ANNA"),
+        ("ROSSXI", "BRUNO"),
+        ("PERC%NTO", "CARLA"),
+        ("PERCENTO", "DARIO"),
+        ("ESCL!MA", "ELIO"),
+        ("ESCLXMA", "FABIO"),
+    ];
+    let persons = named
+        .iter()
+        .enumerate()
+        .map(|(i, (family, given))| {
+            let born = format!("1980-01-{:02}", i + 1);
+            let code = fixtures::code("Bianchi", given, &born, false, "D612");
+            person(code.as_str(), family, given, "2024-01-01 00:00:00")
+        })
+        .collect();
+    let source = SourceSpec {
+        name: "caratteri",
+        engine,
+        data: SourceData {
+            persons,
+            ..SourceData::default()
+        },
+    };
+    let Some(app) = spawn_app(test, Engine::Sqlite, vec![source], &[]).await else {
+        return;
+    };
+    for (asked, found) in [
+        ("ross_", vec!["ROSS_I ANNA"]),
+        ("perc%", vec!["PERC%NTO CARLA"]),
+        ("escl!", vec!["ESCL!MA ELIO"]),
+        // in the order of the merge (by code point: `X` before `_`)
+        ("ross", vec!["ROSSXI BRUNO", "ROSS_I ANNA"]),
+    ] {
+        let body = app.query(SEARCH, json!({ "family": asked })).await;
+        assert_eq!(body.get("errors"), None, "{asked}: {body}");
+        assert_eq!(names(&body["data"]["searchCitizens"]), found, "{asked}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wildcards_are_literal_sqlite() {
+    wildcards_are_literal("search_wildcards_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn wildcards_are_literal_postgres() {
+    wildcards_are_literal("search_wildcards_postgres", Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn wildcards_are_literal_mariadb() {
+    wildcards_are_literal("search_wildcards_mariadb", Engine::MySql).await;
 }

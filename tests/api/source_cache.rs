@@ -302,12 +302,12 @@ async fn a_failing_http_source_serves_its_last_answers_marked_stale_until_they_e
     region.set(Mode::Status(503));
     // the first failing read fails (the circuit then opens: threshold 1); the second is
     // refused by the open circuit: both serve the last answer
-    for reason in ["error: HTTP 503", "circuit_open"] {
+    for reason in ["error", "circuit_open"] {
         let body = app.query(MARKED, json!({ "cf": MARIO })).await;
         let errors = source_errors(&body);
         assert_eq!(errors.len(), 1, "{body}");
         assert_eq!(errors[0].0, "sil-http");
-        assert!(errors[0].1.contains(reason), "{reason}: {body}");
+        assert_eq!(errors[0].1, reason, "{body}");
         let error = source_error(&body, "sil-http");
         assert_eq!(error["extensions"]["stale"], true, "{body}");
         let stale_age = error["extensions"]["staleAgeMs"].as_u64().unwrap();
