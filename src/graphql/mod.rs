@@ -25,6 +25,7 @@ pub struct Query(
     libretto::LibrettoQuery,
     ivc::IvcQuery,
     orientation::OrientationQuery,
+    orientation::portal::PortalQuery,
     reporting::ReportingQuery,
 );
 
@@ -32,6 +33,7 @@ pub struct Query(
 pub struct Mutation(
     libretto::LibrettoMutation,
     ivc::IvcMutation,
+    orientation::consent::ConsentMutation,
     orientation::mutation::OrientationMutation,
 );
 
