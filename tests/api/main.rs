@@ -30,3 +30,4 @@ mod search;
 mod source_cache;
 mod telemetry;
 mod territory;
+mod write_rules;

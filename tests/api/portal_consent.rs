@@ -9,8 +9,8 @@ use crate::fake_portal::{
     transfers,
 };
 use crate::fixtures::{MARIO, anna, sources};
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::orientation::{code_of, ready_for_portal, refused, step};
+use crate::helpers::{TestApp, error_codes, spawn_app, spawn_app_with};
+use crate::orientation::{call, code_of, ready_for_portal, refused, step};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -307,6 +307,7 @@ async fn consent_given_later(test: &str, store: Engine) {
     let again = json!({ "takenOn": "2026-10-05", "consentToJobMatching": true });
     let r = step(&app, &r, "recordNewIntake", again).await;
     assert_eq!(r["takenInChargeOn"], "2026-10-05");
+    assert_eq!(r["office"], "CPI-FI-01", "the token's office");
     let consent = &r["consent"];
     assert_eq!(consent["givenAtIntake"], true, "{consent}");
     assert_eq!(consent["allowsPortalTransfer"], true);
@@ -333,6 +334,20 @@ async fn consent_given_later(test: &str, store: Engine) {
     );
     assert!(!portal_sees(&app, MARIO).await);
 
+    // a second first intake: a conflict that names the record, not its dates
+    let body = call(
+        &app,
+        "recordIntake",
+        json!({ "fiscalCode": MARIO, "takenOn": "2026-10-07", "consentToJobMatching": true }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+    let message = text(&body["errors"][0]["message"]);
+    assert!(message.contains("recordNewIntake"), "{message}");
+    assert!(
+        !message.contains("2026-"),
+        "no dates of the record: {message}"
+    );
     app.stop().await;
 }
 

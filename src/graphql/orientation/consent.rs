@@ -72,7 +72,8 @@ pub struct ConsentChange {
 pub struct RecordIntakeInput {
     pub fiscal_code: FiscalCode,
     pub taken_on: Date,
-    /// CPI code.
+    /// CPI code; an operator's is its token's (it may be left out), only an administrator
+    /// may name another.
     pub office: Option<String>,
     /// Consent to the use of the data for job matching (seed 001: asked at intake).
     pub consent_to_job_matching: bool,
@@ -117,7 +118,7 @@ impl ConsentMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         not_future("takenOn", input.taken_on.0)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
+        let office = actor.office("office", input.office)?;
         check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
         let mut categories = Vec::new();
         for code in &input.special_categories {
@@ -143,7 +144,7 @@ impl ConsentMutation {
             NewIntake {
                 fiscal_code: key.as_str().to_owned(),
                 on: input.taken_on.0,
-                office: input.office,
+                office,
                 consent_matching: input.consent_to_job_matching,
                 special_categories: categories,
                 profiling_notes: input.profiling_notes,
@@ -163,10 +164,9 @@ impl ConsentMutation {
     ) -> Result<OrientationRecord> {
         let (actor, _) = writer(ctx)?;
         not_future("takenOn", input.taken_on.0)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
         let retake = Retake {
             taken_on: input.taken_on.0,
-            office: input.office,
+            office: actor.office("office", input.office)?,
             consent: input.consent_to_job_matching,
         };
         apply(

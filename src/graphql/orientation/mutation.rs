@@ -53,6 +53,7 @@ pub struct SignServicePactInput {
     pub fiscal_code: FiscalCode,
     pub version: i64,
     pub signed_on: Date,
+    /// As in `recordIntake`.
     pub office: Option<String>,
     /// Piano degli atti di ricerca attiva.
     pub search_plan: Option<String>,
@@ -184,7 +185,7 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         not_future("signedOn", input.signed_on.0)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
+        let office = actor.office("office", input.office)?;
         check_optional_text("searchPlan", input.search_plan.as_deref(), 4000)?;
         check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
         let measures = input
@@ -211,7 +212,7 @@ impl OrientationMutation {
                 store::add_measures(txn, &current.id, measures, &actor).await?;
                 let mut row = unchanged();
                 row.pact_signed_on = Set(Some(input.signed_on.0));
-                row.pact_office = Set(input.office.clone());
+                row.pact_office = Set(office);
                 row.pact_operator = Set(Some(actor.subject().to_owned()));
                 row.search_plan = Set(input.search_plan.clone());
                 if input.profiling_notes.is_some() {
