@@ -3,19 +3,24 @@
 //!
 //! A transfer is claimed with a lease before each attempt, so a gateway stopped mid-delivery
 //! leaves it to the next one after the lease; every attempt carries the transfer's
-//! idempotency key, so the portal stores one CV however many attempts reach it.
+//! idempotency key, so the portal stores one CV however many attempts reach it. The claim
+//! reads the citizen's consent in the same statement (`store::outbox`), after the body is
+//! built, so the request follows the decision at once; each acknowledged delivery is
+//! recorded with its audit row (action `disclose`) in one transaction.
 
 use crate::app::AppState;
+use crate::auth::Role;
 use crate::config::PortalConfig;
 use crate::domain::FiscalCode;
-use crate::domain::orientation::{TransferStatus, cv_valid_until, retry_delay_ms};
+use crate::domain::orientation::{cv_valid_until, retry_delay_ms};
+use crate::store::audit::{self, chain};
 use crate::store::orientation::{education_titles_of, propensities_of};
+use crate::store::outbox::{self, Acknowledged};
 use crate::store::reference::EDUCATION_TITLE;
 use base64::Engine as _;
 use chrono::{Duration as ChronoDuration, Utc};
-use entities::{cv, evidence_file, portal_transfer};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entities::{cv, evidence_file, portal_transfer, propensity};
+use sea_orm::EntityTrait;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -45,6 +50,33 @@ pub struct CvDelivery {
     pub cv: PortalCv,
 }
 
+impl CvDelivery {
+    /// What the body discloses, by the contract's names, for the audit row: the citizen's
+    /// fields that have a value, the lists that are not empty, the CV.
+    pub fn data_categories(&self) -> Vec<&'static str> {
+        let c = &self.citizen;
+        let sent = [
+            ("citizen.fiscalCode", true),
+            ("citizen.givenName", c.given_name.is_some()),
+            ("citizen.familyName", c.family_name.is_some()),
+            ("citizen.birthDate", c.birth_date.is_some()),
+            ("citizen.email", c.email.is_some()),
+            ("citizen.phone", c.phone.is_some()),
+            (
+                "citizen.residenceMunicipality",
+                c.residence_municipality.is_some(),
+            ),
+            ("citizen.residenceProvince", c.residence_province.is_some()),
+            ("propensities", !self.propensities.is_empty()),
+            ("educationTitles", !self.education_titles.is_empty()),
+            ("cv", true),
+        ];
+        sent.into_iter()
+            .filter_map(|(name, present)| present.then_some(name))
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PortalCitizen {
@@ -66,6 +98,18 @@ pub struct PortalPropensity {
     pub from_work: bool,
     pub from_education: bool,
     pub from_training: bool,
+}
+
+impl From<propensity::Model> for PortalPropensity {
+    fn from(p: propensity::Model) -> Self {
+        PortalPropensity {
+            occupation_code: p.occupation_code,
+            occupation_label: p.occupation_label,
+            from_work: p.from_work,
+            from_education: p.from_education,
+            from_training: p.from_training,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,8 +172,9 @@ pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
         }
     };
     tracing::info!(portal = %url, "portal delivery worker started");
+    let recipient = recipient(&url);
     loop {
-        if let Err(err) = deliver_due(&app, &client, &url, &config).await {
+        if let Err(err) = deliver_due(&app, &client, &url, &recipient, &config).await {
             tracing::warn!(error = %err, "portal worker scan failed");
         }
         tokio::select! {
@@ -139,67 +184,48 @@ pub async fn run(app: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// One scan: claims and delivers the transfers that are due; how many were attempted.
-pub async fn deliver_due(
+/// Who receives the data, as the audit rows of deliveries name it: the portal's origin
+/// (scheme, host, port), without path or credentials.
+fn recipient(url: &str) -> String {
+    reqwest::Url::parse(url).map_or_else(
+        |_| "portal".to_owned(),
+        |u| format!("portal {}", u.origin().ascii_serialization()),
+    )
+}
+
+/// One scan: claims and delivers the transfers that are due.
+async fn deliver_due(
     app: &AppState,
     client: &reqwest::Client,
     url: &str,
+    recipient: &str,
     config: &PortalConfig,
-) -> Result<usize, sea_orm::DbErr> {
+) -> Result<(), sea_orm::DbErr> {
     let db = app.store.db();
-    let now = Utc::now();
-    let due = portal_transfer::Entity::find()
-        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
-        .filter(portal_transfer::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(portal_transfer::Column::LeaseUntil.is_null())
-                .add(portal_transfer::Column::LeaseUntil.lt(now)),
-        )
-        .order_by_asc(portal_transfer::Column::NextAttemptAt)
-        .limit(BATCH)
-        .all(db)
-        .await?;
-    let mut attempted = 0;
-    for transfer in due {
-        if !claim(app, &transfer, config).await? {
-            continue; // another worker took it
+    for transfer in outbox::due(db, BATCH).await? {
+        // built before the claim (the regional sources may take their time), so the request
+        // follows the send decision at once
+        let body = delivery(app, &transfer).await;
+        let lease = Utc::now() + ChronoDuration::milliseconds(lease_ms(config));
+        if !outbox::claim(db, &transfer.id, lease).await? {
+            if outbox::settle_unclaimed(db, &transfer).await?.is_some() {
+                tracing::info!(transfer = %transfer.id, "transfer stopped before its attempt");
+            }
+            continue; // or another worker took it
         }
-        attempted += 1;
+        let outcome = match body {
+            Ok(body) => attempt_delivery(client, url, config, &transfer, &body)
+                .await
+                .map(|receipt| (receipt, body.data_categories())),
+            Err(undelivered) => Err(undelivered),
+        };
         let attempt = transfer.attempts + 1;
-        let outcome = attempt_delivery(app, client, url, config, &transfer).await;
-        record(app, &transfer, attempt, outcome, config).await?;
+        record(app, &transfer, attempt, outcome, recipient, config).await?;
     }
-    Ok(attempted)
+    Ok(())
 }
 
-/// Takes the transfer for one attempt: only if still pending and not leased.
-async fn claim(
-    app: &AppState,
-    transfer: &portal_transfer::Model,
-    config: &PortalConfig,
-) -> Result<bool, sea_orm::DbErr> {
-    let now = Utc::now();
-    // long enough for one attempt; a crash frees it for the next worker after this
-    let lease = now + ChronoDuration::milliseconds(lease_ms(config));
-    let done = portal_transfer::Entity::update_many()
-        .col_expr(portal_transfer::Column::LeaseUntil, Expr::value(lease))
-        .col_expr(
-            portal_transfer::Column::Attempts,
-            Expr::col(portal_transfer::Column::Attempts).add(1),
-        )
-        .filter(portal_transfer::Column::Id.eq(&transfer.id))
-        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
-        .filter(
-            Condition::any()
-                .add(portal_transfer::Column::LeaseUntil.is_null())
-                .add(portal_transfer::Column::LeaseUntil.lt(now)),
-        )
-        .exec(app.store.db())
-        .await?;
-    Ok(done.rows_affected == 1)
-}
-
+/// Long enough for one attempt; a crash frees the transfer for the next worker after this.
 fn lease_ms(config: &PortalConfig) -> i64 {
     i64::try_from(config.timeout_ms.saturating_mul(2)).unwrap_or(i64::MAX / 2)
 }
@@ -208,21 +234,31 @@ async fn record(
     app: &AppState,
     transfer: &portal_transfer::Model,
     attempt: i32,
-    outcome: Result<PortalReceipt, Undelivered>,
+    outcome: Result<(PortalReceipt, Vec<&'static str>), Undelivered>,
+    recipient: &str,
     config: &PortalConfig,
 ) -> Result<(), sea_orm::DbErr> {
-    let mut row = portal_transfer::ActiveModel {
-        lease_until: sea_orm::Set(None),
-        ..Default::default()
-    };
+    let db = app.store.db();
     match outcome {
-        Ok(receipt) => {
-            tracing::info!(transfer = %transfer.id, attempt, "CV delivered to the portal");
-            row.status = sea_orm::Set(TransferStatus::Delivered.as_str().to_owned());
-            row.delivered_at = sea_orm::Set(Some(Utc::now()));
-            row.portal_cv_id = sea_orm::Set(Some(receipt.cv_id));
-            row.pre_registered = sea_orm::Set(Some(receipt.pre_registered));
-            row.last_error = sea_orm::Set(None);
+        Ok((receipt, categories)) => {
+            // GDPR art. 15(1)(c): the citizen learns to whom which data went
+            let disclosure = chain::NewRow {
+                at: Utc::now(),
+                request_id: transfer.id.clone(),
+                subject: recipient.to_owned(),
+                role: Role::Portal.as_str().to_owned(),
+                office: None,
+                fiscal_code: transfer.fiscal_code.clone(),
+                action: audit::DISCLOSE.to_owned(),
+                fields: categories.join(","),
+            };
+            let acknowledged = Acknowledged {
+                portal_cv_id: receipt.cv_id,
+                pre_registered: receipt.pre_registered,
+            };
+            let first =
+                outbox::settle_delivered(db, &transfer.id, acknowledged, disclosure).await?;
+            tracing::info!(transfer = %transfer.id, attempt, first, "CV delivered to the portal");
         }
         Err(undelivered) => {
             let attempts = u32::try_from(attempt).unwrap_or(u32::MAX);
@@ -231,36 +267,28 @@ async fn record(
                 transfer = %transfer.id, attempt, give_up, reason = %undelivered.reason,
                 "CV not delivered to the portal"
             );
-            row.last_error = sea_orm::Set(Some(undelivered.reason));
-            if give_up {
-                row.status = sea_orm::Set(TransferStatus::Failed.as_str().to_owned());
-            } else {
+            let retry_at = (!give_up).then(|| {
                 let wait = retry_delay_ms(attempts, config.backoff_base_ms, config.backoff_max_ms);
-                let wait = i64::try_from(wait).unwrap_or(i64::MAX / 2);
-                row.next_attempt_at = sea_orm::Set(Utc::now() + ChronoDuration::milliseconds(wait));
-            }
+                Utc::now()
+                    + ChronoDuration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX / 2))
+            });
+            outbox::settle_undelivered(db, &transfer.id, undelivered.reason, retry_at).await?;
         }
     }
-    portal_transfer::Entity::update_many()
-        .set(row)
-        .filter(portal_transfer::Column::Id.eq(&transfer.id))
-        .exec(app.store.db())
-        .await?;
     Ok(())
 }
 
 async fn attempt_delivery(
-    app: &AppState,
     client: &reqwest::Client,
     url: &str,
     config: &PortalConfig,
     transfer: &portal_transfer::Model,
+    body: &CvDelivery,
 ) -> Result<PortalReceipt, Undelivered> {
-    let body = delivery(app, transfer).await?;
     let mut request = client
         .post(format!("{}/cv", url.trim_end_matches('/')))
         .header("Idempotency-Key", &transfer.idempotency_key)
-        .json(&body);
+        .json(body);
     if let Some(token) = &config.token {
         request = request.bearer_auth(token.expose_secret());
     }
@@ -348,13 +376,7 @@ async fn delivery(
         },
         propensities: propensities
             .into_iter()
-            .map(|p| PortalPropensity {
-                occupation_code: p.occupation_code,
-                occupation_label: p.occupation_label,
-                from_work: p.from_work,
-                from_education: p.from_education,
-                from_training: p.from_training,
-            })
+            .map(PortalPropensity::from)
             .collect(),
         education_titles: titles
             .into_iter()

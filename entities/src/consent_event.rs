@@ -10,6 +10,8 @@ pub struct Model {
     pub id: i64,
     pub fiscal_code: String,
     pub given: bool,
+    /// Recorded by a presa in carico (`recordIntake`, `recordNewIntake`), not by a later change.
+    pub at_intake: bool,
     pub on_date: Date,
     pub at: DateTimeUtc,
     pub by: String,

@@ -15,6 +15,8 @@ pub struct Model {
     pub intake_by: String,
     /// Consent to the use of the data for job matching (incontro domanda/offerta), now.
     pub consent_matching: bool,
+    /// The consent in force was given at the latest presa in carico (seed 001, V15).
+    pub consent_at_intake: bool,
     pub consent_on: Option<Date>,
     pub consent_withdrawn_on: Option<Date>,
     /// JSON array of special_category codes (GDPR art. 9).

@@ -12,7 +12,7 @@ pub struct Model {
     pub cv_id: String,
     /// Sent with every attempt so that the portal stores the CV once.
     pub idempotency_key: String,
-    /// PENDING, DELIVERED or FAILED.
+    /// PENDING, DELIVERED, FAILED or CANCELLED.
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
@@ -22,6 +22,9 @@ pub struct Model {
     pub delivered_at: Option<DateTimeUtc>,
     pub portal_cv_id: Option<String>,
     pub pre_registered: Option<bool>,
+    /// When a consent no longer in force stopped it (CANCELLED), and why.
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub created_by: String,
 }

@@ -14,6 +14,7 @@ mod m20261123_000009_libretto_reporting_at_scale;
 mod m20261123_000010_audit_chain;
 mod m20261203_000011_deferred_ddl;
 mod m20261206_000012_exact_identity;
+mod m20261207_000013_consent_at_intake;
 mod shared;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_audit_chain::Migration),
             Box::new(m20261203_000011_deferred_ddl::Migration),
             Box::new(m20261206_000012_exact_identity::Migration),
+            Box::new(m20261207_000013_consent_at_intake::Migration),
         ]
     }
 }

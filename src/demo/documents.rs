@@ -139,15 +139,15 @@ pub async fn seed(state: &HttpState) -> Result<Written, DemoDocumentsError> {
     let (for_dossiers, for_orientation) = rest.split_at(DOSSIERS.len());
     let mut written = Written::default();
     for (i, (stop, citizen)) in LIBRETTI.iter().zip(for_libretti).enumerate() {
-        operator.libretto(citizen, *stop, i).await?;
+        operator.of(citizen).libretto(citizen, *stop, i).await?;
         written.libretti += 1;
     }
     for (i, (stop, citizen)) in DOSSIERS.iter().zip(for_dossiers).enumerate() {
-        operator.dossier(citizen, *stop, i).await?;
+        operator.of(citizen).dossier(citizen, *stop, i).await?;
         written.dossiers += 1;
     }
     for (i, citizen) in for_orientation.iter().enumerate() {
-        operator.orientation(citizen, i).await?;
+        operator.of(citizen).orientation(citizen, i).await?;
         written.orientations += 1;
     }
     // dossiers released with a libretto as Documento di trasparenza consolidated their own
@@ -184,7 +184,14 @@ fn pdf(title: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-impl Operator<'_> {
+impl<'a> Operator<'a> {
+    /// An operator of the citizen's own CPI: an operator writes for its token's office.
+    fn of(&self, citizen: &DemoCitizen) -> Operator<'a> {
+        let mut principal = self.principal.clone();
+        principal.office = citizen.office.clone().or(principal.office);
+        Operator { principal, ..*self }
+    }
+
     /// Runs one GraphQL operation as the demo operator; `upload` is the file for
     /// `variables.input.file`. The data, or the first error as `Refused`.
     async fn run(
@@ -486,20 +493,14 @@ impl Operator<'_> {
         } else {
             json!([])
         };
-        let query = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { \
-            fiscalCode version } }";
         let input = json!({ "fiscalCode": citizen.fiscal_code, "takenOn": on(0),
             "office": citizen.office, "consentToJobMatching": consent,
             "specialCategories": categories });
-        let data = self
-            .run("recordIntake", query, json!({ "input": input }), None)
+        let d = self
+            .mutate("recordIntake", "RecordIntakeInput", input, None)
             .await?;
-        let d = Doc {
-            id: data["recordIntake"]["fiscalCode"].clone(),
-            version: data["recordIntake"]["version"].clone(),
-        };
         let title = ["30000000", "20000000"][i % 2];
-        let d = step(
+        let mut d = step(
             &d,
             "addEducationTitle",
             "AddEducationTitleInput",
@@ -512,7 +513,6 @@ impl Operator<'_> {
             ("8.1.4.2.0", "Addetti alle pulizie"),
             ("5.2.2.1.0", "Camerieri"),
         ];
-        let mut d = d;
         for k in 0..=(i % 3) {
             let (code, label) = occupations[(i + k) % occupations.len()];
             let input = json!({ "occupationCode": code, "occupationLabel": label,

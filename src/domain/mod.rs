@@ -1,6 +1,7 @@
 //! Pure domain types and rules, no I/O (DESIGN.md layout).
 
 pub mod codes;
+pub mod consent;
 pub mod fiscal_code;
 pub mod identity;
 pub mod ivc;

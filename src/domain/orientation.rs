@@ -182,6 +182,8 @@ pub enum TransferStatus {
     Delivered,
     /// Given up: refused by the portal, or out of attempts.
     Failed,
+    /// Not to be sent: the consent that allowed it is no longer in force (`cancelReason`).
+    Cancelled,
 }
 
 impl TransferStatus {
@@ -190,13 +192,19 @@ impl TransferStatus {
             Self::Pending => "PENDING",
             Self::Delivered => "DELIVERED",
             Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Delivered, Self::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [
+            Self::Pending,
+            Self::Delivered,
+            Self::Failed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 

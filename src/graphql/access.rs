@@ -13,8 +13,6 @@ use std::sync::Arc;
 
 /// Citizens' personal data: read by operators (audited) and administrators.
 const PERSONAL_DATA: &[Role] = &[Role::Operator, Role::Admin];
-/// What the job portal may see of a consenting citizen, besides operators and admins.
-const PORTAL_VIEW: &[Role] = &[Role::Operator, Role::Admin, Role::Portal];
 const PORTAL: &[Role] = &[Role::Portal, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 const AGGREGATES: &[Role] = &[Role::Reporting, Role::Admin];
@@ -142,9 +140,11 @@ rules! {
     PACT_MEASURE: "PactMeasure" => PERSONAL_DATA,
     EDUCATION_TITLE: "EducationTitle" => PERSONAL_DATA,
     PORTAL_TRANSFER: "PortalTransfer" => PERSONAL_DATA,
-    PROPENSITY: "Propensity" => PORTAL_VIEW,
-    CV: "Cv" => PORTAL_VIEW,
+    PROPENSITY: "Propensity" => PERSONAL_DATA,
+    CV: "Cv" => PERSONAL_DATA,
     PORTAL_CANDIDATE: "PortalCandidate" => PORTAL,
+    PORTAL_PROPENSITY: "PortalPropensity" => PORTAL,
+    PORTAL_CV: "PortalCv" => PORTAL,
     // audit log and the citizen's access report
     AUDIT_ENTRY: "AuditEntry" => ADMIN,
     CITIZEN_ACCESS: "CitizenAccess" => ADMIN,

@@ -79,7 +79,7 @@ pub struct AuditEntry {
     pub role: String,
     pub office: Option<String>,
     pub fiscal_code: String,
-    /// `read`, `write`, `access_report` or `export`.
+    /// `read`, `write`, `access_report`, `export` or `disclose` (see `CitizenAccess`).
     pub action: String,
     /// `read`: the top-level fields returned; `write`: the mutation and the document changed.
     pub fields: Vec<String>,
@@ -90,16 +90,18 @@ pub struct AuditEntry {
 #[graphql(guard = "access::CITIZEN_ACCESS")]
 pub struct CitizenAccess {
     pub at: DateTime<Utc>,
-    /// Who: the token's subject.
+    /// Who: the token's subject; `disclose`: the recipient.
     pub subject: String,
     pub role: String,
     /// CPI code of the caller's office, when the token carries one.
     pub office: Option<String>,
-    /// `read`, `write`, `access_report` (this report was read) or `export`
-    /// (`exportCitizenData`).
+    /// `read`, `write`, `access_report` (this report was read), `export`
+    /// (`exportCitizenData`) or `disclose` (the job portal acknowledged a CV transfer).
     pub action: String,
-    /// `read`: the fields returned; `write`: the mutation and the document changed.
+    /// `read`: the fields returned; `write`: the mutation and the document changed;
+    /// `disclose`: the data categories sent.
     pub fields: Vec<String>,
+    /// `disclose`: the transfer's id.
     pub request_id: String,
     /// The code the row was written under: the citizen's, an older code linked to it, or
     /// (before identity became the exact code, 2026-12) the de-omocoded base.

@@ -575,7 +575,7 @@ fn note_read(scope: &super::scope::RequestScope, fiscal_code: &str, field: &'sta
 #[derive(InputObject)]
 pub struct OpenLibrettoInput {
     pub fiscal_code: FiscalCode,
-    /// Issuing office (CPI); defaults to the caller's office.
+    /// Issuing office (CPI): the token's; only an administrator may name another.
     pub office: Option<String>,
 }
 
@@ -762,7 +762,7 @@ impl LibrettoMutation {
                 fiscal_code: key.as_str().to_owned(),
                 region: state.config.documents.region.clone(),
                 area,
-                office: input.office.or_else(|| actor.principal.office.clone()),
+                office: actor.office("office", input.office)?,
                 person: snapshot(person),
                 experiences,
             },

@@ -29,6 +29,7 @@ pub struct Query(
     libretto::LibrettoQuery,
     ivc::IvcQuery,
     orientation::OrientationQuery,
+    orientation::portal::PortalQuery,
     reporting::ReportingQuery,
     identity::IdentityQuery,
 );
@@ -37,6 +38,7 @@ pub struct Query(
 pub struct Mutation(
     libretto::LibrettoMutation,
     ivc::IvcMutation,
+    orientation::consent::ConsentMutation,
     orientation::mutation::OrientationMutation,
     identity::IdentityMutation,
 );

@@ -1,19 +1,21 @@
 //! Orientation through GraphQL (seed 001): the citizen's orientation record with intake and
 //! consent, service pact, propensities, education titles, CV and portal transfers; the
-//! portal's own view of consenting citizens; the measures catalogue. Mutations are in
-//! `mutation`.
+//! portal's own view of consenting citizens (`portal`); the measures catalogue. Mutations
+//! are in `mutation`, the intake and the consent in `consent`.
 
+pub mod consent;
 pub mod mutation;
+pub mod portal;
 
 use super::access;
 use super::scalars::Date;
-use super::scope::scope;
 use super::store_loaders::{StoreLoader, failed, grouped_where, inner, loader};
 use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::orientation::{MeasureStatus, TransferStatus, cv_obsolete, cv_valid_until};
 use crate::error::AppError;
 use crate::store::orientation as store;
+use crate::store::outbox;
 use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SPECIAL_CATEGORY};
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
@@ -59,7 +61,7 @@ citizen_relation!(
     store::education_titles_of
 );
 citizen_relation!(CvsOf, cv::Model, store::cvs_of);
-citizen_relation!(TransfersOf, portal_transfer::Model, store::transfers_of);
+citizen_relation!(TransfersOf, portal_transfer::Model, outbox::transfers_of);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrientationOf(pub FiscalCode);
@@ -181,22 +183,9 @@ impl OrientationRecord {
     }
     /// Consent to the use of the data for job matching (incontro domanda/offerta), with its
     /// history: withdrawals are recorded, never deleted.
-    async fn consent(&self, ctx: &Context<'_>) -> Result<Consent> {
+    async fn consent(&self, ctx: &Context<'_>) -> Result<consent::Consent> {
         let history = many(ctx, ConsentHistoryOf(parse_key(&self.0.id)?)).await?;
-        Ok(Consent {
-            job_matching: self.0.consent_matching,
-            given_on: self.0.consent_on.map(Date),
-            withdrawn_on: self.0.consent_withdrawn_on.map(Date),
-            history: history
-                .into_iter()
-                .map(|e| ConsentChange {
-                    given: e.given,
-                    on: Date(e.on_date),
-                    at: e.at,
-                    by: e.by,
-                })
-                .collect(),
-        })
+        Ok(consent::Consent::of(&self.0, history))
     }
     /// Special categories (GDPR art. 9, e.g. L. 68/99): operators and administrators only;
     /// never sent to the portal or exported.
@@ -275,25 +264,6 @@ pub async fn service_pact(
             })
             .collect(),
     }))
-}
-
-#[derive(SimpleObject)]
-#[graphql(guard = "access::CONSENT")]
-pub struct Consent {
-    /// In force now.
-    pub job_matching: bool,
-    pub given_on: Option<Date>,
-    pub withdrawn_on: Option<Date>,
-    pub history: Vec<ConsentChange>,
-}
-
-#[derive(SimpleObject)]
-#[graphql(guard = "access::CONSENT_CHANGE")]
-pub struct ConsentChange {
-    pub given: bool,
-    pub on: Date,
-    pub at: DateTime<Utc>,
-    pub by: String,
 }
 
 /// A code of a reference table with its label (null when the table no longer has it).
@@ -460,6 +430,15 @@ impl PortalTransfer {
     async fn delivered_at(&self) -> Option<DateTime<Utc>> {
         self.0.delivered_at
     }
+    /// CANCELLED: when the consent stopped it, and why (the consent's state then, and what
+    /// the operator can do). On a DELIVERED transfer: an attempt begun before the consent
+    /// changed reached the portal after all.
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.cancelled_at
+    }
     /// The portal's id of the CV.
     async fn portal_cv_id(&self) -> Option<&str> {
         self.0.portal_cv_id.as_deref()
@@ -473,24 +452,6 @@ impl PortalTransfer {
     }
     async fn requested_by(&self) -> &str {
         &self.0.created_by
-    }
-}
-
-/// What the portal may see of a citizen who consented to job matching.
-pub struct PortalCandidate(FiscalCode);
-
-#[Object(guard = "access::PORTAL_CANDIDATE")]
-impl PortalCandidate {
-    async fn fiscal_code(&self) -> &str {
-        self.0.as_str()
-    }
-    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<Propensity>> {
-        scope(ctx).note_read(&self.0, "propensities");
-        propensities(ctx, &self.0).await
-    }
-    async fn cv(&self, ctx: &Context<'_>) -> Result<Option<Cv>> {
-        scope(ctx).note_read(&self.0, "cv");
-        current_cv(ctx, &self.0).await
     }
 }
 
@@ -521,53 +482,6 @@ impl OrientationQuery {
                 }
             })
             .collect()
-    }
-
-    /// For the job portal (role `portal`, or `admin`): the citizens among `fiscalCodes` who
-    /// consented to job matching, with their propensities and CV, in the order asked; `null`
-    /// for the others, so a citizen who did not consent is indistinguishable from an unknown
-    /// one. Every answer is audited.
-    #[graphql(guard = "access::QUERY_PORTAL_CANDIDATES")]
-    async fn portal_candidates(
-        &self,
-        ctx: &Context<'_>,
-        fiscal_codes: Vec<FiscalCode>,
-    ) -> Result<Vec<Option<PortalCandidate>>> {
-        let state = ctx.data_unchecked::<AppState>();
-        let max = state.config.limits.max_fiscal_codes;
-        if fiscal_codes.len() > max {
-            return Err(AppError::LimitExceeded {
-                limit: "limits.max_fiscal_codes",
-                max,
-                message: format!("fiscalCodes: {} codes asked", fiscal_codes.len()),
-            }
-            .into());
-        }
-        let keys: Vec<FiscalCode> = fiscal_codes.iter().map(FiscalCode::base).collect();
-        let records = loader(ctx)
-            .load_many(keys.iter().cloned().map(OrientationOf))
-            .await?;
-        let consenting: Vec<FiscalCode> = keys
-            .iter()
-            .filter(|k| {
-                records
-                    .get(&OrientationOf((*k).clone()))
-                    .is_some_and(|r| r.consent_matching)
-            })
-            .cloned()
-            .collect();
-        let l = loader(ctx);
-        let _ = tokio::join!(
-            l.load_many(consenting.iter().cloned().map(PropensitiesOf)),
-            l.load_many(consenting.iter().cloned().map(CvsOf)),
-        );
-        Ok(keys
-            .into_iter()
-            .map(|k| {
-                let consented = consenting.contains(&k);
-                consented.then_some(PortalCandidate(k))
-            })
-            .collect())
     }
 }
 

@@ -1,8 +1,8 @@
 //! The audit log: who touched which citizen's data, when, from which office, which fields and
-//! how (`read`, `write`, `access_report`, `export`) (DOMAIN.md §6, V25). Each request's rows
-//! are appended to the hash chain (`chain`) before it is answered, committed together with
-//! those of concurrent requests (`group`); the access report and the export read them back
-//! per citizen.
+//! how (`read`, `write`, `access_report`, `export`, `disclose`) (DOMAIN.md §6, V25). Each
+//! request's rows are appended to the hash chain (`chain`) before it is answered, committed
+//! together with those of concurrent requests (`group`); the access report and the export
+//! read them back per citizen.
 
 pub mod chain;
 pub mod checkpoint;
@@ -28,6 +28,10 @@ pub const WRITE: &str = "write";
 pub const ACCESS_REPORT: &str = "access_report";
 /// An administrator took the citizen's whole record out (`exportCitizenData`).
 pub const EXPORT: &str = "export";
+/// The citizen's data went to a recipient outside the gateway: the portal acknowledged a CV
+/// transfer (subject: the recipient; fields: the data categories sent; request id: the
+/// transfer's id).
+pub const DISCLOSE: &str = "disclose";
 
 /// Accesses of one request, collected while the query runs: (citizen, action) → fields.
 #[derive(Debug, Default)]

@@ -53,13 +53,10 @@ pub async fn request(
         return Err(AppError::bad_input(
             "fiscalCode",
             format!(
-                "fiscalCode: citizen {} already used the IVC service (dossier {}, Documento di \
-                 trasparenza released on {}); seed 003 admits one path per citizen \
+                "fiscalCode: citizen {} already used the IVC service (dossier {}, its \
+                 Documento di trasparenza released); seed 003 admits one path per citizen \
                  (ivc.one_path_per_citizen)",
-                new.fiscal_code,
-                used.id,
-                used.transparency_released_on
-                    .map_or_else(String::new, |d| d.to_string())
+                new.fiscal_code, used.id,
             ),
         ));
     }

@@ -3,12 +3,14 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod consent;
 pub mod evidence;
 pub mod export;
 pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
+pub mod outbox;
 pub mod reference;
 pub mod reporting;
 pub mod write;

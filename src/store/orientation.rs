@@ -1,17 +1,15 @@
 //! Orientation records in the store (seed 001): the per-citizen record whose `version` guards
-//! every write, consent history, pact measures, propensities, education titles, CVs and the
-//! outbox of portal transfers. Each write is one transaction with its audit row.
+//! every write, pact measures, propensities, education titles and CVs; the consent is
+//! `consent`'s, the outbox of portal transfers `outbox`'s. Each write is one transaction with
+//! its audit row.
 
 use super::evidence::{UploadedFile, check_file};
 use super::write::{self, Actor};
-use crate::domain::orientation::{
-    MeasureStatus, PropensityDraft, TransferStatus, check_cv_prerequisites, cv_obsolete,
-};
+use crate::domain::orientation::{MeasureStatus, PropensityDraft, check_cv_prerequisites};
 use crate::error::AppError;
 use chrono::{NaiveDate, Utc};
 use entities::{
-    consent_event, cv, education_title, evidence_file, orientation, pact_measure, portal_transfer,
-    propensity,
+    consent_event, cv, education_title, evidence_file, orientation, pact_measure, propensity,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
@@ -36,7 +34,9 @@ fn json(value: &impl serde::Serialize) -> Result<String, AppError> {
 }
 
 /// The presa in carico: creates the citizen's record (version 1) with the consent given or
-/// not. A second intake is a CONFLICT: the record exists, change it instead.
+/// not. A second intake is a CONFLICT: the record exists, take the citizen in charge again
+/// with `recordNewIntake` (`consent::retake`). The conflict names the record and its version,
+/// nothing of its content, and only to an operator the territory rule admits.
 pub async fn record_intake(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -51,6 +51,7 @@ pub async fn record_intake(
         intake_office: Set(new.office),
         intake_by: Set(actor.subject().to_owned()),
         consent_matching: Set(new.consent_matching),
+        consent_at_intake: Set(new.consent_matching),
         consent_on: Set(new.consent_matching.then_some(new.on)),
         consent_withdrawn_on: Set(None),
         special_categories: Set(if new.special_categories.is_empty() {
@@ -71,18 +72,28 @@ pub async fn record_intake(
     if let Err(err) = orientation::Entity::insert(row).exec(&txn).await {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
             txn.rollback().await?;
+            write::check_territory(actor, &new.fiscal_code).await?;
             let current = find(db, &new.fiscal_code).await?;
             return Err(AppError::Conflict {
                 message: format!(
-                    "citizen {} was already taken in charge on {}: change that record",
-                    new.fiscal_code, current.intake_on
+                    "orientation record {} exists (version {}): take the citizen in charge \
+                     again with recordNewIntake, or change that record",
+                    current.id, current.version
                 ),
                 current_version: current.version,
             });
         }
         return Err(err.into());
     }
-    consent(&txn, &new.fiscal_code, new.consent_matching, new.on, actor).await?;
+    super::consent::record_event(
+        &txn,
+        &new.fiscal_code,
+        new.consent_matching,
+        new.on,
+        true,
+        actor,
+    )
+    .await?;
     write::audit(
         &txn,
         actor,
@@ -93,26 +104,6 @@ pub async fn record_intake(
     let model = find(&txn, &new.fiscal_code).await?;
     write::commit(txn).await?;
     Ok(model)
-}
-
-async fn consent(
-    txn: &DatabaseTransaction,
-    fiscal_code: &str,
-    given: bool,
-    on: NaiveDate,
-    actor: &Actor,
-) -> Result<(), AppError> {
-    consent_event::ActiveModel {
-        fiscal_code: Set(fiscal_code.to_owned()),
-        given: Set(given),
-        on_date: Set(on),
-        at: Set(Utc::now()),
-        by: Set(actor.subject().to_owned()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 pub async fn find(
@@ -130,6 +121,7 @@ pub async fn find(
 }
 
 /// One orientation write: claims `version` (CONFLICT when stale, NOT_FOUND without intake),
+/// checks the territory rule (before any refusal of `change` could describe the record),
 /// lets `change` validate and write its rows and say what to set on the record, then
 /// writes the audit row. Any error leaves nothing.
 pub async fn mutate(
@@ -152,6 +144,7 @@ pub async fn mutate(
             )),
             other => other,
         })?;
+    write::check_territory(actor, fiscal_code).await?;
     let current = find(&txn, fiscal_code).await?;
     let mut row = change(&txn, &current).await?;
     row.updated_at = Set(Utc::now());
@@ -161,7 +154,7 @@ pub async fn mutate(
         .filter(orientation::Column::Id.eq(fiscal_code))
         .exec(&txn)
         .await?;
-    write::audit(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
+    write::audit_checked(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
     let after = find(&txn, fiscal_code).await?;
     write::commit(txn).await?;
     Ok(after)
@@ -169,45 +162,6 @@ pub async fn mutate(
 
 pub fn unchanged() -> orientation::ActiveModel {
     <orientation::ActiveModel as Default>::default()
-}
-
-/// Gives or withdraws the consent to job matching; every change is kept in the history.
-pub async fn set_consent(
-    txn: &DatabaseTransaction,
-    current: &orientation::Model,
-    given: bool,
-    on: NaiveDate,
-    actor: &Actor,
-) -> Result<orientation::ActiveModel, AppError> {
-    if current.consent_matching == given {
-        return Err(AppError::bad_input(
-            "given",
-            format!(
-                "given: the consent to job matching is already {}",
-                if given { "given" } else { "not given" }
-            ),
-        ));
-    }
-    let since = current
-        .consent_withdrawn_on
-        .or(current.consent_on)
-        .unwrap_or(current.intake_on);
-    if on < since {
-        return Err(AppError::bad_input(
-            "on",
-            format!("on: {on} is before the last consent change or the intake ({since})"),
-        ));
-    }
-    consent(txn, &current.id, given, on, actor).await?;
-    let mut row = unchanged();
-    row.consent_matching = Set(given);
-    if given {
-        row.consent_on = Set(Some(on));
-        row.consent_withdrawn_on = Set(None);
-    } else {
-        row.consent_withdrawn_on = Set(Some(on));
-    }
-    Ok(row)
 }
 
 pub struct NewMeasure {
@@ -472,71 +426,6 @@ async fn purge_if_unused(txn: &DatabaseTransaction, sha256: &str) -> Result<(), 
     Ok(())
 }
 
-/// V15: queues the current CV for the portal, in the caller's transaction (the outbox). The
-/// consent to job matching must be in force; the CV current and not obsolete. A transfer of
-/// the same CV still pending is not queued twice.
-pub async fn queue_transfer(
-    txn: &DatabaseTransaction,
-    current: &orientation::Model,
-    today: NaiveDate,
-    actor: &Actor,
-) -> Result<portal_transfer::Model, AppError> {
-    if !current.consent_matching {
-        let why = match current.consent_withdrawn_on {
-            Some(on) => format!("withdrew the consent to job matching on {on}"),
-            None => "did not give the consent to job matching at intake".to_owned(),
-        };
-        return Err(AppError::Forbidden(format!(
-            "the CV of {} cannot go to the portal: the citizen {why} (seed 001)",
-            current.id
-        )));
-    }
-    let cv = current_cv(txn, &current.id).await?.ok_or_else(|| {
-        AppError::bad_input(
-            "cv",
-            format!("cv: citizen {} has no CV to transfer", current.id),
-        )
-    })?;
-    let uploaded_on = cv.uploaded_at.date_naive();
-    if cv_obsolete(uploaded_on, today) {
-        return Err(AppError::bad_input(
-            "cv",
-            format!(
-                "cv: the CV uploaded on {uploaded_on} is obsolete (older than 6 months, seed \
-                 001); upload a current one"
-            ),
-        ));
-    }
-    if let Some(pending) = portal_transfer::Entity::find()
-        .filter(portal_transfer::Column::CvId.eq(&cv.id))
-        .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
-        .one(txn)
-        .await?
-    {
-        return Ok(pending);
-    }
-    let now = Utc::now();
-    let model = portal_transfer::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        fiscal_code: Set(current.id.clone()),
-        cv_id: Set(cv.id),
-        idempotency_key: Set(uuid::Uuid::new_v4().to_string()),
-        status: Set(TransferStatus::Pending.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        lease_until: Set(None),
-        last_error: Set(None),
-        delivered_at: Set(None),
-        portal_cv_id: Set(None),
-        pre_registered: Set(None),
-        created_at: Set(now),
-        created_by: Set(actor.subject().to_owned()),
-    }
-    .insert(txn)
-    .await?;
-    Ok(model)
-}
-
 // ---- batched reads for the loaders (one statement per relation) ----
 
 pub async fn records_of(
@@ -603,17 +492,6 @@ pub async fn cvs_of(
         .filter(cv::Column::FiscalCode.is_in(codes.iter().cloned()))
         .filter(cv::Column::DeletedAt.is_null())
         .order_by_desc(cv::Column::UploadedAt)
-        .all(db)
-        .await
-}
-
-pub async fn transfers_of(
-    db: &impl ConnectionTrait,
-    codes: &[String],
-) -> Result<Vec<portal_transfer::Model>, sea_orm::DbErr> {
-    portal_transfer::Entity::find()
-        .filter(portal_transfer::Column::FiscalCode.is_in(codes.iter().cloned()))
-        .order_by_desc(portal_transfer::Column::CreatedAt)
         .all(db)
         .await
 }

@@ -46,7 +46,8 @@ pub fn office_province(office: &str) -> Option<&str> {
 /// With the territory rule on, an operator writes only for a citizen whose CPI (`cpi_code`)
 /// or residence province, in the merged person record, is their office's province. A
 /// citizen the sources cannot place is refused too: the rule must be proven, not assumed.
-async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
+/// A write whose refusals could tell about the citizen's documents checks it first.
+pub async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
     let Some((registry, links)) = &actor.territory else {
         return Ok(());
     };
@@ -86,6 +87,26 @@ async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppErro
 impl Actor {
     pub fn subject(&self) -> &str {
         &self.principal.subject
+    }
+
+    /// The office a write records (input field `field`): an operator's is its token's, and
+    /// an input naming another is refused; an administrator may name any office, its own
+    /// when it names none.
+    pub fn office(&self, field: &str, given: Option<String>) -> Result<Option<String>, AppError> {
+        let own = self.principal.office.clone();
+        let Some(given) = given.map(|g| g.trim().to_owned()) else {
+            return Ok(own);
+        };
+        crate::domain::libretto::check_text(field, &given, 32)?;
+        match own {
+            _ if self.principal.role == Role::Admin => Ok(Some(given)),
+            Some(own) if own.eq_ignore_ascii_case(&given) => Ok(Some(own)),
+            own => Err(AppError::Forbidden(format!(
+                "{field}: an operator writes for the office of its token ({}), not for \
+                 {given}; only an administrator may name another office",
+                own.as_deref().unwrap_or("none")
+            ))),
+        }
     }
 }
 
@@ -148,6 +169,16 @@ pub async fn audit(
     what: String,
 ) -> Result<(), AppError> {
     check_territory(actor, fiscal_code).await?;
+    audit_checked(txn, actor, fiscal_code, what).await
+}
+
+/// `audit` for a write that ran `check_territory` before its changes.
+pub async fn audit_checked(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    fiscal_code: &str,
+    what: String,
+) -> Result<(), AppError> {
     let row = chain::NewRow {
         at: Utc::now(),
         request_id: actor.request_id.clone(),
@@ -169,7 +200,47 @@ pub async fn commit(txn: DatabaseTransaction) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::office_province;
+    use super::*;
+
+    fn actor(role: Role, office: Option<&str>) -> Actor {
+        Actor {
+            principal: Principal {
+                subject: "op".into(),
+                role,
+                office: office.map(str::to_owned),
+            },
+            request_id: "r".into(),
+            territory: None,
+        }
+    }
+
+    #[test]
+    fn an_operator_writes_for_its_own_office_only() {
+        let operator = actor(Role::Operator, Some("CPI-FI-01"));
+        let own = Some("CPI-FI-01".to_owned());
+        assert_eq!(operator.office("office", None).unwrap(), own);
+        assert_eq!(
+            operator
+                .office("office", Some(" cpi-fi-01 ".into()))
+                .unwrap(),
+            own
+        );
+        let err = operator
+            .office("office", Some("CPI-PI-01".into()))
+            .unwrap_err();
+        assert_eq!(err.code(), "FORBIDDEN");
+        assert!(err.to_string().starts_with("office: "), "{err}");
+        let without = actor(Role::Operator, None);
+        assert_eq!(without.office("office", None).unwrap(), None);
+        assert!(without.office("office", Some("CPI-FI-01".into())).is_err());
+        let admin = actor(Role::Admin, None);
+        assert_eq!(
+            admin.office("office", Some("CPI-PI-01".into())).unwrap(),
+            Some("CPI-PI-01".to_owned())
+        );
+        let long = admin.office("office", Some("X".repeat(33))).unwrap_err();
+        assert_eq!(long.code(), "BAD_USER_INPUT");
+    }
 
     #[test]
     fn an_office_code_names_its_province() {

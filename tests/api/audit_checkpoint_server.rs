@@ -294,7 +294,11 @@ async fn verify_reads_only(test: &str, engine: Engine) {
     store.db().clone().close().await.unwrap();
     let (code, out) = fascicolo_audit(&config, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("note: 1 store migration(s) pending"), "{out}");
+    let pending = Migrator::migrations().len() - 10;
+    assert!(
+        out.contains(&format!("note: {pending} store migration(s) pending")),
+        "{out}"
+    );
     assert!(out.contains("audit chain OK: 0 rows verified"), "{out}");
     let store = Store::connect(&database.url).await.unwrap();
     assert_eq!(applied(store.db()).await, 10, "verify applied nothing");

@@ -357,7 +357,7 @@ async fn write_records(app: &TestApp) -> Written {
         app,
         "recordIntake",
         "RecordIntakeInput",
-        json!({ "fiscalCode": anna().as_str(), "takenOn": "2026-09-02", "office": "CPI-PO-02",
+        json!({ "fiscalCode": anna().as_str(), "takenOn": "2026-09-02",
                 "consentToJobMatching": false }),
         fields,
     )

@@ -226,7 +226,9 @@ async fn rekey_separates_people(test: &str, store: Engine) {
     }
     // the chain is intact and the re-keying is recorded as done
     let db = app.state.store.db();
-    let report = fascicolo::store::audit::verify::verify(db, None).await.unwrap();
+    let report = fascicolo::store::audit::verify::verify(db, None)
+        .await
+        .unwrap();
     assert!(report.ok(), "{report:?}");
     let state = db
         .query_one_raw(sea_orm::Statement::from_string(

@@ -3,22 +3,20 @@
 //! a fake job portal on 127.0.0.1:0 that fails, is slow and sees retries — on SQLite and
 //! PostgreSQL stores.
 
+use crate::fake_portal::{Portal, Shared, fake_portal, portal_toml, settled_transfer};
 use crate::fixtures::{MARIO, anna, sources};
 use crate::helpers::{TestApp, error_codes, pdf, spawn_app, spawn_app_with};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
 use base64::Engine as _;
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const RECORD: &str = "fiscalCode version takenInChargeOn office \
-    consent { jobMatching givenOn withdrawnOn history { given on by } } \
+pub const RECORD: &str = "fiscalCode version takenInChargeOn office recordedBy \
+    consent { jobMatching givenAtIntake allowsPortalTransfer givenOn withdrawnOn \
+      history { given atIntake on by } } \
     specialCategories { code label } profilingNotes \
     servicePact { signedOn operator searchPlan measures { id measure { code label } status \
       plannedOn startedOn doneOn } } \
@@ -26,11 +24,13 @@ const RECORD: &str = "fiscalCode version takenInChargeOn office \
       interviewOn yearsExperience lastYearWorked notes } \
     educationTitles { code label year } \
     cv { fileName sizeBytes sha256 validUntil obsolete } \
-    portalTransfers { status attempts lastError portalCvId preRegistered }";
+    portalTransfers { id status attempts lastError portalCvId preRegistered cancelReason \
+      cancelledAt nextAttemptAt }";
 
 fn input_type(name: &str) -> &'static str {
     match name {
         "recordIntake" => "RecordIntakeInput",
+        "recordNewIntake" => "RecordNewIntakeInput",
         "setJobMatchingConsent" => "SetConsentInput",
         "signServicePact" => "SignServicePactInput",
         "addPactMeasure" => "AddPactMeasureInput",
@@ -43,7 +43,7 @@ fn input_type(name: &str) -> &'static str {
     }
 }
 
-async fn call(app: &TestApp, name: &str, input: Value) -> Value {
+pub async fn call(app: &TestApp, name: &str, input: Value) -> Value {
     let query = format!(
         "mutation($input: {}!) {{ {name}(input: $input) {{ {RECORD} }} }}",
         input_type(name)
@@ -52,7 +52,7 @@ async fn call(app: &TestApp, name: &str, input: Value) -> Value {
 }
 
 /// A change of `record` with the version it carries; must succeed.
-async fn step(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
+pub async fn step(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
     input["fiscalCode"] = record["fiscalCode"].clone();
     input["version"] = record["version"].clone();
     let body = call(app, name, input).await;
@@ -61,7 +61,7 @@ async fn step(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Va
 }
 
 /// The same change expected to fail: its first error.
-async fn refused(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
+pub async fn refused(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
     input["fiscalCode"] = record["fiscalCode"].clone();
     input["version"] = record["version"].clone();
     let body = call(app, name, input).await;
@@ -83,7 +83,7 @@ async fn upload_cv(app: &TestApp, record: &Value, name: &str, bytes: Vec<u8>) ->
     .await
 }
 
-async fn intake(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
+pub async fn intake(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
     let body = call(
         app,
         "recordIntake",
@@ -103,7 +103,7 @@ fn propensity(code: &str, label: &str) -> Value {
 }
 
 /// Intake, an education title, a propensity and a CV: ready for the portal.
-async fn ready_for_portal(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
+pub async fn ready_for_portal(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
     let r = intake(app, fiscal_code, consent).await;
     let r = step(
         app,
@@ -124,7 +124,7 @@ async fn ready_for_portal(app: &TestApp, fiscal_code: &str, consent: bool) -> Va
     body["data"]["uploadCv"].clone()
 }
 
-fn code_of(err: &Value) -> &str {
+pub fn code_of(err: &Value) -> &str {
     err["extensions"]["code"].as_str().unwrap_or_default()
 }
 
@@ -334,107 +334,6 @@ async fn orientation_flow_postgres() {
     orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
 }
 
-// ---- a fake Toscana Lavoro portal ----
-
-/// What the fake portal does and has seen.
-#[derive(Default)]
-struct Portal {
-    /// Answer 503 to this many requests first.
-    fail_first: usize,
-    /// Hold the request that first stores the CV this long before answering (a slow portal).
-    slow_first: Option<Duration>,
-    requests: Vec<(Option<String>, Option<String>, Value)>,
-    /// idempotency key → CV id: the CVs the portal holds.
-    stored: HashMap<String, String>,
-}
-
-type Shared = Arc<Mutex<Portal>>;
-
-async fn receive(
-    State(portal): State<Shared>,
-    headers: HeaderMap,
-    body: String,
-) -> axum::response::Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let key = header("idempotency-key");
-    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    let (answer, hold) = {
-        let mut p = portal.lock().unwrap();
-        p.requests
-            .push((header("authorization"), key.clone(), json));
-        if p.fail_first > 0 {
-            p.fail_first -= 1;
-            return (StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response();
-        }
-        let key = key.unwrap_or_default();
-        let seen = p.stored.contains_key(&key);
-        let n = p.stored.len() + 1;
-        let cv_id = p
-            .stored
-            .entry(key)
-            .or_insert_with(|| format!("portal-cv-{n}"))
-            .clone();
-        let status = if seen {
-            StatusCode::OK
-        } else {
-            StatusCode::CREATED
-        };
-        let hold = if seen { None } else { p.slow_first };
-        (
-            (
-                status,
-                axum::Json(json!({ "cvId": cv_id, "preRegistered": !seen })),
-            ),
-            hold,
-        )
-    };
-    if let Some(hold) = hold {
-        tokio::time::sleep(hold).await;
-    }
-    answer.into_response()
-}
-
-async fn fake_portal(portal: Shared) -> String {
-    let router = axum::Router::new()
-        .route("/cv", axum::routing::post(receive))
-        .with_state(portal);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{addr}")
-}
-
-fn portal_toml(url: &str, timeout_ms: u64) -> String {
-    format!(
-        "[portal]\nurl = \"{url}\"\ntoken = \"portal-secret\"\ntimeout_ms = {timeout_ms}\n\
-         poll_ms = 50\nbackoff_base_ms = 100\nbackoff_max_ms = 400\nmax_attempts = 6\n"
-    )
-}
-
-/// Polls the citizen's transfers until the first is no longer PENDING (or `wait` passes).
-async fn settled_transfer(app: &TestApp, fiscal_code: &str, wait: Duration) -> Value {
-    let started = Instant::now();
-    loop {
-        let body = app
-            .query(
-                "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { orientation { \
-                 portalTransfers { status attempts lastError portalCvId preRegistered } } } }",
-                json!({ "cf": fiscal_code }),
-            )
-            .await;
-        let transfer = body["data"]["citizen"]["orientation"]["portalTransfers"][0].clone();
-        if transfer["status"] != "PENDING" || started.elapsed() > wait {
-            return transfer;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// The portal fails twice, then accepts: one CV on the portal, delivered on the 3rd attempt,
 /// with the citizen's essentials and no special category.
 async fn transfer_is_retried_until_delivered(test: &str, store: Engine) {
@@ -607,6 +506,26 @@ async fn consent_gates_the_portal() {
     );
     let body = ask(&app.operator()).await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    // only what the push contract sends: no operator's notes, no uploader
+    for (field, selection) in [
+        ("notes", "propensities { notes }"),
+        ("uploadedBy", "cv { uploadedBy }"),
+    ] {
+        let query = format!(
+            "query($cf: [FiscalCode!]!) {{ portalCandidates(fiscalCodes: $cf) {{ {selection} }} }}"
+        );
+        let (_, body) = app
+            .post(Some(&portal), &query, json!({ "cf": [MARIO] }))
+            .await;
+        assert!(body["data"].is_null(), "{field}: {body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(field),
+            "{body}"
+        );
+    }
     let (_, body) = app
         .post(
             Some(&portal),

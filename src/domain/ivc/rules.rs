@@ -36,8 +36,8 @@ pub fn check_age(
         return Err(AppError::bad_input(
             "fiscalCode",
             format!(
-                "fiscalCode: the citizen is {age} on {requested_on} (born {birth}); the IVC service \
-                 is for people aged {} to {} (seed 003)",
+                "fiscalCode: the citizen is {age} on {requested_on}; the IVC service is for \
+                 people aged {} to {} (seed 003)",
                 policy.min_age, policy.max_age
             ),
         ));

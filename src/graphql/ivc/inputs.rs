@@ -13,7 +13,7 @@ pub struct RequestIvcInput {
     pub requested_on: Date,
     /// Ente titolato that will deliver the service.
     pub provider: String,
-    /// CPI or office code.
+    /// CPI or office code: the token's; only an administrator may name another.
     pub office: Option<String>,
     /// Funding programme, e.g. "IVC PLUS".
     pub program: Option<String>,

@@ -68,7 +68,6 @@ impl IvcMutation {
             .into());
         }
         check_text("provider", &input.provider, 200)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
         check_optional_text("program", input.program.as_deref(), 100)?;
         let key = crate::graphql::identity::current_code(ctx, &input.fiscal_code)?;
         crate::graphql::identity::check_family_holds_none(
@@ -95,7 +94,7 @@ impl IvcMutation {
                 region: state.config.ivc_region().to_owned(),
                 requested_on,
                 provider: input.provider.trim().to_owned(),
-                office: input.office,
+                office: actor.office("office", input.office)?,
                 program: input.program,
                 max_minutes: i32::try_from(policy.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
                 hourly_cost_cents: policy.hourly_cost_cents(),

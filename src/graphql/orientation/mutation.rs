@@ -1,5 +1,6 @@
 //! Orientation mutations: each names the citizen and the `version` of their orientation
-//! record it read, and is one transaction with its audit row (`store::orientation`).
+//! record it read, and is one transaction with its audit row (`store::orientation`). The
+//! intake and the consent are `consent`'s.
 
 use super::{OrientationRecord, changed};
 use crate::domain::FiscalCode;
@@ -9,8 +10,9 @@ use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::{read_upload, writer};
 use crate::graphql::scalars::Date;
-use crate::store::orientation::{self as store, NewIntake, NewMeasure, unchanged};
-use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SEP_SECTOR, SPECIAL_CATEGORY};
+use crate::store::orientation::{self as store, NewMeasure, unchanged};
+use crate::store::outbox;
+use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SEP_SECTOR};
 use crate::store::write::Actor;
 use async_graphql::{Context, ID, InputObject, Object, Result, Upload};
 use chrono::NaiveDate;
@@ -21,7 +23,7 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn not_future(field: &str, on: NaiveDate) -> Result<(), AppError> {
+pub(super) fn not_future(field: &str, on: NaiveDate) -> Result<(), AppError> {
     if on > today() {
         return Err(AppError::bad_input(
             field,
@@ -31,33 +33,11 @@ fn not_future(field: &str, on: NaiveDate) -> Result<(), AppError> {
     Ok(())
 }
 
-#[derive(InputObject)]
-pub struct RecordIntakeInput {
-    pub fiscal_code: FiscalCode,
-    pub taken_on: Date,
-    /// CPI code.
-    pub office: Option<String>,
-    /// Consent to the use of the data for job matching (seed 001: asked at intake).
-    pub consent_to_job_matching: bool,
-    /// Codes of the special-category table (GDPR art. 9).
-    #[graphql(default)]
-    pub special_categories: Vec<String>,
-    pub profiling_notes: Option<String>,
-}
-
 /// Names the citizen's orientation record and the version read.
 #[derive(InputObject)]
 pub struct OrientationRefInput {
     pub fiscal_code: FiscalCode,
     pub version: i64,
-}
-
-#[derive(InputObject)]
-pub struct SetConsentInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    pub given: bool,
-    pub on: Date,
 }
 
 #[derive(InputObject)]
@@ -73,6 +53,7 @@ pub struct SignServicePactInput {
     pub fiscal_code: FiscalCode,
     pub version: i64,
     pub signed_on: Date,
+    /// As in `recordIntake`.
     pub office: Option<String>,
     /// Piano degli atti di ricerca attiva.
     pub search_plan: Option<String>,
@@ -147,7 +128,7 @@ pub struct OrientationMutation;
 
 /// Runs one change of the citizen's orientation record (`store::orientation::mutate`) and
 /// answers with the record as changed.
-async fn apply(
+pub(super) async fn apply(
     ctx: &Context<'_>,
     actor: &Actor,
     fiscal_code: &FiscalCode,
@@ -196,76 +177,6 @@ impl OrientationMutation {
 
 #[Object(guard = "access::MUTATION")]
 impl OrientationMutation {
-    /// Presa in carico: creates the citizen's orientation record with the consent to job
-    /// matching given or not (seed 001).
-    async fn record_intake(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordIntakeInput,
-    ) -> Result<OrientationRecord> {
-        let (actor, state) = writer(ctx)?;
-        not_future("takenOn", input.taken_on.0)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
-        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
-        let mut categories = Vec::new();
-        for code in &input.special_categories {
-            state.reference.check(
-                "specialCategories",
-                SPECIAL_CATEGORY,
-                code.trim(),
-                None,
-                None,
-            )?;
-            if !categories.contains(&code.trim().to_owned()) {
-                categories.push(code.trim().to_owned());
-            }
-        }
-        let key = crate::graphql::identity::orientation_code(ctx, &input.fiscal_code).await?;
-        let known = crate::graphql::loaders::person(ctx, &key).await;
-        if known.is_none() {
-            return Err(AppError::NotFound(format!(
-                "no regional source knows citizen {}",
-                input.fiscal_code.as_str()
-            ))
-            .into());
-        }
-        let model = store::record_intake(
-            state.store.db(),
-            &actor,
-            NewIntake {
-                fiscal_code: key.as_str().to_owned(),
-                on: input.taken_on.0,
-                office: input.office,
-                consent_matching: input.consent_to_job_matching,
-                special_categories: categories,
-                profiling_notes: input.profiling_notes,
-            },
-        )
-        .await?;
-        Ok(changed(ctx, model))
-    }
-
-    /// Gives or withdraws the consent to job matching; the change is recorded, not erased.
-    async fn set_job_matching_consent(
-        &self,
-        ctx: &Context<'_>,
-        input: SetConsentInput,
-    ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        not_future("on", input.on.0)?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "setJobMatchingConsent",
-            async |txn, current| {
-                store::set_consent(txn, current, input.given, input.on.0, &actor).await
-            },
-        )
-        .await
-    }
-
     /// Signs (or updates) the Patto di servizio personalizzato with the agreed measures.
     async fn sign_service_pact(
         &self,
@@ -274,7 +185,7 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         not_future("signedOn", input.signed_on.0)?;
-        check_optional_text("office", input.office.as_deref(), 32)?;
+        let office = actor.office("office", input.office)?;
         check_optional_text("searchPlan", input.search_plan.as_deref(), 4000)?;
         check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
         let measures = input
@@ -301,7 +212,7 @@ impl OrientationMutation {
                 store::add_measures(txn, &current.id, measures, &actor).await?;
                 let mut row = unchanged();
                 row.pact_signed_on = Set(Some(input.signed_on.0));
-                row.pact_office = Set(input.office.clone());
+                row.pact_office = Set(office);
                 row.pact_operator = Set(Some(actor.subject().to_owned()));
                 row.search_plan = Set(input.search_plan.clone());
                 if input.profiling_notes.is_some() {
@@ -515,8 +426,9 @@ impl OrientationMutation {
     }
 
     /// Queues the current CV for the job portal (delivered by the worker, retried until the
-    /// portal accepts it, never twice). Only with the consent to job matching in force
-    /// (seed 001); otherwise FORBIDDEN with the reason.
+    /// portal accepts it, never twice). Only with the consent to job matching given at the
+    /// presa in carico and not withdrawn (seed 001, V15); otherwise FORBIDDEN with the reason
+    /// and what to do.
     async fn transfer_cv_to_portal(
         &self,
         ctx: &Context<'_>,
@@ -531,7 +443,7 @@ impl OrientationMutation {
             input.version,
             "transferCvToPortal",
             async |txn, current| {
-                store::queue_transfer(txn, current, today, &actor).await?;
+                outbox::queue(txn, current, today, &actor).await?;
                 Ok(unchanged())
             },
         )
