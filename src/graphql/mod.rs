@@ -5,6 +5,7 @@ pub mod access;
 pub mod admin;
 pub mod admission;
 pub mod citizen;
+pub mod error_cap;
 pub mod ivc;
 pub mod libretto;
 pub mod loaders;

@@ -6,6 +6,7 @@
 use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
 use crate::graphql::admission::Refusal;
+use crate::graphql::error_cap;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
 use crate::graphql::scope::{NotedFailure, RequestScope};
 use crate::http::graphql_http::{Media, Rejection};
@@ -93,7 +94,8 @@ async fn run(
     let started = std::time::Instant::now();
     let operation = crate::observe::operation_label(request.operation_name.as_deref());
     tracing::Span::current().record("operation", operation.as_str());
-    let answer = run_observed(state, principal, request_id, request, over_get).await;
+    let mut answer = run_observed(state, principal, request_id, request, over_get).await;
+    error_cap::cap(&mut answer.0.errors, state.app.config.limits.max_errors);
     crate::observe::graphql_request(&operation, metric_outcome(&answer), started.elapsed());
     answer
 }

@@ -158,3 +158,92 @@ fn only_a_lone_priming_root_field_primes_alone() {
     assert!(!alone(two, Some("B")));
     assert!(!alone(two, None));
 }
+
+#[test]
+fn arguments_directives_variables_and_operations_are_counted_before_validation() {
+    let admission = admission(
+        "[limits]\nmax_arguments = 3\nmax_directives = 2\nmax_variables = 2\nmax_operations = 2\n",
+    );
+    let limit = |query: &str| -> Vec<String> {
+        refusal(&admission, query)
+            .into_iter()
+            .map(|(_, limit)| limit.trim_matches('"').to_owned())
+            .collect()
+    };
+    // arguments of fields and directives, fragments expanded where they are spread
+    assert!(limit("{ a(x: 1, y: 2) @skip(if: false) }").is_empty());
+    assert_eq!(
+        limit("{ a(x: 1, x: 1, x: 1, x: 1) }"),
+        ["limits.max_arguments"]
+    );
+    assert_eq!(
+        limit("{ ...F ...F } fragment F on Query { a(x: 1, y: 2) }"),
+        ["limits.max_arguments"]
+    );
+    // directives on fields, fragments, their spreads, the operation and its variables
+    assert!(limit("query Q @a { b @c }").is_empty());
+    assert_eq!(
+        limit("{ a(x: 1) @skip(if: true) @skip(if: true) @skip(if: true) }"),
+        ["limits.max_arguments", "limits.max_directives"]
+    );
+    assert_eq!(
+        limit("query Q($v: Int @d) @a { ...F @b } fragment F on Query @c { x }"),
+        ["limits.max_directives"]
+    );
+    assert_eq!(
+        limit("query Q($a: Int, $b: Int, $c: Int) { x }"),
+        ["limits.max_variables"]
+    );
+    // operations: refused alone, before anything in them is measured
+    assert_eq!(
+        limit("query A { x } query B { x } query C { a(x: 1, x: 1, x: 1, x: 1) }"),
+        ["limits.max_operations"]
+    );
+}
+
+#[test]
+fn long_documents_are_not_parsed_and_syntax_errors_do_not_quote_them() {
+    let admission = admission("[limits]\nmax_document_bytes = 100\n");
+    let at_limit = format!("{{ x }}{}", " ".repeat(95));
+    assert!(refusal(&admission, &at_limit).is_empty());
+    let over = format!("{at_limit} ");
+    assert_eq!(
+        refusal(&admission, &over),
+        [(
+            "LIMIT_EXCEEDED".to_owned(),
+            "\"limits.max_document_bytes\"".to_owned()
+        )]
+    );
+    let long = format!("{{ a{} }}", "(".repeat(80));
+    let Err(Refusal::Errors(errors)) = admission.admit(async_graphql::Request::new(long), false)
+    else {
+        panic!("a syntax error is refused");
+    };
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .message
+            .starts_with("the document does not parse: expected"),
+        "{}",
+        errors[0].message
+    );
+    assert!(!errors[0].message.contains("(("), "{}", errors[0].message);
+    assert_eq!(errors[0].locations.len(), 1);
+}
+
+#[test]
+fn unused_fragments_are_named_ten_at_most() {
+    let admission = admission("");
+    let mut query = String::from("{ x }");
+    for i in 0..25 {
+        query.push_str(&format!(" fragment F{i:02} on Query {{ x }}"));
+    }
+    let Err(Refusal::Errors(errors)) = admission.admit(async_graphql::Request::new(query), false)
+    else {
+        panic!("unused fragments are refused");
+    };
+    assert_eq!(
+        errors[0].message,
+        "fragments never used: F00, F01, F02, F03, F04, F05, F06, F07, F08, F09 and 15 more"
+    );
+}
