@@ -2,6 +2,7 @@
 //! (SQLite always; PostgreSQL and MariaDB when FASCICOLO_TEST_POSTGRES_URL /
 //! FASCICOLO_TEST_MYSQL_URL are set, and required when CI is set).
 
+mod answer_errors;
 mod audit_chain;
 mod auth_audit;
 mod auth_jwks;
