@@ -16,6 +16,7 @@ mod gdpr;
 mod graphql_http;
 mod helpers;
 mod hostile_input;
+mod http_headers;
 mod http_misc;
 mod http_source;
 mod import;
