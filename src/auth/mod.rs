@@ -87,8 +87,12 @@ pub enum AuthError {
     NotYetValid,
     #[error("wrong issuer: the token's iss is not the configured issuer")]
     WrongIssuer,
+    #[error("missing issuer: the token has no iss, and this server requires its issuer's")]
+    MissingIssuer,
     #[error("wrong audience: the token's aud does not name this service")]
     WrongAudience,
+    #[error("missing audience: the token has no aud, and this server requires one naming it")]
+    MissingAudience,
     #[error("unknown key id: the token's kid is missing or names no key of the key set")]
     UnknownKeyId,
     #[error("bad signature: the token was not signed by a trusted key")]
@@ -108,6 +112,9 @@ enum RsaKeys {
     Pem(DecodingKey),
     Jwks(Arc<Jwks>),
 }
+
+/// Shortest HS256 secret: the size of the SHA-256 output.
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
 /// Verifies tokens with the configured HS256 secret and/or RS256 keys (PEM or JWKS).
 #[derive(Clone)]
@@ -146,10 +153,14 @@ impl Authenticator {
         let (hs256, signer) = match &config.hs256_secret {
             Some(secret) => {
                 let bytes = secret.expose_secret().as_bytes();
-                if bytes.len() < 16 {
-                    return Err(AuthError::Config(
-                        "auth.hs256_secret must be at least 16 characters".into(),
-                    ));
+                // RFC 7518 3.2: "a key of the same size as the hash output (for instance,
+                // 256 bits for "HS256") or larger MUST be used"
+                if bytes.len() < MIN_HS256_SECRET_BYTES {
+                    return Err(AuthError::Config(format!(
+                        "auth.hs256_secret is {} bytes: HS256 needs at least \
+                         {MIN_HS256_SECRET_BYTES} (RFC 7518 section 3.2)",
+                        bytes.len()
+                    )));
                 }
                 (
                     Some(DecodingKey::from_secret(bytes)),
@@ -191,15 +202,24 @@ impl Authenticator {
         let mut validation = Validation::new(algorithm);
         validation.leeway = self.leeway;
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // jsonwebtoken checks iss and aud only when the token has them: a configured one must
+        // also be present
+        let mut required = vec!["exp", "sub"];
         match &self.issuer {
-            Some(iss) => validation.set_issuer(&[iss]),
+            Some(iss) => {
+                validation.set_issuer(&[iss]);
+                required.push("iss");
+            }
             None => validation.iss = None,
         }
         match &self.audience {
-            Some(aud) => validation.set_audience(&[aud]),
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                required.push("aud");
+            }
             None => validation.validate_aud = false,
         }
+        validation.set_required_spec_claims(&required);
         validation
     }
 
@@ -236,8 +256,12 @@ impl Authenticator {
                     ErrorKind::ImmatureSignature => AuthError::NotYetValid,
                     ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
                     ErrorKind::InvalidAudience => AuthError::WrongAudience,
-                    ErrorKind::MissingRequiredClaim(c) if c == "iss" => AuthError::WrongIssuer,
-                    ErrorKind::MissingRequiredClaim(c) if c == "aud" => AuthError::WrongAudience,
+                    ErrorKind::MissingRequiredClaim(c) if c == "iss" => AuthError::MissingIssuer,
+                    ErrorKind::MissingRequiredClaim(c) if c == "aud" => AuthError::MissingAudience,
+                    // jsonwebtoken reads an exp that is not a number as no exp at all
+                    ErrorKind::MissingRequiredClaim(c) if c == "exp" => AuthError::InvalidClaims(
+                        "exp is required, as a number (seconds since 1970-01-01 UTC)".into(),
+                    ),
                     ErrorKind::InvalidSignature => AuthError::BadSignature,
                     ErrorKind::InvalidAlgorithm => AuthError::UnsupportedAlgorithm {
                         found: format!("{:?}", head.alg),
@@ -308,7 +332,7 @@ mod tests {
 
     #[test]
     fn minted_token_round_trips() {
-        let a = auth("0123456789abcdef0123");
+        let a = auth("0123456789abcdef0123456789abcdef");
         let token = a
             .mint(
                 "mrossi",
@@ -325,8 +349,8 @@ mod tests {
 
     #[test]
     fn missing_wrong_key_and_garbage_are_rejected() {
-        let a = auth("0123456789abcdef0123");
-        let other = auth("another-secret-of-20ch");
+        let a = auth("0123456789abcdef0123456789abcdef");
+        let other = auth("another-secret-of-32-bytes-01234");
         let token = other
             .mint("x", Role::Admin, None, Duration::from_secs(60))
             .unwrap();
@@ -346,13 +370,20 @@ mod tests {
     }
 
     #[test]
-    fn short_secret_is_refused() {
-        let err = Authenticator::from_config(&AuthConfig {
-            hs256_secret: Some(SecretString::from("short".to_owned())),
-            ..AuthConfig::default()
-        })
-        .err()
-        .unwrap();
-        assert!(err.to_string().contains("hs256_secret"));
+    fn a_secret_shorter_than_32_bytes_is_refused() {
+        let secret = |s: &str| {
+            Authenticator::from_config(&AuthConfig {
+                hs256_secret: Some(SecretString::from(s.to_owned())),
+                ..AuthConfig::default()
+            })
+        };
+        let err = secret(&"s".repeat(31)).err().unwrap().to_string();
+        assert!(
+            err.contains("auth.hs256_secret is 31 bytes: HS256 needs at least 32"),
+            "{err}"
+        );
+        // bytes, not characters: 16 two-byte characters are enough
+        assert!(secret(&"è".repeat(16)).is_ok());
+        assert!(secret(&"s".repeat(32)).is_ok());
     }
 }
