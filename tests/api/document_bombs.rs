@@ -241,6 +241,32 @@ fn bombs(size: usize) -> Vec<(&'static str, String)> {
             "nested lists",
             fill("{ pactMeasures(a: ", "[", ") { code } }", size),
         ),
+        // small, but deep enough to overflow the parser's stack (an abort, before the
+        // nesting was measured)
+        (
+            "nested values",
+            format!(
+                "{{ pactMeasures(a: {}1{}) {{ code }} }}",
+                "[".repeat(400),
+                "]".repeat(400)
+            ),
+        ),
+        (
+            "nested objects",
+            format!(
+                "{{ pactMeasures(a: {}1{}) {{ code }} }}",
+                "{a: ".repeat(400),
+                "}".repeat(400)
+            ),
+        ),
+        (
+            "nested list type",
+            format!(
+                "query($v: {}Int{}) {{ __typename }}",
+                "[".repeat(400),
+                "]".repeat(400)
+            ),
+        ),
         (
             "object fields",
             fill("{ pactMeasures(a: {", "b: 1, ", "}) { code } }", size),
@@ -315,6 +341,14 @@ async fn every_bomb_up_to_the_body_limit_is_answered_cheaply_and_small() {
         }
     }
     eprintln!("{}", figures.join("\n"));
+    // and the server is still there
+    let (status, _, answer) = server
+        .send(&client, &json!({ "query": "{ __typename }" }).to_string())
+        .await;
+    assert_eq!(
+        (status, &answer["data"]["__typename"]),
+        (200, &json!("Query"))
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! What the gateway agrees to run, decided before async-graphql validates anything: the text
-//! behind a persisted hash (or the allow-list of trusted documents), the document's length,
-//! introspection when it is off, mutations asked with GET, and the limits on a document's
-//! shape (depth, complexity, aliases, root fields, arguments, directives, variables,
-//! operations).
+//! behind a persisted hash (or the allow-list of trusted documents), the document's length and
+//! how deep its brackets nest, introspection when it is off, mutations asked with GET, and the
+//! limits on a document's shape (depth, complexity, aliases, root fields, arguments,
+//! directives, variables, operations).
 //!
 //! The shape is measured here, in time linear in the document, because async-graphql's
 //! validators expand fragments where they are spread without remembering them: a few hundred
@@ -21,6 +21,7 @@ use async_graphql::{ErrorExtensionValues, ServerError};
 use parsed::ParsedDocuments;
 use shape::Stop;
 
+mod nesting;
 mod parsed;
 mod shape;
 #[cfg(test)]
@@ -81,6 +82,18 @@ impl Admission {
                     max: max_bytes,
                     message: format!("the document is {} bytes long", request.query.len()),
                 }
+                .into_request_error(),
+            ]));
+        }
+        if nesting::deeper_than(&request.query, nesting::MAX_BRACKET_NESTING) {
+            return Err(Refusal::Errors(vec![
+                AppError::bad_input(
+                    "query",
+                    format!(
+                        "brackets ({{, [, () nest more than {} levels deep",
+                        nesting::MAX_BRACKET_NESTING
+                    ),
+                )
                 .into_request_error(),
             ]));
         }
