@@ -167,11 +167,15 @@ impl Application {
             auth,
             graphiql_token,
         };
+        let mut schema = schema_builder()
+            .limit_recursive_depth(admission.max_nesting())
+            .data(app.clone());
+        if !app.config.server.introspection() {
+            // "Did you mean …" would name the fields and arguments introspection hides
+            schema = schema.disable_suggestions();
+        }
         let state = HttpState {
-            schema: schema_builder()
-                .limit_recursive_depth(admission.max_nesting())
-                .data(app.clone())
-                .finish(),
+            schema: schema.finish(),
             app,
             admission: Arc::new(admission),
         };

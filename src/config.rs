@@ -258,6 +258,25 @@ pub struct LimitsConfig {
     /// Most fields at the root of an operation.
     #[serde(default = "default_max_root_fields")]
     pub max_root_fields: usize,
+    /// Longest document (query text) parsed at all.
+    #[serde(default = "default_max_document_bytes")]
+    pub max_document_bytes: usize,
+    /// Most arguments (of fields and directives) in an operation, fragments expanded.
+    #[serde(default = "default_max_arguments")]
+    pub max_arguments: usize,
+    /// Most directives in an operation, fragments expanded.
+    #[serde(default = "default_max_directives")]
+    pub max_directives: usize,
+    /// Most variables one operation defines.
+    #[serde(default = "default_max_variables")]
+    pub max_variables: usize,
+    /// Most operations in one document (all are validated, whichever runs).
+    #[serde(default = "default_max_operations")]
+    pub max_operations: usize,
+    /// Most errors in one answer: beyond it the first `max_errors - 1` are kept and the last
+    /// says how many were left out.
+    #[serde(default = "default_max_errors")]
+    pub max_errors: usize,
 }
 
 impl Default for LimitsConfig {
@@ -269,6 +288,12 @@ impl Default for LimitsConfig {
             max_complexity: default_max_complexity(),
             max_aliases: default_max_aliases(),
             max_root_fields: default_max_root_fields(),
+            max_document_bytes: default_max_document_bytes(),
+            max_arguments: default_max_arguments(),
+            max_directives: default_max_directives(),
+            max_variables: default_max_variables(),
+            max_operations: default_max_operations(),
+            max_errors: default_max_errors(),
         }
     }
 }
@@ -623,6 +648,25 @@ fn default_max_aliases() -> usize {
 fn default_max_root_fields() -> usize {
     20
 }
+fn default_max_document_bytes() -> usize {
+    // a front end's largest documents are a few KiB; GraphiQL's introspection query is 2
+    64 * 1024
+}
+fn default_max_arguments() -> usize {
+    100
+}
+fn default_max_directives() -> usize {
+    50
+}
+fn default_max_variables() -> usize {
+    50
+}
+fn default_max_operations() -> usize {
+    20
+}
+fn default_max_errors() -> usize {
+    50
+}
 fn default_apq_entries() -> usize {
     1000
 }
@@ -833,14 +877,20 @@ impl Config {
             limits.max_complexity,
             limits.max_aliases,
             limits.max_root_fields,
+            limits.max_document_bytes,
+            limits.max_operations,
         ]
         .contains(&0)
         {
             return invalid(
-                "limits: max_page_size, max_fiscal_codes, max_complexity, max_aliases and \
-                 max_root_fields must be > 0"
+                "limits: max_page_size, max_fiscal_codes, max_complexity, max_aliases, \
+                 max_root_fields, max_document_bytes and max_operations must be > 0"
                     .into(),
             );
+        }
+        if limits.max_errors < 2 {
+            // one error kept beside the one that counts the others
+            return invalid("limits.max_errors must be at least 2".into());
         }
         if !(1..=MAX_DEPTH_CEILING).contains(&limits.max_depth) {
             return invalid(format!(

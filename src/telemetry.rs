@@ -123,7 +123,7 @@ fn otlp_provider(
 pub fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let request_id = request
         .headers()
-        .get(crate::http::graphql::REQUEST_ID_HEADER)
+        .get(crate::http::request_id::REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     tracing::info_span!(

@@ -1,7 +1,6 @@
 //! GET `/evidences/{id}/file`: the file attached to an evidence, for operators and
 //! administrators, audited as a read of the citizen's data before it is sent.
 
-use super::graphql::REQUEST_ID_HEADER;
 use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
@@ -47,10 +46,7 @@ pub async fn download(
             "stored fiscal code does not parse",
         );
     };
-    let request_id = headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let request_id = super::request_id::of(&headers);
     let mut access = AccessRecord::default();
     access.note(&citizen, AUDIT_FIELD);
     // personal data never leaves unaudited
@@ -64,7 +60,6 @@ pub async fn download(
         (header::CONTENT_TYPE, stored.file.media_type.clone()),
         (header::CONTENT_DISPOSITION, disposition(name)),
         (header::ETAG, format!("\"{}\"", stored.file.sha256)),
-        (header::CACHE_CONTROL, "private, no-store".to_owned()),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
     ] {
         if let Ok(value) = HeaderValue::from_str(&value) {

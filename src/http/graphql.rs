@@ -6,6 +6,7 @@
 use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
 use crate::graphql::admission::Refusal;
+use crate::graphql::error_cap;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
 use crate::graphql::scope::{NotedFailure, RequestScope};
 use crate::http::graphql_http::{Media, Rejection};
@@ -16,19 +17,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
-
 pub async fn graphql_handler(State(state): State<HttpState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(media) = Media::negotiate(&parts.headers) else {
         return Rejection::not_acceptable().into_response(Media::Json);
     };
-    let request_id = parts
-        .headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let request_id = crate::http::request_id::of(&parts.headers);
     let principal = match authenticate(&state, &parts.headers) {
         Ok(p) => p,
         Err(answer) => {
@@ -93,7 +87,8 @@ async fn run(
     let started = std::time::Instant::now();
     let operation = crate::observe::operation_label(request.operation_name.as_deref());
     tracing::Span::current().record("operation", operation.as_str());
-    let answer = run_observed(state, principal, request_id, request, over_get).await;
+    let mut answer = run_observed(state, principal, request_id, request, over_get).await;
+    error_cap::cap(&mut answer.0.errors, state.app.config.limits.max_errors);
     crate::observe::graphql_request(&operation, metric_outcome(&answer), started.elapsed());
     answer
 }
@@ -238,13 +233,6 @@ fn respond((response, outcome): (async_graphql::Response, Outcome), media: Media
     headers.insert(header::CONTENT_TYPE, media.content_type());
     if outcome == Outcome::MutationOverGet {
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
-    }
-    if outcome == Outcome::Executed
-        && response.is_ok()
-        && let Some(value) = response.cache_control.value()
-        && let Ok(value) = HeaderValue::from_str(&value)
-    {
-        headers.insert(header::CACHE_CONTROL, value);
     }
     headers.extend(response.http_headers);
     answer

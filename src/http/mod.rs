@@ -1,26 +1,28 @@
 //! HTTP routes: `/graphql` (POST and GET), GraphiQL at `/`, evidence files at
 //! `/evidences/{id}/file`, CSV reports at `/reports/<name>.csv`, `/healthz`, `/readyz` and
-//! `/metrics`.
+//! `/metrics`. Every answer carries `Cache-Control: no-store` and the request's id.
 
 pub mod evidence_file;
 pub mod graphql;
 pub mod graphql_http;
 pub mod reports;
+pub mod request_id;
 
 use crate::app::HttpState;
 use crate::sources::registry::SourceState;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderName, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: HttpState) -> Router {
-    let request_id = HeaderName::from_static(graphql::REQUEST_ID_HEADER);
+    let request_id = HeaderName::from_static(request_id::REQUEST_ID_HEADER);
     let mut router = Router::new()
         .route("/evidences/{id}/file", get(evidence_file::download))
         .route("/reports/{file}", get(reports::csv))
@@ -42,12 +44,20 @@ pub fn router(state: HttpState) -> Router {
             get(graphql::graphql_handler).post(graphql::graphql_handler),
         )
         .layer(CatchPanicLayer::custom(panicked))
+        // answers carry personal data, or say who may read it: no cache between the client
+        // and us keeps one, whatever the route (error answers and panics included)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(crate::telemetry::request_span::<axum::body::Body>),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // before the id is set: a client's id that is not kept leaves room for the server's
+        .layer(axum::middleware::map_request(request_id::screen))
         .with_state(state)
 }
 

@@ -28,7 +28,7 @@ async fn requests_need_a_valid_bearer_token() {
     // signed with another key
     let foreign = fascicolo::auth::Authenticator::from_config(&fascicolo::config::AuthConfig {
         hs256_secret: Some(secrecy::SecretString::from(
-            "some-other-secret-0123456789".to_owned(),
+            "some-other-secret-0123456789abcdef".to_owned(),
         )),
         ..Default::default()
     })

@@ -276,3 +276,73 @@ async fn the_key_set_is_re_read_when_due() {
     .await;
     app.stop().await;
 }
+
+/// With `auth.issuer` and `auth.audience` set, a token must carry both (before, only a wrong
+/// value was refused, a missing one passed); `exp` must be a number.
+#[tokio::test]
+async fn configured_issuer_and_audience_must_be_in_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let jwks = dir.path().join("jwks.json");
+    std::fs::copy(keys("jwks-1.json"), &jwks).unwrap();
+    let Some(app) = jwks_app("auth_required_claims", &jwks).await else {
+        return;
+    };
+    let without = |key: &str| {
+        let mut c = claims();
+        c.as_object_mut().unwrap().remove(key);
+        c
+    };
+    let idp = |claims: &Value| rs256(1, Some("idp-key-1"), claims);
+    refused(&app, &idp(&without("iss")), "missing issuer").await;
+    refused(&app, &idp(&without("aud")), "missing audience").await;
+    refused(&app, &idp(&without("exp")), "exp is required, as a number").await;
+    let mut text_exp = claims();
+    text_exp["exp"] = json!((now() + 600).to_string());
+    refused(&app, &idp(&text_exp), "exp is required, as a number").await;
+    // an empty audience list names nobody
+    let mut nobody = claims();
+    nobody["aud"] = json!([]);
+    refused(&app, &idp(&nobody), "wrong audience").await;
+    accepted(&app, &idp(&claims())).await;
+
+    // the same rules for HS256 tokens signed with the configured secret
+    let hs256 = |claims: &Value| {
+        encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap()
+    };
+    refused(&app, &hs256(&without("iss")), "missing issuer").await;
+    refused(&app, &hs256(&without("aud")), "missing audience").await;
+    refused(&app, &hs256(&text_exp), "exp is required, as a number").await;
+    accepted(&app, &hs256(&claims())).await;
+    // the tokens the server mints carry both
+    accepted(&app, &app.operator()).await;
+    app.stop().await;
+}
+
+/// An HS256 secret shorter than the hash (32 bytes) stops the start-up, naming the key.
+#[tokio::test]
+async fn a_short_hs256_secret_stops_the_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |secret: &str| {
+        fascicolo::config::Config::from_toml(&format!(
+            "[server]\nlisten = \"127.0.0.1:0\"\n[store]\nurl = \"sqlite://{}/store.db?mode=rwc\"\n\
+             [auth]\nhs256_secret = \"{secret}\"\n",
+            dir.path().display()
+        ))
+        .unwrap()
+    };
+    let Err(err) = fascicolo::app::Application::build(config(&SECRET[..31]), None).await else {
+        panic!("a 31-byte secret must not start");
+    };
+    let err = err.to_string();
+    assert!(
+        err.contains("auth.hs256_secret is 31 bytes: HS256 needs at least 32"),
+        "{err}"
+    );
+    let app = fascicolo::app::Application::build(config(&SECRET[..32]), None).await;
+    assert!(app.is_ok(), "32 bytes are enough");
+}

@@ -6,7 +6,7 @@ use fascicolo::sources::demo::{create_schema, generate};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-fn fascicolo() -> Command {
+pub(crate) fn fascicolo() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fascicolo"));
     // the test environment must not leak configuration into the child
     command

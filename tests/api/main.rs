@@ -2,6 +2,7 @@
 //! (SQLite always; PostgreSQL and MariaDB when FASCICOLO_TEST_POSTGRES_URL /
 //! FASCICOLO_TEST_MYSQL_URL are set, and required when CI is set).
 
+mod answer_errors;
 mod audit_chain;
 mod audit_checkpoint;
 mod audit_checkpoint_server;
@@ -11,12 +12,14 @@ mod batching;
 mod citizen;
 mod cli;
 mod demo_documents;
+mod document_bombs;
 mod fake_portal;
 mod fixtures;
 mod gdpr;
 mod graphql_http;
 mod helpers;
 mod hostile_input;
+mod http_headers;
 mod http_misc;
 mod http_source;
 mod identity;

@@ -2,14 +2,14 @@
 //! minting of tokens for development and scripts (`fascicolo token`).
 
 use crate::config::AuthConfig;
-use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jwks::Jwks;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+mod jwks;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, clap::ValueEnum,
@@ -87,8 +87,12 @@ pub enum AuthError {
     NotYetValid,
     #[error("wrong issuer: the token's iss is not the configured issuer")]
     WrongIssuer,
+    #[error("missing issuer: the token has no iss, and this server requires its issuer's")]
+    MissingIssuer,
     #[error("wrong audience: the token's aud does not name this service")]
     WrongAudience,
+    #[error("missing audience: the token has no aud, and this server requires one naming it")]
+    MissingAudience,
     #[error("unknown key id: the token's kid is missing or names no key of the key set")]
     UnknownKeyId,
     #[error("bad signature: the token was not signed by a trusted key")]
@@ -109,114 +113,8 @@ enum RsaKeys {
     Jwks(Arc<Jwks>),
 }
 
-/// An unknown `kid` re-reads the key set at most this often, so a flood of forged kids
-/// cannot turn into a flood of file reads.
-const UNKNOWN_KID_RELOAD_INTERVAL: Duration = Duration::from_secs(10);
-
-/// The IdP's JSON Web Key Set, re-read from its file when due or on an unknown `kid`.
-struct Jwks {
-    path: PathBuf,
-    refresh: Duration,
-    state: Mutex<JwksState>,
-}
-
-struct JwksState {
-    keys: HashMap<String, DecodingKey>,
-    loaded_at: Instant,
-    forced_at: Option<Instant>,
-}
-
-impl Jwks {
-    fn open(path: &Path, refresh: Duration) -> Result<Self, AuthError> {
-        let keys = load_jwks(path).map_err(AuthError::Config)?;
-        Ok(Jwks {
-            path: path.to_owned(),
-            refresh,
-            state: Mutex::new(JwksState {
-                keys,
-                loaded_at: Instant::now(),
-                forced_at: None,
-            }),
-        })
-    }
-
-    fn key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if now.duration_since(state.loaded_at) >= self.refresh {
-            self.reload(&mut state, now);
-        }
-        if let Some(key) = state.keys.get(kid) {
-            return Ok(key.clone());
-        }
-        let may_force = state
-            .forced_at
-            .is_none_or(|at| now.duration_since(at) >= UNKNOWN_KID_RELOAD_INTERVAL);
-        if may_force {
-            state.forced_at = Some(now);
-            self.reload(&mut state, now);
-            if let Some(key) = state.keys.get(kid) {
-                return Ok(key.clone());
-            }
-        }
-        Err(AuthError::UnknownKeyId)
-    }
-
-    /// A file that cannot be read or parsed keeps the keys in use: a half-written file
-    /// during a rotation must not lock everybody out.
-    fn reload(&self, state: &mut JwksState, now: Instant) {
-        state.loaded_at = now;
-        match load_jwks(&self.path) {
-            Ok(keys) => state.keys = keys,
-            Err(error) => tracing::warn!(%error, "keeping the previous JWKS keys"),
-        }
-    }
-}
-
-/// The RS256 signing keys of a JWKS file, by `kid`.
-fn load_jwks(path: &Path) -> Result<HashMap<String, DecodingKey>, String> {
-    let text =
-        std::fs::read(path).map_err(|e| format!("auth.jwks_file {}: {e}", path.display()))?;
-    let set: JwkSet = serde_json::from_slice(&text).map_err(|e| {
-        format!(
-            "auth.jwks_file {} is not a JSON Web Key Set: {e}",
-            path.display()
-        )
-    })?;
-    let mut keys = HashMap::new();
-    for jwk in &set.keys {
-        let Some(kid) = &jwk.common.key_id else {
-            continue;
-        };
-        let rsa = matches!(jwk.algorithm, AlgorithmParameters::RSA(_));
-        let signing = jwk
-            .common
-            .public_key_use
-            .as_ref()
-            .is_none_or(|u| *u == PublicKeyUse::Signature);
-        let rs256 = jwk
-            .common
-            .key_algorithm
-            .is_none_or(|a| a == KeyAlgorithm::RS256);
-        if !(rsa && signing && rs256) {
-            continue;
-        }
-        let key = DecodingKey::from_jwk(jwk).map_err(|e| {
-            format!(
-                "auth.jwks_file {}: key {kid} is not usable: {e}",
-                path.display()
-            )
-        })?;
-        keys.insert(kid.clone(), key);
-    }
-    if keys.is_empty() {
-        return Err(format!(
-            "auth.jwks_file {} has no RSA signing key for RS256 with a kid",
-            path.display()
-        ));
-    }
-    Ok(keys)
-}
+/// Shortest HS256 secret: the size of the SHA-256 output.
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
 /// Verifies tokens with the configured HS256 secret and/or RS256 keys (PEM or JWKS).
 #[derive(Clone)]
@@ -255,10 +153,14 @@ impl Authenticator {
         let (hs256, signer) = match &config.hs256_secret {
             Some(secret) => {
                 let bytes = secret.expose_secret().as_bytes();
-                if bytes.len() < 16 {
-                    return Err(AuthError::Config(
-                        "auth.hs256_secret must be at least 16 characters".into(),
-                    ));
+                // RFC 7518 3.2: "a key of the same size as the hash output (for instance,
+                // 256 bits for "HS256") or larger MUST be used"
+                if bytes.len() < MIN_HS256_SECRET_BYTES {
+                    return Err(AuthError::Config(format!(
+                        "auth.hs256_secret is {} bytes: HS256 needs at least \
+                         {MIN_HS256_SECRET_BYTES} (RFC 7518 section 3.2)",
+                        bytes.len()
+                    )));
                 }
                 (
                     Some(DecodingKey::from_secret(bytes)),
@@ -300,15 +202,24 @@ impl Authenticator {
         let mut validation = Validation::new(algorithm);
         validation.leeway = self.leeway;
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // jsonwebtoken checks iss and aud only when the token has them: a configured one must
+        // also be present
+        let mut required = vec!["exp", "sub"];
         match &self.issuer {
-            Some(iss) => validation.set_issuer(&[iss]),
+            Some(iss) => {
+                validation.set_issuer(&[iss]);
+                required.push("iss");
+            }
             None => validation.iss = None,
         }
         match &self.audience {
-            Some(aud) => validation.set_audience(&[aud]),
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                required.push("aud");
+            }
             None => validation.validate_aud = false,
         }
+        validation.set_required_spec_claims(&required);
         validation
     }
 
@@ -345,8 +256,12 @@ impl Authenticator {
                     ErrorKind::ImmatureSignature => AuthError::NotYetValid,
                     ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
                     ErrorKind::InvalidAudience => AuthError::WrongAudience,
-                    ErrorKind::MissingRequiredClaim(c) if c == "iss" => AuthError::WrongIssuer,
-                    ErrorKind::MissingRequiredClaim(c) if c == "aud" => AuthError::WrongAudience,
+                    ErrorKind::MissingRequiredClaim(c) if c == "iss" => AuthError::MissingIssuer,
+                    ErrorKind::MissingRequiredClaim(c) if c == "aud" => AuthError::MissingAudience,
+                    // jsonwebtoken reads an exp that is not a number as no exp at all
+                    ErrorKind::MissingRequiredClaim(c) if c == "exp" => AuthError::InvalidClaims(
+                        "exp is required, as a number (seconds since 1970-01-01 UTC)".into(),
+                    ),
                     ErrorKind::InvalidSignature => AuthError::BadSignature,
                     ErrorKind::InvalidAlgorithm => AuthError::UnsupportedAlgorithm {
                         found: format!("{:?}", head.alg),
@@ -417,7 +332,7 @@ mod tests {
 
     #[test]
     fn minted_token_round_trips() {
-        let a = auth("0123456789abcdef0123");
+        let a = auth("0123456789abcdef0123456789abcdef");
         let token = a
             .mint(
                 "mrossi",
@@ -434,8 +349,8 @@ mod tests {
 
     #[test]
     fn missing_wrong_key_and_garbage_are_rejected() {
-        let a = auth("0123456789abcdef0123");
-        let other = auth("another-secret-of-20ch");
+        let a = auth("0123456789abcdef0123456789abcdef");
+        let other = auth("another-secret-of-32-bytes-01234");
         let token = other
             .mint("x", Role::Admin, None, Duration::from_secs(60))
             .unwrap();
@@ -455,13 +370,20 @@ mod tests {
     }
 
     #[test]
-    fn short_secret_is_refused() {
-        let err = Authenticator::from_config(&AuthConfig {
-            hs256_secret: Some(SecretString::from("short".to_owned())),
-            ..AuthConfig::default()
-        })
-        .err()
-        .unwrap();
-        assert!(err.to_string().contains("hs256_secret"));
+    fn a_secret_shorter_than_32_bytes_is_refused() {
+        let secret = |s: &str| {
+            Authenticator::from_config(&AuthConfig {
+                hs256_secret: Some(SecretString::from(s.to_owned())),
+                ..AuthConfig::default()
+            })
+        };
+        let err = secret(&"s".repeat(31)).err().unwrap().to_string();
+        assert!(
+            err.contains("auth.hs256_secret is 31 bytes: HS256 needs at least 32"),
+            "{err}"
+        );
+        // bytes, not characters: 16 two-byte characters are enough
+        assert!(secret(&"è".repeat(16)).is_ok());
+        assert!(secret(&"s".repeat(32)).is_ok());
     }
 }
