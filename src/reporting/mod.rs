@@ -1,0 +1,10 @@
+//! The region's numbers as each role may see them (DOMAIN.md §10, issue 19): the store counts
+//! (`store::reporting`), this module decides what of it is published — nothing withheld from
+//! `admin`, and for everyone else no figure about fewer than `reporting.min_cell_size`
+//! citizens, directly or by subtraction.
+
+pub mod suppression;
+pub mod system;
+
+#[cfg(test)]
+mod tests;
