@@ -5,7 +5,8 @@ use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
-use crate::graphql::reporting::{Breakdown, Disclosure, Report};
+use crate::graphql::reporting::{Breakdown, Disclosure};
+use crate::reporting::Report;
 use crate::store::reporting::{IvcScope, LibrettoScope};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -41,10 +42,13 @@ pub async fn csv(
         Err(message) => return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
     };
     let disclosure = Disclosure::for_role(principal.role, &state.app);
-    match report
-        .breakdown(&state.app, disclosure, &libretti, &ivc)
-        .await
-    {
+    let plan = match disclosure.plan(report.family(), &libretti, &ivc) {
+        Ok(plan) => plan,
+        Err(err) => {
+            return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &err.to_string());
+        }
+    };
+    match disclosure.breakdown(&state.app, report, &plan).await {
         Ok(breakdown) => match to_csv(&breakdown) {
             Ok(body) => {
                 let mut response = body.into_response();

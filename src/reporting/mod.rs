@@ -3,8 +3,15 @@
 //! `admin`, and for everyone else no figure about fewer than `reporting.min_cell_size`
 //! citizens, directly or by subtraction.
 
+pub mod catalogue;
+pub mod plan;
+pub mod publish;
 pub mod suppression;
 pub mod system;
+
+pub use catalogue::{Family, Report};
+pub use plan::{Plan, plan};
+pub use publish::{Published, PublishedCell, publish, publish_ivc_minutes};
 
 #[cfg(test)]
 mod tests;

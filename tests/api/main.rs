@@ -9,6 +9,7 @@ mod batching;
 mod citizen;
 mod cli;
 mod demo_documents;
+mod disclosure;
 mod fixtures;
 mod gdpr;
 mod graphql_http;
