@@ -2,8 +2,8 @@
 //! fewer than `reporting.min_cell_size` (5) citizens is shown, nor can it be worked out by
 //! subtracting published figures — the other cells from a total, one report from another, a
 //! filtered report from the unfiltered ones; a filter on a population that small shows
-//! nothing; tallies of things are withheld by the citizens behind them. `admin` sees every
-//! figure.
+//! nothing; tallies of things are withheld by the citizens behind them; CSV text cells cannot
+//! run as formulas. `admin` sees every figure.
 
 use crate::fixtures::sources;
 use crate::helpers::{TestApp, error_codes, spawn_app};
@@ -441,4 +441,79 @@ async fn things_are_withheld_by_the_citizens_behind_them_sqlite() {
 async fn things_are_withheld_by_the_citizens_behind_them_postgres() {
     things_are_withheld_by_the_citizens_behind_them("disclosure_things_postgres", Engine::Postgres)
         .await;
+}
+
+/// Keys a spreadsheet would run as formulas (OWASP "CSV injection"): offices written
+/// straight into the store, as a careless load or a hostile token's office claim would.
+async fn csv_text_cannot_run_as_a_formula(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    let hostile = ["=1+2", "+SUM(1)", "-2+3", "@cmd", "\tTAB", "\rCR"];
+    let groups: Vec<_> = (0..=hostile.len())
+        .map(|_| ("Pisa", "CPI-PI-01", "CONSOLIDATED", 3, 3))
+        .collect();
+    load(&app, &groups, &[]).await;
+    let db = app.state.store.db();
+    for (k, office) in hostile.iter().enumerate() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let numbers: Vec<String> = (k * 6..k * 6 + 6).map(|i| format!("'LFC-{i}'")).collect();
+        let sql = format!(
+            "UPDATE libretto SET office = {} WHERE number IN ({})",
+            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                "$1"
+            } else {
+                "?"
+            },
+            numbers.join(", ")
+        );
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [(*office).into()],
+        ))
+        .await
+        .unwrap();
+    }
+    for token in [
+        app.token(Role::Admin, None),
+        app.token(Role::Reporting, None),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/reports/libretti-by-office.csv"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: BTreeMap<String, String> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[0].to_owned(), r[2].to_owned())
+            })
+            .collect();
+        for office in hostile {
+            assert_eq!(rows[&format!("'{office}")], "6", "{text}");
+        }
+        assert_eq!(rows["CPI-PI-01"], "6", "plain text is left alone: {text}");
+    }
+    // GraphQL answers the key as it is
+    let admin = app.token(Role::Admin, None);
+    let offices = counts(&list(&app, &admin, "", "byOffice").await);
+    assert_eq!(offices["=1+2"], 6);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn csv_text_cannot_run_as_a_formula_sqlite() {
+    csv_text_cannot_run_as_a_formula("disclosure_csv_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn csv_text_cannot_run_as_a_formula_postgres() {
+    csv_text_cannot_run_as_a_formula("disclosure_csv_postgres", Engine::Postgres).await;
 }
