@@ -3,6 +3,7 @@
 //! libretto number; the IVC dossier's legacy id, in `ivc`). A bad line is reported with its
 //! number and reason and never stops or spoils the others.
 
+mod codes;
 mod copy;
 pub mod ivc;
 mod sqlite;
@@ -155,9 +156,6 @@ fn check(
     };
     if line.issued_on > today {
         return Err(format!("issuedOn: {} is in the future", line.issued_on));
-    }
-    if line.area.trim().is_empty() {
-        return Err("area: must not be empty".into());
     }
     let gender = match line.gender.as_deref() {
         None => gender_of(&code),
@@ -320,15 +318,17 @@ pub async fn libretti(
     progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let today = chrono::Local::now().date_naive();
+    let codes = codes::Codes::load(db).await?;
     stream(
         db,
         &["libretto", "libretto_experience", "evidence"],
         input,
         progress,
         |line| {
-            serde_json::from_str::<LegacyLibretto>(line)
-                .map_err(|e| format!("not a libretto: {e}"))
-                .and_then(|legacy| check(legacy, reference, default_region, today))
+            let mut legacy = serde_json::from_str::<LegacyLibretto>(line)
+                .map_err(|e| format!("not a libretto: {e}"))?;
+            codes.libretto(&mut legacy, default_region)?;
+            check(legacy, reference, default_region, today)
         },
         write,
     )

@@ -12,6 +12,7 @@ pub mod http;
 pub mod import;
 pub mod observe;
 pub mod portal;
+pub mod reporting;
 pub mod services;
 pub mod sources;
 pub mod store;

@@ -1,11 +1,13 @@
 //! GET `/reports/<name>.csv`: each report of `statistics` as CSV for spreadsheets, with the
 //! same filters as query parameters, the same roles and the same suppression of small cells.
+//! Text cells that a spreadsheet would run as a formula are escaped (OWASP "CSV injection").
 
 use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
-use crate::graphql::reporting::{Breakdown, Disclosure, Report};
+use crate::graphql::reporting::{Breakdown, Disclosure};
+use crate::reporting::Report;
 use crate::store::reporting::{IvcScope, LibrettoScope};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -41,10 +43,13 @@ pub async fn csv(
         Err(message) => return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
     };
     let disclosure = Disclosure::for_role(principal.role, &state.app);
-    match report
-        .breakdown(&state.app, disclosure, &libretti, &ivc)
-        .await
-    {
+    let plan = match disclosure.plan(report.family(), &libretti, &ivc) {
+        Ok(plan) => plan,
+        Err(err) => {
+            return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &err.to_string());
+        }
+    };
+    match disclosure.breakdown(&state.app, report, &plan).await {
         Ok(breakdown) => match to_csv(&breakdown) {
             Ok(body) => {
                 let mut response = body.into_response();
@@ -99,6 +104,19 @@ fn scopes(params: &HashMap<String, String>) -> Result<(LibrettoScope, IvcScope),
     Ok((libretti, ivc))
 }
 
+/// A text cell as a spreadsheet must show it: one starting with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be run as a formula, so it gets a leading `'` (OWASP). Only text
+/// cells: `count` and `suppressed` are written from integers and booleans, and counts are
+/// never negative.
+fn text_cell(text: Option<&str>) -> String {
+    let text = text.unwrap_or_default();
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// `key,label,count,suppressed` rows, then the total.
 fn to_csv(breakdown: &Breakdown) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -106,8 +124,8 @@ fn to_csv(breakdown: &Breakdown) -> Result<String, csv::Error> {
     let count = |c: Option<i64>| c.map(|c| c.to_string()).unwrap_or_default();
     for cell in &breakdown.cells {
         writer.write_record([
-            cell.key.clone().unwrap_or_default(),
-            cell.label.clone().unwrap_or_default(),
+            text_cell(cell.key.as_deref()),
+            text_cell(cell.label.as_deref()),
             count(cell.count),
             cell.suppressed.to_string(),
         ])?;

@@ -211,15 +211,17 @@ pub async fn dossiers(
     progress: impl FnMut(Progress),
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let today = chrono::Local::now().date_naive();
+    let codes = super::codes::Codes::load(db).await?;
     stream(
         db,
         &["ivc_dossier", "ivc_competence"],
         input,
         progress,
         |line| {
-            serde_json::from_str::<LegacyDossier>(line)
-                .map_err(|e| format!("not an IVC dossier: {e}"))
-                .and_then(|legacy| check(legacy, reference, default_region, max_hours, today))
+            let legacy = serde_json::from_str::<LegacyDossier>(line)
+                .map_err(|e| format!("not an IVC dossier: {e}"))?;
+            codes.dossier(&legacy, default_region)?;
+            check(legacy, reference, default_region, max_hours, today)
         },
         write,
     )

@@ -5,8 +5,8 @@
 use crate::error::AppError;
 use chrono::NaiveDate;
 use entities::reference_code;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
-use std::collections::HashMap;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use std::collections::{HashMap, HashSet};
 
 pub const CONTRACT_TYPE: &str = "contract_type";
 pub const EDUCATION_TITLE: &str = "education_title";
@@ -127,4 +127,24 @@ impl ReferenceData {
                 )
             })
     }
+}
+
+/// The province sigle of every Italian region (ISTAT codes, e.g. `TOS`, `PIE`), from the
+/// comuni of `birth_place` (migration 000008, ISTAT's list): one statement, for the checks
+/// of a whole import.
+pub async fn provinces_by_region(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<String, HashSet<String>>, sea_orm::DbErr> {
+    let sql = "SELECT DISTINCT region, province FROM birth_place WHERE region <> ''";
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    for row in rows {
+        let region: String = row.try_get("", "region")?;
+        out.entry(region)
+            .or_default()
+            .insert(row.try_get("", "province")?);
+    }
+    Ok(out)
 }

@@ -286,8 +286,7 @@ fn refused_by(name: &str) -> &'static str {
         "fragments" | "unknown fields" => "limits.max_complexity",
         "errors" => "limits.max_errors",
         "fiscal codes" => "limits.max_fiscal_codes",
-        // runs: no libretto has that id
-        "long string" => "data",
+        // every string argument is bounded (graphql::bounds): an id is at most 64 characters
         // syntax errors, unknown or unused names, an id that is not one
         _ => "BAD_USER_INPUT",
     }

@@ -206,3 +206,189 @@ async fn an_interrupted_load_is_rebuilt_at_the_next_start_postgres() {
     an_interrupted_load_is_rebuilt_at_the_next_start("bulk_interrupted_postgres", Engine::Postgres)
         .await;
 }
+
+/// Runs `fascicolo import <kind> FILE` on the test server's store; the rejects file's rows.
+fn import_file(app: &TestApp, kind: &str, lines: &[Value]) -> (String, Vec<(usize, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = app.config_file(dir.path(), "");
+    let file = dir.path().join("legacy.jsonl");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fascicolo"))
+        .env_remove("FASCICOLO_CONFIG")
+        .env("RUST_LOG", "warn")
+        .args(["import", kind, "--config"])
+        .arg(&config)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{output:?}");
+    let rejects =
+        std::fs::read_to_string(dir.path().join("legacy.jsonl.rejected.tsv")).unwrap_or_default();
+    let rows = rejects
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (line, reason) = l.split_once('\t').unwrap();
+            (line.parse().unwrap(), reason.to_owned())
+        })
+        .collect();
+    (out, rows)
+}
+
+/// Issue 19 §5: every coded field of an import line is checked against the reference data;
+/// a bad one sends the line, with its number and a reason naming the field and the rule, to
+/// the rejects file, and nothing of it is stored.
+async fn every_coded_field_is_checked(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
+    else {
+        return;
+    };
+    let libretto = |n: usize, change: Value| {
+        let mut line = json!({ "number": format!("LFC-{n}"), "fiscalCode": crate::fixtures::MARIO,
+            "area": "Pisa", "office": "CPI-PI-01", "issuedOn": "2015-01-10" });
+        if n > 1 {
+            line["fiscalCode"] = json!(crate::fixtures::anna().as_str());
+        }
+        for (k, v) in change.as_object().unwrap() {
+            line[k] = v.clone();
+        }
+        line
+    };
+    let lines = [
+        libretto(1, json!({})),
+        libretto(2, json!({ "area": "Atlantide" })),
+        libretto(3, json!({ "office": "CPI-XX-01" })),
+        libretto(4, json!({ "region": "ATL" })),
+        libretto(5, json!({ "status": "DRAFT" })),
+        libretto(6, json!({ "gender": "X" })),
+        libretto(
+            7,
+            json!({ "experiences": [{ "kind": "HOBBY", "origin": "REGIONAL_DB" }] }),
+        ),
+        libretto(
+            8,
+            json!({ "experiences": [{ "kind": "WORK", "origin": "GOSSIP" }] }),
+        ),
+        libretto(
+            9,
+            json!({ "evidences": [{ "category": "SELFIE", "title": "x" }] }),
+        ),
+        libretto(10, json!({ "region": "PIE" })),
+        libretto(11, json!({ "office": "=HYPERLINK(\"x\")" })),
+        libretto(
+            12,
+            json!({ "area": "MASSA CARRARA", "office": "CPI-MS-01" }),
+        ),
+    ];
+    let (out, rejected) = import_file(&app, "libretti", &lines);
+    assert!(
+        out.contains("12 lines: 2 imported, 0 already present, 10 rejected"),
+        "{out}"
+    );
+    let expected = [
+        (2, "area: \"Atlantide\" is not a CPI area of TOS"),
+        (3, "office: \"CPI-XX-01\" is not a CPI office of region TOS"),
+        (4, "region: \"ATL\" is not an ISTAT region code"),
+        (
+            5,
+            "status: \"DRAFT\" is not CONSOLIDATED, IN_UPDATE or CANCELLED",
+        ),
+        (6, "gender: \"X\" is not M or F"),
+        (7, "experiences[0].kind: \"HOBBY\" is not WORK or TRAINING"),
+        (
+            8,
+            "experiences[0].origin: \"GOSSIP\" is not REGIONAL_DB or SELF_DECLARED",
+        ),
+        (
+            9,
+            "evidences[0].category: \"SELFIE\" is not a code of the evidence category table",
+        ),
+        (10, "area: no CPI areas are known for region PIE"),
+        (
+            11,
+            "office: \"=HYPERLINK(\"x\")\" is not a CPI office of region TOS",
+        ),
+    ];
+    assert_eq!(rejected.len(), expected.len(), "{rejected:?}");
+    for ((line, reason), (n, start)) in rejected.iter().zip(expected) {
+        assert_eq!(*line, n, "{rejected:?}");
+        assert!(reason.starts_with(start), "line {n}: {reason}");
+    }
+    // nothing of a rejected line is stored; the area as the reference data names it
+    let admin = app.token(Role::Admin, None);
+    let (_, body) = app
+        .post(
+            Some(&admin),
+            "{ statistics { libretti { byArea { cells { key count } total } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["statistics"]["libretti"]["byArea"],
+        json!({ "cells": [{ "key": "Massa-Carrara", "count": 1 }, { "key": "Pisa", "count": 1 }],
+                "total": 2 }),
+        "{body}"
+    );
+
+    let dossier = |n: usize, change: Value| {
+        let mut line = json!({ "legacyId": format!("D-{n}"), "fiscalCode": crate::fixtures::MARIO,
+            "region": "PIE", "office": "CPI-TO-01", "provider": "Ente", "requestedOn": "2023-03-01",
+            "outcome": "DOSSIER_ONLY", "closedOn": "2023-06-01", "hours": 10, "sectors": ["23"] });
+        for (k, v) in change.as_object().unwrap() {
+            line[k] = v.clone();
+        }
+        line
+    };
+    let lines = [
+        dossier(1, json!({})),
+        dossier(2, json!({ "region": "ATL" })),
+        dossier(3, json!({ "office": "CPI-FI-01" })),
+        dossier(4, json!({ "sectors": ["99"] })),
+        dossier(5, json!({ "outcome": "MAYBE" })),
+        dossier(6, json!({ "status": "LOST" })),
+    ];
+    let (out, rejected) = import_file(&app, "ivc", &lines);
+    assert!(
+        out.contains("6 lines: 1 imported, 0 already present, 5 rejected"),
+        "{out}"
+    );
+    let expected = [
+        (2, "region: \"ATL\" is not an ISTAT region code"),
+        (3, "office: \"CPI-FI-01\" is not a CPI office of region PIE"),
+        (
+            4,
+            "sectors[0]: \"99\" is not a code of the sep sector table",
+        ),
+        (5, "outcome: \"MAYBE\" is not an outcome"),
+        (6, "status: \"LOST\" is not an IVC dossier state"),
+    ];
+    assert_eq!(rejected.len(), expected.len(), "{rejected:?}");
+    for ((line, reason), (n, start)) in rejected.iter().zip(expected) {
+        assert_eq!(*line, n, "{rejected:?}");
+        assert!(reason.starts_with(start), "line {n}: {reason}");
+    }
+    let (_, body) = app
+        .post(
+            Some(&admin),
+            "{ statistics { ivc { dossiersByYear { total } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["statistics"]["ivc"]["dossiersByYear"]["total"],
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_coded_field_is_checked_sqlite() {
+    every_coded_field_is_checked("import_codes_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_coded_field_is_checked_postgres() {
+    every_coded_field_is_checked("import_codes_postgres", Engine::Postgres).await;
+}

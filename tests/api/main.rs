@@ -12,6 +12,7 @@ mod batching;
 mod citizen;
 mod cli;
 mod demo_documents;
+mod disclosure;
 mod document_bombs;
 mod fake_portal;
 mod fixtures;
