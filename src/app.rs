@@ -4,6 +4,7 @@
 use crate::auth::{AuthError, Authenticator};
 use crate::config::Config;
 use crate::graphql::admission::Admission;
+use crate::graphql::cursor::{CursorKey, KeyOrigin};
 use crate::graphql::{FascicoloSchema, schema_builder};
 use crate::services::identity::LinkDirectory;
 use crate::sources::SourceRegistry;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub audit: crate::store::audit::AuditWriter,
     /// The active links between old and new fiscal codes, for every lookup.
     pub links: Arc<LinkDirectory>,
+    /// Seals and opens pagination cursors.
+    pub cursors: CursorKey,
     /// Demo mode only: the operator token GraphiQL sends.
     pub graphiql_token: Option<String>,
 }
@@ -147,6 +150,17 @@ impl Application {
                 })?;
         }
         let auth = Authenticator::from_config(&config.auth)?;
+        let (cursors, origin) = CursorKey::from_secrets(
+            config.server.cursor_key.as_ref(),
+            config.auth.hs256_secret.as_ref(),
+        );
+        if origin == KeyOrigin::Ephemeral {
+            tracing::warn!(
+                "no server.cursor_key nor auth.hs256_secret: pagination cursors are sealed with \
+                 a key of this process only, so they do not survive a restart or reach another \
+                 replica"
+            );
+        }
         let admission = Admission::from_config(&config)?;
         let config = Arc::new(config);
         let listen = config.server.listen;
@@ -161,6 +175,7 @@ impl Application {
             config,
             audit,
             links: Arc::new(links),
+            cursors,
             store,
             registry: Arc::new(registry),
             reference: Arc::new(reference),

@@ -100,6 +100,9 @@ pub struct ServerConfig {
     pub metrics: bool,
     /// When set, `/metrics` requires `Authorization: Bearer <this token>`.
     pub metrics_token: Option<SecretString>,
+    /// The secret pagination cursors are sealed with (`graphql::cursor`), the same on every
+    /// replica; unset, it is derived from `auth.hs256_secret`, else random per process.
+    pub cursor_key: Option<SecretString>,
 }
 
 impl Default for ServerConfig {
@@ -114,6 +117,7 @@ impl Default for ServerConfig {
             trusted_documents: None,
             metrics: true,
             metrics_token: None,
+            cursor_key: None,
         }
     }
 }

@@ -148,14 +148,18 @@ pub type AccessReport = Connection<
     AccessReportEdgeName,
 >;
 
-fn cursor(after: Option<String>, field: &str) -> Result<Option<i64>, AppError> {
+/// The audit row id an `after` cursor of `list` holds.
+fn cursor(ctx: &Context<'_>, after: Option<String>, list: &str) -> Result<Option<i64>, AppError> {
+    let state = ctx.data_unchecked::<AppState>();
     after
-        .map(|text| {
-            text.parse::<i64>().map_err(|_| {
-                AppError::bad_input("after", format!("is not a cursor returned by {field}"))
-            })
-        })
+        .map(|text| state.cursors.open_json(list, &text))
         .transpose()
+}
+
+fn seal(ctx: &Context<'_>, list: &str, id: i64) -> String {
+    ctx.data_unchecked::<AppState>()
+        .cursors
+        .seal_json(list, &id)
 }
 
 #[Object]
@@ -212,7 +216,7 @@ impl AdminQuery {
     ) -> Result<Connection<String, AuditEntry>> {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
-        let before = cursor(after, "auditLog")?;
+        let before = cursor(ctx, after, "auditLog")?;
         let person = match &fiscal_code {
             Some(code) => Some(person_rows(ctx, code).await?),
             None => None,
@@ -225,7 +229,7 @@ impl AdminQuery {
         let mut connection = Connection::new(before.is_some(), has_next);
         for row in rows {
             connection.edges.push(Edge::new(
-                row.id.to_string(),
+                seal(ctx, "auditLog", row.id),
                 AuditEntry {
                     at: row.at,
                     request_id: row.request_id,
@@ -255,7 +259,7 @@ impl AdminQuery {
     ) -> Result<AccessReport> {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
-        let after = cursor(after, "accessReport")?;
+        let after = cursor(ctx, after, "accessReport")?;
         let citizen = fiscal_code;
         let db = state.store.db();
         let person = person_rows(ctx, &citizen).await?;
@@ -278,7 +282,7 @@ impl AdminQuery {
         );
         report.edges.extend(rows.into_iter().map(|row| {
             Edge::new(
-                row.id.to_string(),
+                seal(ctx, "accessReport", row.id),
                 CitizenAccess {
                     ambiguous_identity: person.ambiguous(&row),
                     at: row.at,

@@ -16,6 +16,8 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 
 const DEFAULT_PAGE: usize = 20;
+/// The list name `searchCitizens` cursors are sealed for.
+const SEARCH: &str = "searchCitizens";
 
 #[derive(Default)]
 pub struct CitizenQuery;
@@ -26,7 +28,10 @@ impl CitizenQuery {
     /// person: an omocodia variant is someone else (see `possibleOmocodes`).
     #[graphql(guard = "access::QUERY_CITIZEN")]
     async fn citizen(&self, ctx: &Context<'_>, fiscal_code: FiscalCode) -> Result<Option<Citizen>> {
-        Ok(load_citizens(ctx, vec![fiscal_code]).await?.pop().flatten())
+        Ok(load_citizens(ctx, vec![fiscal_code], "citizen")
+            .await?
+            .pop()
+            .flatten())
     }
 
     /// Several citizens at once, in the order asked, null where unknown.
@@ -52,7 +57,7 @@ impl CitizenQuery {
             }
             .into());
         }
-        load_citizens(ctx, fiscal_codes).await
+        load_citizens(ctx, fiscal_codes, "citizens").await
     }
 
     /// People whose names start with the given text (case-insensitive), born on a date,
@@ -79,12 +84,9 @@ impl CitizenQuery {
             province,
         )?;
         let first = page_size(first, state.config.limits.max_page_size)?;
-        let after = match after {
-            Some(text) => Some(SearchCursor::decode(&text).ok_or_else(|| {
-                AppError::bad_input("after", "is not a cursor returned by searchCitizens")
-            })?),
-            None => None,
-        };
+        let after: Option<SearchCursor> = after
+            .map(|text| state.cursors.open_json(SEARCH, &text))
+            .transpose()?;
         let gathered = state.registry.search(&search, after.as_ref(), first).await;
         scope.note_failures(&gathered.failures);
         let (hits, has_next) = gathered.value;
@@ -98,9 +100,12 @@ impl CitizenQuery {
         .await;
         let mut connection = Connection::new(after.is_some(), has_next);
         for (cursor, key) in hits {
-            connection
-                .edges
-                .push(Edge::new(cursor.encode(), Citizen { code: key }));
+            // a page of cursors alone still says who matched: audited like a read
+            scope.note_lookup(&key, SEARCH);
+            connection.edges.push(Edge::new(
+                state.cursors.seal_json(SEARCH, &cursor),
+                Citizen { code: key },
+            ));
         }
         Ok(connection)
     }
@@ -121,10 +126,20 @@ pub(crate) fn page_size(first: Option<i32>, max: usize) -> Result<usize, AppErro
 
 /// Resolves the asked codes to citizens (null where no source knows them), fetching every
 /// relation the query selects in the same round. Each code is one person (DOMAIN.md §3.1).
-async fn load_citizens(ctx: &Context<'_>, asked: Vec<FiscalCode>) -> Result<Vec<Option<Citizen>>> {
+async fn load_citizens(
+    ctx: &Context<'_>,
+    asked: Vec<FiscalCode>,
+    root: &'static str,
+) -> Result<Vec<Option<Citizen>>> {
     let mut unique = asked.clone();
     unique.sort();
     unique.dedup();
+    // a null or an object already tells whether the code is known: every code asked is
+    // audited, whatever fields are selected (issue 19 §3)
+    let scope = scope(ctx);
+    for code in &unique {
+        scope.note_lookup(code, root);
+    }
     // the person is needed to know who exists, whatever the selection: it comes with the
     // rest of the sources' data in one call per source
     loaders::prime(ctx, ctx.look_ahead(), &unique, true).await;

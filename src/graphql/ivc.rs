@@ -16,13 +16,9 @@ use super::citizen::page_size;
 use super::scope::RequestScope;
 use super::store_loaders::loader;
 use crate::domain::FiscalCode;
-use crate::error::AppError;
 use crate::store::ivc::read::{self, DossierFilter, ListCursor};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object, Result};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDate;
 use entities::ivc_dossier;
 use loaders::{IvcDossierById, IvcDossiersOf};
 
@@ -42,20 +38,6 @@ pub async fn dossiers_of(ctx: &Context<'_>, key: &FiscalCode) -> Result<Vec<IvcD
         .into_iter()
         .map(IvcDossier)
         .collect())
-}
-
-fn encode_cursor(d: &ivc_dossier::Model) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{}", d.requested_on, d.id))
-}
-
-fn decode_cursor(text: &str) -> Option<ListCursor> {
-    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (date, id) = text.split_once('|')?;
-    Some(ListCursor {
-        requested_on: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-        id: id.to_owned(),
-    })
 }
 
 #[derive(Default)]
@@ -87,12 +69,9 @@ impl IvcQuery {
         let scope = super::scope::scope(ctx);
         let state = ctx.data_unchecked::<crate::app::AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
-        let after = match after {
-            Some(text) => Some(decode_cursor(&text).ok_or_else(|| {
-                AppError::bad_input("after", "after: is not a cursor returned by ivcDossiers")
-            })?),
-            None => None,
-        };
+        let after: Option<ListCursor> = after
+            .map(|text| state.cursors.open_json("ivcDossiers", &text))
+            .transpose()?;
         let filter = filter.unwrap_or_default();
         let filter = DossierFilter {
             status: filter.status,
@@ -108,26 +87,15 @@ impl IvcQuery {
         let mut connection = Connection::new(after.is_some(), has_next);
         for row in rows {
             note_read(scope, &row, "ivcDossier");
-            connection
-                .edges
-                .push(Edge::new(encode_cursor(&row), IvcDossier(row)));
+            let cursor = ListCursor {
+                requested_on: row.requested_on,
+                id: row.id.clone(),
+            };
+            connection.edges.push(Edge::new(
+                state.cursors.seal_json("ivcDossiers", &cursor),
+                IvcDossier(row),
+            ));
         }
         Ok(connection)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let cursor = ListCursor {
-            requested_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
-            id: "abc".into(),
-        };
-        let text = URL_SAFE_NO_PAD.encode("2026-01-02|abc");
-        assert_eq!(decode_cursor(&text), Some(cursor));
-        assert_eq!(decode_cursor("not a cursor"), None);
     }
 }

@@ -546,7 +546,9 @@ impl LibrettoQuery {
             issued_from: filter.issued_from.map(|d| d.0),
             issued_to: filter.issued_to.map(|d| d.0),
             office: filter.office,
-            after: after.map(|a| store::ListCursor::decode(&a)).transpose()?,
+            after: after
+                .map(|a| state.cursors.open_json("librettos", &a))
+                .transpose()?,
             size,
         };
         let (rows, has_next) = store::list(state.store.db(), &query).await?;
@@ -554,7 +556,9 @@ impl LibrettoQuery {
         for row in rows {
             note_read(scope, &row.fiscal_code, "librettos");
             connection.edges.push(Edge::new(
-                store::ListCursor::of(&row).encode(),
+                state
+                    .cursors
+                    .seal_json("librettos", &store::ListCursor::of(&row)),
                 Libretto(row),
             ));
         }

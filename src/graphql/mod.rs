@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admission;
 pub mod bounds;
 pub mod citizen;
+pub mod cursor;
 pub mod error_cap;
 pub mod history;
 pub mod identity;

@@ -55,8 +55,20 @@ impl RequestScope {
         }
     }
 
+    /// The answer told about `citizen` (it exists, or matches a search), whatever fields were
+    /// selected: audited as a read through `field` unless a field of the citizen was read.
+    pub fn note_lookup(&self, citizen: &FiscalCode, field: &'static str) {
+        self.access
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .note_lookup(citizen, field);
+    }
+
     pub fn take_access(&self) -> AccessRecord {
-        std::mem::take(&mut *self.access.lock().unwrap_or_else(|p| p.into_inner()))
+        let mut record =
+            std::mem::take(&mut *self.access.lock().unwrap_or_else(|p| p.into_inner()));
+        record.settle();
+        record
     }
 
     /// Failed sources, by name, with the first reason seen.

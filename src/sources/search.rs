@@ -2,8 +2,6 @@
 //! results of every source.
 
 use crate::error::AppError;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -92,23 +90,6 @@ impl SearchCursor {
             fiscal_code: row.fiscal_code.clone(),
         }
     }
-
-    pub fn encode(&self) -> String {
-        let json =
-            serde_json::to_vec(&(&self.family, &self.given, &self.fiscal_code)).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(json)
-    }
-
-    pub fn decode(text: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-        let (family, given, fiscal_code): (String, String, String) =
-            serde_json::from_slice(&bytes).ok()?;
-        Some(SearchCursor {
-            family,
-            given,
-            fiscal_code,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -138,16 +119,5 @@ mod tests {
             search("R").unwrap_err(),
             "familyName must have at least 2 characters"
         );
-    }
-
-    #[test]
-    fn cursor_round_trips_and_rejects_garbage() {
-        let c = SearchCursor {
-            family: "ROSSI".into(),
-            given: "MARIO".into(),
-            fiscal_code: "RSSMRA85T10A562S".into(),
-        };
-        assert_eq!(SearchCursor::decode(&c.encode()), Some(c));
-        assert_eq!(SearchCursor::decode("not a cursor"), None);
     }
 }

@@ -37,6 +37,11 @@ pub const DISCLOSE: &str = "disclose";
 #[derive(Debug, Default)]
 pub struct AccessRecord {
     accesses: BTreeMap<(FiscalCode, &'static str), BTreeSet<&'static str>>,
+    /// Citizens an answer told about whatever fields it gave (issue 19 §3): a `citizen`
+    /// answered with only `__typename` says whether the code is known, a search page with only
+    /// cursors says who matches. Each becomes a read row of its own unless a field of the
+    /// citizen was read anyway.
+    lookups: BTreeMap<FiscalCode, &'static str>,
 }
 
 impl AccessRecord {
@@ -52,8 +57,24 @@ impl AccessRecord {
             .insert(field);
     }
 
+    /// The answer told about `citizen` through `field` (a root field), whatever was selected.
+    pub fn note_lookup(&mut self, citizen: &FiscalCode, field: &'static str) {
+        self.lookups.entry(citizen.clone()).or_insert(field);
+    }
+
+    /// Turns the lookups no field read covered into read rows; the request's record is then
+    /// complete.
+    pub fn settle(&mut self) {
+        for (citizen, field) in std::mem::take(&mut self.lookups) {
+            let read = (citizen, READ);
+            if !self.accesses.contains_key(&read) {
+                self.accesses.entry(read).or_default().insert(field);
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.accesses.is_empty()
+        self.accesses.is_empty() && self.lookups.is_empty()
     }
 
     /// Distinct citizens touched.

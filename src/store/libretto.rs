@@ -863,21 +863,6 @@ impl ListCursor {
             id: model.id.clone(),
         }
     }
-
-    pub fn encode(&self) -> String {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    pub fn decode(text: &str) -> Result<Self, AppError> {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(text)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(|| AppError::bad_input("after", "after: not a cursor this API returned"))
-    }
 }
 
 /// One page of libretti, newest first; `true` when more follow.

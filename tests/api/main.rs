@@ -28,6 +28,7 @@ mod identity_rekey;
 mod import;
 mod ivc;
 mod libretto;
+mod lookups;
 mod metrics;
 mod orientation;
 mod plain;

@@ -117,7 +117,8 @@ impl PortalQuery {
             }
             .into());
         }
-        let keys: Vec<FiscalCode> = fiscal_codes.iter().map(FiscalCode::base).collect();
+        // the exact code: an omocode variant is another person (DOMAIN.md §3.1)
+        let keys = fiscal_codes;
         let records = loader(ctx)
             .load_many(keys.iter().cloned().map(OrientationOf))
             .await?;
@@ -135,6 +136,11 @@ impl PortalQuery {
             l.load_many(consenting.iter().cloned().map(PropensitiesOf)),
             l.load_many(consenting.iter().cloned().map(CvsOf)),
         );
+        // a candidate answered even with only `fiscalCode` tells that the person consents
+        let scope = super::super::scope::scope(ctx);
+        for code in &consenting {
+            scope.note_lookup(code, "portalCandidates");
+        }
         Ok(keys
             .into_iter()
             .map(|k| {

@@ -88,7 +88,7 @@ pub struct DossierFilter {
 }
 
 /// Keyset position: the last (requested_on, id) of the previous page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListCursor {
     pub requested_on: NaiveDate,
     pub id: String,

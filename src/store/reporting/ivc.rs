@@ -212,7 +212,11 @@ mod tests {
                 .await
                 .unwrap()
                 .unwrap();
-            assert_eq!(row.try_get::<String>("", "place").unwrap(), "A562", "{code}");
+            assert_eq!(
+                row.try_get::<String>("", "place").unwrap(),
+                "A562",
+                "{code}"
+            );
         }
     }
 }
