@@ -69,7 +69,10 @@ async fn lookups_are_audited(test: &str, store: Db) {
     let cursor = page["edges"][0]["cursor"].as_str().unwrap().to_owned();
     // Rossi Andrea comes first by name
     let andrea = fixtures::andrea();
-    assert_eq!(audited(&app, andrea.as_str()).await, [json!(["searchCitizens"])]);
+    assert_eq!(
+        audited(&app, andrea.as_str()).await,
+        [json!(["searchCitizens"])]
+    );
 
     // the cursor is sealed: no name, no code, whether read as text or decoded
     let decoded = URL_SAFE_NO_PAD.decode(&cursor).unwrap_or_default();
