@@ -85,6 +85,11 @@ pub struct ServerConfig {
     pub introspection: Option<bool>,
     #[serde(default = "default_body_limit")]
     pub max_body_bytes: usize,
+    /// A JSON `/graphql` body (no upload) is at most this long: a document is at most
+    /// `limits.max_document_bytes`, so the rest is variables, which a client never needs by
+    /// the megabyte (uploads keep `max_body_bytes`).
+    #[serde(default = "default_json_body_limit")]
+    pub max_json_body_bytes: usize,
     /// Automatic persisted queries: how many documents each replica remembers by hash;
     /// 0 turns APQ off. Ignored when `trusted_documents` is set.
     #[serde(default = "default_apq_entries")]
@@ -112,6 +117,7 @@ impl Default for ServerConfig {
             graphiql: None,
             introspection: None,
             max_body_bytes: default_body_limit(),
+            max_json_body_bytes: default_json_body_limit(),
             apq_cache_entries: default_apq_entries(),
             document_cache_entries: default_document_cache_entries(),
             trusted_documents: None,
@@ -612,6 +618,10 @@ fn yes() -> bool {
 }
 fn default_document_cache_entries() -> usize {
     500
+}
+
+fn default_json_body_limit() -> usize {
+    1 << 20
 }
 
 fn default_body_limit() -> usize {

@@ -33,13 +33,21 @@ pub async fn graphql_handler(State(state): State<HttpState>, request: Request) -
             return answer;
         }
     };
-    let max_body = state.app.config.server.max_body_bytes;
+    let server = &state.app.config.server;
+    let limits = crate::http::graphql_http::BodyLimits {
+        json: if server.max_json_body_bytes < server.max_body_bytes {
+            ("server.max_json_body_bytes", server.max_json_body_bytes)
+        } else {
+            ("server.max_body_bytes", server.max_body_bytes)
+        },
+        any: server.max_body_bytes,
+    };
     let request = match crate::http::graphql_http::read(
         &parts.method,
         &parts.headers,
         &parts.uri,
         body,
-        max_body,
+        limits,
     )
     .await
     {

@@ -119,12 +119,12 @@ impl Rejection {
         }
     }
 
-    fn too_large(max: usize) -> Self {
+    fn too_large(limit: &'static str, max: usize) -> Self {
         Rejection {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             error: Box::new(
                 AppError::LimitExceeded {
-                    limit: "server.max_body_bytes",
+                    limit,
                     max,
                     message: "the request body is larger".into(),
                 }
@@ -150,7 +150,7 @@ pub async fn read(
     headers: &HeaderMap,
     uri: &Uri,
     body: Body,
-    max_body: usize,
+    limits: BodyLimits,
 ) -> Result<async_graphql::Request, Rejection> {
     if method == Method::GET || method == Method::HEAD {
         return from_query_string(uri);
@@ -181,9 +181,9 @@ pub async fn read(
         )));
     }
     match essence.as_str() {
-        "application/json" => from_json(&read_body(headers, body, max_body).await?),
+        "application/json" => from_json(&read_body(headers, body, limits.json).await?),
         "multipart/form-data" => {
-            let bytes = read_body(headers, body, max_body).await?;
+            let bytes = read_body(headers, body, ("server.max_body_bytes", limits.any)).await?;
             let batch = async_graphql::http::receive_batch_body(
                 Some(content_type),
                 futures::io::Cursor::new(bytes),
@@ -200,22 +200,33 @@ pub async fn read(
     }
 }
 
-/// The body, refused with 413 as soon as it is known to exceed `max` (by its declared length,
-/// else while it arrives).
-async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Vec<u8>, Rejection> {
+/// How long a body may be: `json` without uploads (with the key that sets it), `any` with them.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub json: (&'static str, usize),
+    pub any: usize,
+}
+
+/// The body, refused with 413 as soon as it is known to exceed the limit (by its declared
+/// length, else while it arrives).
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    (limit, max): (&'static str, usize),
+) -> Result<Vec<u8>, Rejection> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > max) {
-        return Err(Rejection::too_large(max));
+        return Err(Rejection::too_large(limit, max));
     }
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| Rejection::bad(format!("reading the body: {e}")))?;
         if bytes.len() + chunk.len() > max {
-            return Err(Rejection::too_large(max));
+            return Err(Rejection::too_large(limit, max));
         }
         bytes.extend_from_slice(&chunk);
     }

@@ -40,4 +40,5 @@ mod source_cache;
 mod source_faults;
 mod telemetry;
 mod territory;
+mod variable_bombs;
 mod write_rules;
