@@ -141,19 +141,6 @@ for s in "${SOURCES[@]}"; do
     awk '{ printf "%d\t%s\n", NR, $1 }' "$codes" | psql_db "$db" -c "COPY bench_codes FROM STDIN"
     psql_db "$db" -c "ANALYZE bench_codes"
   fi
-  # the same codes with every spelling the gateway looks each one up under (omocodia floor)
-  have=$(psql -X -Atq "$PG_SERVER/$db" -c "SELECT count(*) FROM bench_spellings" 2> /dev/null || echo 0)
-  if [[ "$have" != "$CODES" ]]; then
-    psql_db "$db" -c "DROP TABLE IF EXISTS bench_spellings" \
-      -c "CREATE TABLE bench_spellings (n int PRIMARY KEY, spellings char(16)[] NOT NULL)"
-    python3 bench/floor/spellings.py < "$codes" | psql_db "$db" -c "COPY bench_spellings FROM STDIN"
-    # W2's 50 consecutive codes from n, ready as one array: built in the statement, the
-    # array_agg cost the floor 0.2 ms per SELECT that the gateway's literal list does not
-    psql_db "$db" -c "DROP TABLE IF EXISTS bench_spellings50" \
-      -c "CREATE TABLE bench_spellings50 AS SELECT a.n, (SELECT array_agg(s) FROM bench_spellings b, unnest(b.spellings) AS s WHERE b.n BETWEEN a.n AND a.n + 49) AS spellings FROM bench_spellings a WHERE a.n <= $CODES - 49" \
-      -c "ALTER TABLE bench_spellings50 ADD PRIMARY KEY (n)" \
-      -c "ANALYZE bench_spellings" -c "ANALYZE bench_spellings50"
-  fi
 done
 
 # --- store: re-created on every run, with L imported libretti ----------------------------
@@ -352,8 +339,6 @@ for c in $CONCURRENCY; do
     gateway_run "$w" "$c"
     stop_server
     floor_measure "$w" "$c" "$w" floor
-    # the omocodia floor: the same SELECTs for every spelling the gateway asks for
-    if [[ $w != w3 ]]; then floor_measure "$w" "$c" "$w-spellings" floor_spellings; fi
   done
 done
 start_server
@@ -393,20 +378,18 @@ echo "- store: $LIBRETTI libretti ($(tail -1 "$WORK/import.log"))"
 echo "- answer sizes of the check requests (bytes): W1 $W1_BYTES, W2 $W2_BYTES (names only), W3 $W3_BYTES"
 [[ -n "$SEED_NOTE" ]] && printf '%s' "$SEED_NOTE"
 echo
-echo "| workload | c | gateway req/s | floor req/s | p50 ms | floor p50 | p50 ratio | p99 ms | floor p99 | p99 ratio | omocodia floor req/s | omocodia floor p99 | p99 ratio to it | source stmts/req | store stmts/req | floor stmts/req | server CPU µs/req | peak RSS MB | failed |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| workload | c | gateway req/s | floor req/s | req/s ratio | p50 ms | floor p50 | p50 ratio | p99 ms | floor p99 | p99 ratio | source stmts/req | store stmts/req | floor stmts/req | server CPU µs/req | peak RSS MB | failed |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'\t' '
   $1 == "gateway" { k = $2 " " $3; g[k] = $0; order[++n] = k }
   $1 == "floor" { f[$2 " " $3] = $0 }
-  $1 == "floor_spellings" { o[$2 " " $3] = $0 }
   END {
     for (i = 1; i <= n; i++) {
       k = order[i]; split(g[k], a, "\t"); split(f[k], b, "\t")
+      rt = (b[4] > 0 ? sprintf("%.2f", a[4] / b[4]) : "-")
       r50 = (b[5] > 0 ? sprintf("%.1fx", a[5] / b[5]) : "-"); r99 = (b[6] > 0 ? sprintf("%.1fx", a[6] / b[6]) : "-")
-      ot = "-"; o99 = "-"; or99 = "-"
-      if (k in o) { split(o[k], s, "\t"); ot = s[4]; o99 = s[6]; if (s[6] > 0) or99 = sprintf("%.1fx", a[6] / s[6]) }
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-        toupper(a[2]), a[3], a[4], b[4], a[5], b[5], r50, a[6], b[6], r99, ot, o99, or99, a[7], a[8], b[7], a[9], a[10], a[12]
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        toupper(a[2]), a[3], a[4], b[4], rt, a[5], b[5], r50, a[6], b[6], r99, a[7], a[8], b[7], a[9], a[10], a[12]
     }
   }' "$RESULTS"
 echo
@@ -414,7 +397,7 @@ echo "Statements per request are counted over sequential requests (40 for W1, 10
 echo "peak RSS is VmHWM of the server over the measured run (reset before it). Compiler or other"
 echo "processes seen beside the benchmark at the start/end of each gateway run: $(awk -F'\t' '$1 == "gateway" { printf "%s%s c=%s %s", sep, toupper($2), $3, $15; sep = ", " }' "$RESULTS")."
 echo
-echo "Floor per source database (pgbench, transactions of three SELECTs; \`-spellings\`: the omocodia floor):"
+echo "Floor per source database (pgbench, transactions of three SELECTs):"
 echo
 echo "| workload | c | database | tx/s | p50 ms | p99 ms |"
 echo "|---|---:|---|---:|---:|---:|"
