@@ -1,19 +1,10 @@
-//! The store's side of identity (DOMAIN.md §3.1; migration 000012): the links between old and
-//! new fiscal codes, and the rows the re-keying of base-coded documents reads and writes.
-//! Every statement on `fiscal_code_link`, `identity_review`, `identity_rekey` and
-//! `audit_identity_map` lives here, and so does the one statement per document table that
-//! moves a citizen's rows from one code to another.
+//! What the re-keying of base-coded rows reads and writes: a citizen's rows moved from one code
+//! to another, the documents stored under a code, the re-keying's one-row state and the map
+//! that attributes legacy audit rows.
 
-use crate::domain::FiscalCode;
-use crate::domain::identity::CodeLink;
-use crate::error::AppError;
-use chrono::{DateTime, Utc};
-use entities::{fiscal_code_link, identity_review};
+use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, Statement,
-};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// Tables whose rows belong to one citizen through a `fiscal_code` column, with the column.
 /// `orientation` is keyed by the code itself (`id`).
@@ -39,122 +30,6 @@ pub const ORIENTATION_TABLES: &[(&str, &str)] = &[
     ("cv", "fiscal_code"),
     ("portal_transfer", "fiscal_code"),
 ];
-
-fn to_link(row: fiscal_code_link::Model) -> Option<CodeLink> {
-    Some(CodeLink {
-        from: FiscalCode::parse(&row.from_code).ok()?,
-        to: FiscalCode::parse(&row.to_code).ok()?,
-        id: row.id,
-        reason: row.reason,
-        linked_at: row.linked_at,
-        linked_by: row.linked_by,
-    })
-}
-
-/// Every active link (the table is small: one row per code that really changed).
-pub async fn active_links(db: &impl ConnectionTrait) -> Result<Vec<CodeLink>, DbErr> {
-    Ok(fiscal_code_link::Entity::find()
-        .filter(fiscal_code_link::Column::UnlinkedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(to_link)
-        .collect())
-}
-
-/// A link, active or undone, as the history shows it.
-#[derive(Debug, Clone)]
-pub struct LinkRecord {
-    pub link: CodeLink,
-    pub unlinked_at: Option<DateTime<Utc>>,
-    pub unlinked_by: Option<String>,
-    pub unlink_reason: Option<String>,
-}
-
-/// Every link into or out of `code`, newest first.
-pub async fn history(db: &impl ConnectionTrait, code: &str) -> Result<Vec<LinkRecord>, DbErr> {
-    Ok(fiscal_code_link::Entity::find()
-        .filter(
-            fiscal_code_link::Column::FromCode
-                .eq(code)
-                .or(fiscal_code_link::Column::ToCode.eq(code)),
-        )
-        .order_by_desc(fiscal_code_link::Column::LinkedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            let (unlinked_at, unlinked_by, unlink_reason) = (
-                row.unlinked_at,
-                row.unlinked_by.clone(),
-                row.unlink_reason.clone(),
-            );
-            Some(LinkRecord {
-                link: to_link(row)?,
-                unlinked_at,
-                unlinked_by,
-                unlink_reason,
-            })
-        })
-        .collect())
-}
-
-/// Records a link (the caller checked it against the current links in the same transaction).
-pub async fn insert_link(txn: &impl ConnectionTrait, link: &CodeLink) -> Result<(), AppError> {
-    let row = fiscal_code_link::ActiveModel {
-        id: Set(link.id.clone()),
-        from_code: Set(link.from.as_str().to_owned()),
-        to_code: Set(link.to.as_str().to_owned()),
-        reason: Set(link.reason.clone()),
-        linked_at: Set(link.linked_at),
-        linked_by: Set(link.linked_by.clone()),
-        unlinked_at: Set(None),
-        unlinked_by: Set(None),
-        unlink_reason: Set(None),
-    };
-    match row.insert(txn).await {
-        Ok(_) => Ok(()),
-        // the partial unique index decides between two administrators linking at once
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Err(AppError::Conflict {
-                message: format!(
-                    "{} was linked to another code a moment ago: read its links again",
-                    link.from
-                ),
-                current_version: 0,
-            })
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Undoes the active link out of `from`; `None` when there is none.
-pub async fn end_link(
-    txn: &impl ConnectionTrait,
-    from: &FiscalCode,
-    by: &str,
-    reason: &str,
-) -> Result<Option<CodeLink>, DbErr> {
-    let Some(row) = fiscal_code_link::Entity::find()
-        .filter(fiscal_code_link::Column::FromCode.eq(from.as_str()))
-        .filter(fiscal_code_link::Column::UnlinkedAt.is_null())
-        .one(txn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let mut active: fiscal_code_link::ActiveModel = row.clone().into();
-    active.unlinked_at = Set(Some(Utc::now()));
-    active.unlinked_by = Set(Some(by.to_owned()));
-    active.unlink_reason = Set(Some(reason.to_owned()));
-    active.update(txn).await?;
-    Ok(to_link(row))
-}
 
 /// Moves every row of `tables` stored under `from` to `to`.
 pub async fn move_rows(
@@ -428,51 +303,4 @@ pub async fn legacy_audit_codes(
         codes.push((code.to_owned(), false));
     }
     Ok((codes, watermark))
-}
-
-/// Holds a document for review under `held` (a key no citizen has).
-pub async fn insert_review(
-    txn: &impl ConnectionTrait,
-    review: identity_review::Model,
-) -> Result<(), DbErr> {
-    identity_review::ActiveModel::from(review)
-        .reset_all()
-        .insert(txn)
-        .await?;
-    Ok(())
-}
-
-pub async fn open_reviews(db: &impl ConnectionTrait) -> Result<Vec<identity_review::Model>, DbErr> {
-    identity_review::Entity::find()
-        .filter(identity_review::Column::ResolvedAt.is_null())
-        .order_by_asc(identity_review::Column::CreatedAt)
-        .order_by_asc(identity_review::Column::Id)
-        .all(db)
-        .await
-}
-
-pub async fn review(
-    db: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<identity_review::Model>, DbErr> {
-    identity_review::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await
-}
-
-pub async fn close_review(
-    txn: &impl ConnectionTrait,
-    id: &str,
-    by: &str,
-    code: &str,
-) -> Result<bool, DbErr> {
-    let update = Query::update()
-        .table(Alias::new("identity_review"))
-        .value(Alias::new("resolved_at"), Utc::now())
-        .value(Alias::new("resolved_by"), by)
-        .value(Alias::new("resolved_code"), code)
-        .and_where(Expr::col(Alias::new("id")).eq(id))
-        .and_where(Expr::col(Alias::new("resolved_at")).is_null())
-        .to_owned();
-    Ok(txn.execute(&update).await?.rows_affected() == 1)
 }
