@@ -4,8 +4,8 @@
 //! `fascicolo audit prune` deletes what is past `audit.retention_days` while the chain still
 //! verifies — on SQLite and PostgreSQL stores.
 
-use crate::fixtures::{self, MARIO, anna, giulia, luca};
-use crate::helpers::{TestApp, spawn_app};
+use crate::fixtures::{MARIO, anna, giulia, luca};
+use crate::helpers::{TestApp, spawn_fixture_app};
 use chrono::{Duration, Utc};
 use fascicolo::auth::Role;
 use fascicolo::store::audit::chain;
@@ -41,16 +41,6 @@ fn audit_command(config: &Path, command: &str) -> (Option<i32>, String) {
     (status.code(), text)
 }
 
-async fn app_for(test: &str, store: Engine) -> Option<TestApp> {
-    spawn_app(
-        test,
-        store,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-}
-
 /// Reads of `citizens`, one request each: one audit row each.
 async fn read_each(app: &TestApp, citizens: &[String]) {
     for cf in citizens {
@@ -80,7 +70,7 @@ async fn ids(app: &TestApp) -> Vec<i64> {
 }
 
 async fn tampering_is_reported(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -183,7 +173,7 @@ async fn tampering_is_reported_postgres() {
 /// Rows cut off the end leave no next row to complain: the chain head notices.
 #[tokio::test]
 async fn rows_cut_off_the_end_are_reported() {
-    let Some(app) = app_for("chain_tail", Engine::Sqlite).await else {
+    let Some(app) = spawn_fixture_app("chain_tail", Engine::Sqlite).await else {
         return;
     };
     read_each(&app, &citizens()).await;
@@ -198,7 +188,7 @@ async fn rows_cut_off_the_end_are_reported() {
 }
 
 async fn concurrent_requests_keep_one_chain(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let admin = app.token(Role::Admin, None);
@@ -252,7 +242,7 @@ async fn sixteen_concurrent_requests_keep_one_chain_postgres() {
 /// commits than requests (the writer commits what waits together), so in fewer statements
 /// than 32 reads one at a time.
 async fn concurrent_reads_share_audit_commits(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let codes = citizens();
@@ -305,7 +295,8 @@ async fn concurrent_reads_share_audit_commits_postgres() {
 /// read hash its rows again from the new head, and the chain still holds.
 #[tokio::test]
 async fn a_read_audit_is_one_statement_until_the_head_moves() {
-    let Some(app) = app_for("audit_one_statement_postgres", Engine::Postgres).await else {
+    let Some(app) = spawn_fixture_app("audit_one_statement_postgres", Engine::Postgres).await
+    else {
         return;
     };
     let codes = citizens();
@@ -355,7 +346,7 @@ pub async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
 }
 
 async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

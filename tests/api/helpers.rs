@@ -11,6 +11,9 @@ use fascicolo::testing::{Engine, TestDatabase, database_or_skip};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod mutation;
+pub use mutation::{Document, code_of, mutate, mutate_with_file, ok};
+
 pub const SECRET: &str = "test-secret-for-fascicolo-0123456789";
 
 /// A regional source for a test: its engine and what it contains.
@@ -164,6 +167,13 @@ impl TestApp {
 pub async fn spawn_sqlite_app(test: &str, dead: &[DeadSource]) -> Option<TestApp> {
     let sources = crate::fixtures::sources(Engine::Sqlite, Engine::Sqlite);
     spawn_app(test, Engine::Sqlite, sources, dead).await
+}
+
+/// A store on `store` over the two fixture sources, both SQLite: the setting of most
+/// document tests.
+pub async fn spawn_fixture_app(test: &str, store: Engine) -> Option<TestApp> {
+    let sources = crate::fixtures::sources(Engine::Sqlite, Engine::Sqlite);
+    spawn_app(test, store, sources, &[]).await
 }
 
 pub async fn spawn_app(

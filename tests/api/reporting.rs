@@ -3,8 +3,8 @@
 //! cells are suppressed for `reporting` but not for `admin`; a reporting token reads no
 //! personal data. The rows are written straight into the store, as a bulk load would.
 
-use crate::fixtures::{MARIO, sources};
-use crate::helpers::{TestApp, error_codes, spawn_app};
+use crate::fixtures::MARIO;
+use crate::helpers::{TestApp, error_codes, spawn_fixture_app};
 use chrono::NaiveDate;
 use fascicolo::auth::Role;
 use fascicolo::domain::FiscalCode;
@@ -269,8 +269,7 @@ async fn filters_of_the_seed_tables(app: &TestApp) {
 }
 
 async fn reproduces_the_seeds(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     load_seed_000(&app).await;
@@ -481,8 +480,7 @@ async fn reporting_reproduces_the_seeds_postgres() {
 /// there) brings none of its experiences or evidences; text goes through as written, quotes,
 /// commas, line breaks and empty strings included (PostgreSQL's COPY path encodes it as CSV).
 async fn import_keeps_children_only_with_their_libretto(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let other = crate::fixtures::anna();
