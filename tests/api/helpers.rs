@@ -413,6 +413,44 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The source errors of a response: (source, reason).
+pub fn source_errors(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    assert_eq!(e["extensions"]["code"], "SOURCE_UNAVAILABLE", "{body}");
+                    (
+                        e["extensions"]["source"].as_str().unwrap().to_owned(),
+                        e["extensions"]["reason"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `pairs` as owned strings, to compare with `source_errors`.
+pub fn string_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// The source a merged person's `field` came from ("" when none).
+pub fn provenance(person: &Value, field: &str) -> String {
+    person["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["field"] == field)
+        .map(|p| p["source"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
 /// A writer that keeps what the server logs, for one test.
 #[derive(Clone, Default)]
 pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);

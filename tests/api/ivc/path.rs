@@ -6,7 +6,7 @@ use super::{
     IVC, advance_to_transparency, attestato, ivc_sources, request, session, to_transparency,
 };
 use crate::fixtures::{MARIO, anna};
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 use fascicolo::domain::FiscalCode;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -15,7 +15,28 @@ async fn full_path(test: &str, store: Engine) {
     let Some(app) = spawn_app(test, store, ivc_sources(Engine::Sqlite), &[]).await else {
         return;
     };
-    let d = request(&app, MARIO, "2026-01-12").await;
+    let d = request_to_attestato(&app).await;
+    let id = d["id"].clone();
+    the_close_keeps_hours_sessions_and_history(&app, d).await;
+    the_profile_and_the_list_find_it(&app, &id).await;
+    every_step_is_audited(&app, &id).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ivc_full_path_sqlite() {
+    full_path("ivc_full_path_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn ivc_full_path_postgres() {
+    full_path("ivc_full_path_postgres", Engine::Postgres).await;
+}
+
+/// Request to attestato: each step's state, the transparency document and the attestato;
+/// the dossier.
+async fn request_to_attestato(app: &TestApp) -> Value {
+    let d = request(app, MARIO, "2026-01-12").await;
     assert_eq!(d["status"], "REQUESTED");
     assert_eq!(d["version"], 1);
     assert_eq!(d["maxHours"], 26.0);
@@ -23,9 +44,7 @@ async fn full_path(test: &str, store: Engine) {
         d["allowedTransitions"],
         json!(["TAKEN_IN_CHARGE", "CLOSED"])
     );
-    let id = d["id"].clone();
-
-    let d = advance_to_transparency(&app, d).await;
+    let d = advance_to_transparency(app, d).await;
     assert_eq!(d["status"], "TRANSPARENCY_RELEASED");
     let doc = &d["transparencyDocument"];
     assert_eq!(doc["kind"], "CITIZEN_DOSSIER");
@@ -44,7 +63,7 @@ async fn full_path(test: &str, store: Engine) {
 
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "startIvcValidation",
             json!({ "startedOn": "2026-03-10" }),
@@ -52,7 +71,7 @@ async fn full_path(test: &str, store: Engine) {
         .await;
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session(
@@ -66,7 +85,7 @@ async fn full_path(test: &str, store: Engine) {
         .await;
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session("BACK_OFFICE", "2026-03-16", 30, "op-back", "PROCESS_EXPERT"),
@@ -74,7 +93,7 @@ async fn full_path(test: &str, store: Engine) {
         .await;
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "completeIvcValidation",
             json!({ "result": "POSITIVE", "decidedOn": "2026-03-20", "attestato": attestato() }),
@@ -90,10 +109,14 @@ async fn full_path(test: &str, store: Engine) {
     assert_eq!(a["assessmentModes"], json!(["TECHNICAL_INTERVIEW"]));
     assert_eq!(a["anagrafica"]["familyName"], "ROSSI");
     assert_eq!(d["validation"]["result"], "POSITIVE");
+    d
+}
 
+/// The close: the outcome, the hours and their cost, the sessions by phase, the history.
+async fn the_close_keeps_hours_sessions_and_history(app: &TestApp, d: Value) {
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "closeIvcDossier",
             json!({ "closedOn": "2026-04-01", "reason": "percorso concluso con attestato" }),
@@ -177,7 +200,10 @@ async fn full_path(test: &str, store: Engine) {
     );
     // 1 request + 11 steps and additions + 1 close, each with one audit row in its transaction
     assert_eq!(d["version"], 13);
+}
 
+/// The citizen's profile shows the dossier; the list finds it by outcome, year and sector.
+async fn the_profile_and_the_list_find_it(app: &TestApp, id: &Value) {
     // the citizen's profile shows it; the list finds it by outcome, year and SEP sector
     let body = app
         .query(
@@ -186,7 +212,7 @@ async fn full_path(test: &str, store: Engine) {
         )
         .await;
     assert_eq!(
-        body["data"]["citizen"]["ivcDossiers"][0]["id"], id,
+        body["data"]["citizen"]["ivcDossiers"][0]["id"], *id,
         "{body}"
     );
     let list = "query($f: IvcFilter) { ivcDossiers(filter: $f, first: 10) { edges { cursor node { id } } pageInfo { hasNextPage } } }";
@@ -203,7 +229,10 @@ async fn full_path(test: &str, store: Engine) {
         let edges = body["data"]["ivcDossiers"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), found, "{filter}: {body}");
     }
+}
 
+/// Every step is an audited write; reading the dossiers is an audited read.
+async fn every_step_is_audited(app: &TestApp, id: &Value) {
     let mario = fascicolo::store::audit::PersonRows::of(
         app.state.store.db(),
         &[FiscalCode::parse(MARIO).unwrap()],
@@ -231,17 +260,6 @@ async fn full_path(test: &str, store: Engine) {
             .any(|e| e.action == "read" && e.fields.contains(&"ivcDossiers".to_owned())),
         "Citizen.ivcDossiers is an audited read"
     );
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn ivc_full_path_sqlite() {
-    full_path("ivc_full_path_sqlite", Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn ivc_full_path_postgres() {
-    full_path("ivc_full_path_postgres", Engine::Postgres).await;
 }
 
 /// Fase B after the attestato: a passed exam closes as QUALIFICATION; a failed one keeps the

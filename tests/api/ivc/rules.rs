@@ -6,9 +6,9 @@ use super::{
     IVC, attestato, competence, consolidate_libretto, ivc_sources, read, request, session, teenager,
 };
 use crate::fixtures::{MARIO, anna, nobody};
-use crate::helpers::{code_of, error_codes, spawn_app};
+use crate::helpers::{TestApp, code_of, error_codes, spawn_app};
 use fascicolo::testing::Engine;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Seed 003: at most 26 hours, back office included. Sessions summing to exactly 26 h pass;
 /// one more minute is refused with the hours used and left, and nothing is written.
@@ -105,6 +105,20 @@ async fn ivc_rules_are_enforced() {
     else {
         return;
     };
+    only_operators_and_administrators(&app).await;
+    eligibility_is_age_and_a_known_citizen(&app).await;
+    let d = a_requested_dossier_refuses_what_comes_later(&app).await;
+    let d = stale_versions_and_dates_are_refused(&app, d).await;
+    let d = identification_checks_what_it_collects(&app, d).await;
+    let d = validation_checks_its_assessors(&app, d).await;
+    let d = the_attestato_needs_its_content(&app, d).await;
+    a_closed_dossier_refuses_everything(&app, d).await;
+    let again = one_path_per_citizen(&app).await;
+    a_libretto_is_the_transparency_document_once_consolidated(&app, again).await;
+}
+
+/// Reporting users neither read nor write dossiers.
+async fn only_operators_and_administrators(app: &TestApp) {
     // reads and writes are for operators and administrators
     let reporting = app.token(fascicolo::auth::Role::Reporting, None);
     for query in [
@@ -114,9 +128,13 @@ async fn ivc_rules_are_enforced() {
         let (_, body) = app.post(Some(&reporting), query, json!({})).await;
         assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
     }
+}
+
+/// Seed 003: 15-64 at the request date, and a citizen some source knows.
+async fn eligibility_is_age_and_a_known_citizen(app: &TestApp) {
     // eligibility: age at the request date, a citizen some source knows
     let body = IVC.call(
-        &app,
+        app,
         "requestIvc",
         json!({ "fiscalCode": teenager().as_str(), "requestedOn": "2026-05-31", "provider": "Ente" }),
     )
@@ -131,7 +149,7 @@ async fn ivc_rules_are_enforced() {
         "{body}"
     );
     let body = IVC.call(
-        &app,
+        app,
         "requestIvc",
         json!({ "fiscalCode": teenager().as_str(), "requestedOn": "2026-06-02", "provider": "Ente" }),
     )
@@ -148,18 +166,21 @@ async fn ivc_rules_are_enforced() {
         "{body}"
     );
     let body = IVC.call(
-        &app,
+        app,
         "requestIvc",
         json!({ "fiscalCode": nobody().as_str(), "requestedOn": "2026-01-12", "provider": "Ente" }),
     )
     .await;
     assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+}
 
+/// A requested dossier refuses the later states and a second open dossier; the dossier.
+async fn a_requested_dossier_refuses_what_comes_later(app: &TestApp) -> Value {
     // invalid transitions name the current state and the allowed ones
-    let d = request(&app, MARIO, "2026-01-12").await;
+    let d = request(app, MARIO, "2026-01-12").await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "startIvcValidation",
             json!({ "startedOn": "2026-01-20" }),
@@ -173,7 +194,7 @@ async fn ivc_rules_are_enforced() {
     );
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session(
@@ -193,17 +214,21 @@ async fn ivc_rules_are_enforced() {
     // an open dossier per citizen
     let body = IVC
         .call(
-            &app,
+            app,
             "requestIvc",
             json!({ "fiscalCode": MARIO, "requestedOn": "2026-01-13", "provider": "Ente" }),
         )
         .await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+    d
+}
 
+/// Stale versions and dates out of the phase are refused; the dossier in identification.
+async fn stale_versions_and_dates_are_refused(app: &TestApp, d: Value) -> Value {
     // stale version
     let taken = IVC
         .step(
-            &app,
+            app,
             &d,
             "takeIvcInCharge",
             json!({ "adhesionSignedOn": "2026-01-15" }),
@@ -211,7 +236,7 @@ async fn ivc_rules_are_enforced() {
         .await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "startIvcIdentification",
             json!({ "startedOn": "2026-01-20" }),
@@ -222,7 +247,7 @@ async fn ivc_rules_are_enforced() {
     // dates: not before the phase began, not in the future
     let err = IVC
         .refused(
-            &app,
+            app,
             &taken,
             "startIvcIdentification",
             json!({ "startedOn": "2026-01-10" }),
@@ -231,7 +256,7 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(err["extensions"]["field"], "startedOn", "{err}");
     let err = IVC
         .refused(
-            &app,
+            app,
             &taken,
             "startIvcIdentification",
             json!({ "startedOn": "2099-01-10" }),
@@ -239,18 +264,22 @@ async fn ivc_rules_are_enforced() {
         .await;
     assert_eq!(err["extensions"]["field"], "startedOn", "{err}");
 
-    let mut d = IVC
-        .step(
-            &app,
-            &taken,
-            "startIvcIdentification",
-            json!({ "startedOn": "2026-01-20" }),
-        )
-        .await;
+    IVC.step(
+        app,
+        &taken,
+        "startIvcIdentification",
+        json!({ "startedOn": "2026-01-20" }),
+    )
+    .await
+}
+
+/// Identification: session kinds fit the phase, competences follow the repertoire, the
+/// transparency document needs competences and experiences (V21); the dossier in validation.
+async fn identification_checks_what_it_collects(app: &TestApp, mut d: Value) -> Value {
     // kinds fit the phase; competences are checked against the repertoire
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session(
@@ -270,13 +299,13 @@ async fn ivc_rules_are_enforced() {
     ] {
         let mut c = competence();
         c[field] = value;
-        let err = IVC.refused(&app, &d, "addIvcCompetence", c).await;
+        let err = IVC.refused(app, &d, "addIvcCompetence", c).await;
         assert_eq!(code_of(&err), "BAD_USER_INPUT", "{err}");
         assert_eq!(err["extensions"]["field"], name, "{err}");
     }
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02", "experiences": ["x y"] }),
@@ -286,7 +315,7 @@ async fn ivc_rules_are_enforced() {
     for on in ["2026-01-20", "2026-02-03"] {
         d = IVC
             .step(
-                &app,
+                app,
                 &d,
                 "addIvcSession",
                 session(
@@ -299,10 +328,10 @@ async fn ivc_rules_are_enforced() {
             )
             .await;
     }
-    let d = IVC.step(&app, &d, "addIvcCompetence", competence()).await;
+    let d = IVC.step(app, &d, "addIvcCompetence", competence()).await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02" }),
@@ -311,25 +340,28 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(err["extensions"]["field"], "experiences", "V21: {err}");
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02", "experiences": ["Badante 2016-2025"] }),
         )
         .await;
-    let d = IVC
-        .step(
-            &app,
-            &d,
-            "startIvcValidation",
-            json!({ "startedOn": "2026-03-10" }),
-        )
-        .await;
+    IVC.step(
+        app,
+        &d,
+        "startIvcValidation",
+        json!({ "startedOn": "2026-03-10" }),
+    )
+    .await
+}
 
+/// Validation: terzietà, the assessor's declaration (V22), a technical interview first;
+/// the dossier with its technical interview.
+async fn validation_checks_its_assessors(app: &TestApp, d: Value) -> Value {
     // terzietà: the identification operator may not assess as content expert
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session(
@@ -371,19 +403,19 @@ async fn ivc_rules_are_enforced() {
         for (k, v) in patch.as_object().unwrap() {
             s[k] = v.clone();
         }
-        let err = IVC.refused(&app, &d, "addIvcSession", s).await;
+        let err = IVC.refused(app, &d, "addIvcSession", s).await;
         assert_eq!(code_of(&err), "BAD_USER_INPUT", "{err}");
         assert_eq!(err["extensions"]["field"], field, "{patch}: {err}");
         assert!(err["message"].as_str().unwrap().contains("V22"), "{err}");
     }
     let mut s = session("DOSSIER_REVIEW", "2026-03-12", 30, "op-9", "PROCESS_EXPERT");
     s["assessorEqfLevel"] = json!(6);
-    let err = IVC.refused(&app, &d, "addIvcSession", s).await;
+    let err = IVC.refused(app, &d, "addIvcSession", s).await;
     assert_eq!(err["extensions"]["field"], "assessorEqfLevel", "{err}");
     // no validation without a technical interview by a content expert
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "completeIvcValidation",
             json!({ "result": "NEGATIVE", "decidedOn": "2026-03-20" }),
@@ -392,7 +424,7 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(code_of(&err), "BAD_USER_INPUT", "{err}");
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "addIvcSession",
             session(
@@ -407,12 +439,18 @@ async fn ivc_rules_are_enforced() {
     let assessed = d["sessions"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(assessed["assessorEqfLevel"], 6, "{assessed}");
     assert_eq!(assessed["noConflictOfInterest"], true, "{assessed}");
+    d
+}
+
+/// V20: the attestato's content is checked and nothing is written; a negative validation
+/// closes the dossier as DOSSIER_ONLY.
+async fn the_attestato_needs_its_content(app: &TestApp, d: Value) -> Value {
     // V20: the attestato without ADA codes is refused, naming the field; nothing written
     let mut a = attestato();
     a.as_object_mut().unwrap().remove("adaCodes");
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "completeIvcValidation",
             json!({ "result": "POSITIVE", "decidedOn": "2026-03-20", "attestato": a }),
@@ -422,17 +460,17 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(err["extensions"]["field"], "attestato.adaCodes");
     let err = IVC
         .refused(
-            &app,
+            app,
             &d,
             "completeIvcValidation",
             json!({ "result": "POSITIVE", "decidedOn": "2026-03-20" }),
         )
         .await;
     assert_eq!(err["extensions"]["field"], "attestato", "{err}");
-    assert_eq!(read(&app, &d["id"]).await["version"], d["version"]);
+    assert_eq!(read(app, &d["id"]).await["version"], d["version"]);
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "completeIvcValidation",
             json!({ "result": "NEGATIVE", "decidedOn": "2026-03-20" }),
@@ -441,14 +479,18 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(d["status"], "VALIDATION_NEGATIVE");
     let d = IVC
         .step(
-            &app,
+            app,
             &d,
             "closeIvcDossier",
             json!({ "closedOn": "2026-03-21" }),
         )
         .await;
     assert_eq!(d["outcome"], "DOSSIER_ONLY");
+    d
+}
 
+/// A closed dossier refuses everything, with no allowed next state.
+async fn a_closed_dossier_refuses_everything(app: &TestApp, d: Value) {
     // a closed dossier refuses everything, with no allowed next state
     for (name, input) in [
         (
@@ -464,16 +506,19 @@ async fn ivc_rules_are_enforced() {
         ("closeIvcDossier", json!({ "closedOn": "2026-03-22" })),
         ("withdrawIvcDossier", json!({ "withdrawnOn": "2026-03-22" })),
     ] {
-        let err = IVC.refused(&app, &d, name, input).await;
+        let err = IVC.refused(app, &d, name, input).await;
         assert_eq!(code_of(&err), "INVALID_TRANSITION", "{name}: {err}");
         assert_eq!(err["extensions"]["current"], "CLOSED");
         assert_eq!(err["extensions"]["allowed"], json!([]), "{name}");
     }
+}
 
+/// One path per citizen (seed 003), which a withdrawal does not use up; Anna's new dossier.
+async fn one_path_per_citizen(app: &TestApp) -> Value {
     // one path per citizen (seed 003): Mario used the service
     let body = IVC
         .call(
-            &app,
+            app,
             "requestIvc",
             json!({ "fiscalCode": MARIO, "requestedOn": "2026-04-01", "provider": "Ente" }),
         )
@@ -486,10 +531,10 @@ async fn ivc_rules_are_enforced() {
         "{body}"
     );
     // a withdrawal before any output does not use it up
-    let a = request(&app, anna().as_str(), "2026-01-12").await;
+    let a = request(app, anna().as_str(), "2026-01-12").await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &a,
             "closeIvcDossier",
             json!({ "closedOn": "2026-01-13" }),
@@ -502,16 +547,20 @@ async fn ivc_rules_are_enforced() {
     );
     let a = IVC
         .step(
-            &app,
+            app,
             &a,
             "withdrawIvcDossier",
             json!({ "withdrawnOn": "2026-01-13", "reason": "trasferimento" }),
         )
         .await;
     assert_eq!(a["outcome"], "WITHDRAWN");
-    let again = request(&app, anna().as_str(), "2026-02-01").await;
+    let again = request(app, anna().as_str(), "2026-02-01").await;
     assert_eq!(again["status"], "REQUESTED");
+    again
+}
 
+/// The Documento di trasparenza may be the citizen's own consolidated libretto only.
+async fn a_libretto_is_the_transparency_document_once_consolidated(app: &TestApp, again: Value) {
     // a libretto that is not CONSOLIDATED cannot be the Documento di trasparenza
     let body = app
         .query(
@@ -523,7 +572,7 @@ async fn ivc_rules_are_enforced() {
     assert!(libretto.is_string(), "{body}");
     let a = IVC
         .step(
-            &app,
+            app,
             &again,
             "takeIvcInCharge",
             json!({ "adhesionSignedOn": "2026-02-02" }),
@@ -531,16 +580,16 @@ async fn ivc_rules_are_enforced() {
         .await;
     let a = IVC
         .step(
-            &app,
+            app,
             &a,
             "startIvcIdentification",
             json!({ "startedOn": "2026-02-03" }),
         )
         .await;
-    let a = IVC.step(&app, &a, "addIvcCompetence", competence()).await;
+    let a = IVC.step(app, &a, "addIvcCompetence", competence()).await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &a,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02", "librettoId": libretto }),
@@ -555,10 +604,10 @@ async fn ivc_rules_are_enforced() {
         )
         .await;
     let marios = body["data"]["openLibretto"]["id"].clone();
-    consolidate_libretto(&app, &marios).await;
+    consolidate_libretto(app, &marios).await;
     let err = IVC
         .refused(
-            &app,
+            app,
             &a,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02", "librettoId": marios }),
@@ -571,10 +620,10 @@ async fn ivc_rules_are_enforced() {
     );
     // once consolidated it is (seed 000, Toscana: "Libretto Formativo rilasciato come
     // Documento di trasparenza")
-    let number = consolidate_libretto(&app, &libretto).await;
+    let number = consolidate_libretto(app, &libretto).await;
     let a = IVC
         .step(
-            &app,
+            app,
             &a,
             "releaseIvcTransparencyDocument",
             json!({ "releasedOn": "2026-03-02", "librettoId": libretto }),
@@ -584,5 +633,4 @@ async fn ivc_rules_are_enforced() {
     assert_eq!(doc["kind"], "LIBRETTO");
     assert_eq!(doc["librettoNumber"], number);
     assert_eq!(doc["anagrafica"]["familyName"], "BIANCHI");
-    app.stop().await;
 }
