@@ -196,7 +196,21 @@ struct Written {
 }
 
 async fn write_records(app: &TestApp) -> Written {
-    // libretto: prefilled, in compilation, an evidence with a file, a competence citing it
+    let (libretto, evidence) = write_libretto(app).await;
+    let dossier = write_dossier(app).await;
+    write_orientation(app).await;
+    let other_dossier = write_annas_records(app).await;
+    Written {
+        libretto,
+        evidence,
+        dossier,
+        other_dossier,
+    }
+}
+
+/// Mario's libretto: prefilled, in compilation, an evidence with a file, a competence citing
+/// it; its id and the evidence's.
+async fn write_libretto(app: &TestApp) -> (String, String) {
     let l = call(
         app,
         "openLibretto",
@@ -234,8 +248,12 @@ async fn write_records(app: &TestApp) -> Written {
         "id version",
     )
     .await;
+    (l["id"].as_str().unwrap().to_owned(), evidence)
+}
 
-    // IVC dossier: requested, taken in charge, a session, identification, a competence
+/// Mario's IVC dossier: requested, taken in charge, a session, identification, a competence;
+/// its id.
+async fn write_dossier(app: &TestApp) -> String {
     let d = call(
         app,
         "requestIvc",
@@ -283,8 +301,11 @@ async fn write_records(app: &TestApp) -> Written {
         "id version",
     )
     .await;
+    d["id"].as_str().unwrap().to_owned()
+}
 
-    // orientation: intake with consent, a title, a propensity, the CV, the pact
+/// Mario's orientation: intake with consent, a title, a propensity, the CV, the pact.
+async fn write_orientation(app: &TestApp) {
     let fields = "fiscalCode version";
     let r = call(
         app,
@@ -331,8 +352,11 @@ async fn write_records(app: &TestApp) -> Written {
         fields,
     )
     .await;
+}
 
-    // Anna: an orientation record and a dossier of her own
+/// Anna's orientation record and IVC dossier; the dossier's id.
+async fn write_annas_records(app: &TestApp) -> String {
+    let fields = "fiscalCode version";
     call(
         app,
         "recordIntake",
@@ -351,12 +375,7 @@ async fn write_records(app: &TestApp) -> Written {
         "id",
     )
     .await;
-    Written {
-        libretto: l["id"].as_str().unwrap().to_owned(),
-        evidence,
-        dossier: d["id"].as_str().unwrap().to_owned(),
-        other_dossier: other["id"].as_str().unwrap().to_owned(),
-    }
+    other["id"].as_str().unwrap().to_owned()
 }
 
 async fn export_holds_the_citizen_and_no_one_else(test: &str, store: Engine) {

@@ -2,9 +2,9 @@
 //! one call per view, its failures costing only its own fields, its deadline, `check-sources`
 //! over every endpoint, and consolidation while it fails.
 
-use crate::fake_region::{Mode, PROFILE, TOKEN, alberto, fake_region};
+use crate::fake_region::{FakeRegion, Mode, PROFILE, TOKEN, alberto, fake_region};
 use crate::fixtures::{MARIO, anna, lavoro_sqlite, luca, nobody};
-use crate::helpers::{provenance, source_errors, spawn_app_with, string_pairs};
+use crate::helpers::{TestApp, provenance, source_errors, spawn_app_with, string_pairs};
 use fascicolo::config::{Config, SourceConfig};
 use fascicolo::domain::FiscalCode;
 use fascicolo::sources::check::{ContractProblem, SourceCheck, check_source};
@@ -44,6 +44,16 @@ async fn http_source_merges_with_a_sql_source_one_call_per_view() {
     else {
         return;
     };
+    the_newest_row_wins_and_views_are_unions(&app).await;
+    one_call_per_view_whatever_n(&app, &region).await;
+    search_merges_in_name_order(&app).await;
+    the_service_is_listed_up(&app).await;
+    app.stop().await;
+}
+
+/// Mario's profile: the service's newer row wins, the SQL source fills the gaps, the
+/// views are the union of both.
+async fn the_newest_row_wins_and_views_are_unions(app: &TestApp) {
     let body = app.query(PROFILE, json!({ "cf": MARIO })).await;
     assert_eq!(body.get("errors"), None, "{body}");
     let citizen = &body["data"]["citizen"];
@@ -85,7 +95,10 @@ async fn http_source_merges_with_a_sql_source_one_call_per_view() {
     );
     assert_eq!(citizen["trainings"][0]["hours"], 16);
     assert_eq!(citizen["trainings"][0]["outcome"], "completed");
+}
 
+/// N citizens cost the service one call per view, whatever N.
+async fn one_call_per_view_whatever_n(app: &TestApp, region: &FakeRegion) {
     // N citizens cost the service one call per view, whatever N
     let codes = [
         MARIO.to_owned(),
@@ -131,7 +144,10 @@ async fn http_source_merges_with_a_sql_source_one_call_per_view() {
     );
     assert_eq!(list[1]["employments"][0]["employerName"], "Zeta Spa");
     assert_eq!(list[3], Value::Null, "nobody knows this citizen");
+}
 
+/// Search merges the service's people with the database's, in name order.
+async fn search_merges_in_name_order(app: &TestApp) {
     // search merges the service's people with the database's, in name order
     let search = r#"query($family: String, $after: String) {
       searchCitizens(familyName: $family, first: 2, after: $after) {
@@ -171,7 +187,10 @@ async fn http_source_merges_with_a_sql_source_one_call_per_view() {
         2
     );
     assert_eq!(page["pageInfo"]["hasNextPage"], false);
+}
 
+/// The service is listed among the sources, up, its circuit closed.
+async fn the_service_is_listed_up(app: &TestApp) {
     let body = app
         .query(
             "{ sources { name kind engine state circuit consecutiveFailures } }",
@@ -183,7 +202,6 @@ async fn http_source_merges_with_a_sql_source_one_call_per_view() {
         json!({ "name": "sil-http", "kind": "http", "engine": "http", "state": "UP",
                 "circuit": "CLOSED", "consecutiveFailures": 0 })
     );
-    app.stop().await;
 }
 
 #[tokio::test]

@@ -71,7 +71,31 @@ async fn lifecycle(test: &str, store: Engine) {
     let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
-    let libretto = open_mario(&app).await;
+    let (libretto, beta) = open_and_start_compilation(&app).await;
+    let libretto = experiences_are_declared_edited_and_dropped(&app, libretto, &beta).await;
+    let (libretto, number, evidence) =
+        consolidated_with_evidence_and_signature(&app, libretto).await;
+    reporting_tallies_follow_every_change(&app, &libretto).await;
+    let libretto = an_update_makes_a_new_version(&app, libretto, &number, &evidence).await;
+    versions_stay_readable_and_stale_ones_conflict(&app, &libretto).await;
+    the_profile_shows_it_and_writes_are_audited(&app, &number).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn libretto_lifecycle_sqlite() {
+    lifecycle("libretto_lifecycle_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn libretto_lifecycle_postgres() {
+    lifecycle("libretto_lifecycle_postgres", Engine::Postgres).await;
+}
+
+/// Opening prefills from both sources; a second libretto and an early consolidation are
+/// refused; compilation starts.
+async fn open_and_start_compilation(app: &TestApp) -> (Value, Value) {
+    let libretto = open_mario(app).await;
     assert_eq!(libretto["status"], "DRAFT");
     assert_eq!(
         libretto["area"], "Prato",
@@ -105,7 +129,7 @@ async fn lifecycle(test: &str, store: Engine) {
     // consolidating a draft is not a step of the lifecycle
     let early = LIBRETTO
         .call(
-            &app,
+            app,
             "consolidateLibretto",
             json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
         )
@@ -117,18 +141,27 @@ async fn lifecycle(test: &str, store: Engine) {
 
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "startLibrettoCompilation",
             json!({ "id": libretto["id"], "version": version(&libretto) }),
         )
         .await;
     let libretto = ok(&body, "startLibrettoCompilation").clone();
     assert_eq!(libretto["status"], "IN_COMPILATION");
+    (libretto, beta.clone())
+}
 
+/// A self-declared experience, an edit of a prefilled one, a dropped one.
+/// `beta` is a prefilled experience to edit.
+async fn experiences_are_declared_edited_and_dropped(
+    app: &TestApp,
+    libretto: Value,
+    beta: &Value,
+) -> Value {
     // a self-declared experience, an edit of a prefilled one, a dropped one
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "addLibrettoExperience",
             json!({ "librettoId": libretto["id"], "version": version(&libretto), "kind": "WORK",
                 "organisation": "Associazione Sportiva Prato", "title": "Allenatore volontario",
@@ -138,7 +171,7 @@ async fn lifecycle(test: &str, store: Engine) {
         .await;
     let libretto = ok(&body, "addLibrettoExperience").clone();
     let body = LIBRETTO.call(
-        &app,
+        app,
         "updateLibrettoExperience",
         json!({ "librettoId": libretto["id"], "version": version(&libretto), "experienceId": beta["id"],
                 "kind": "WORK", "organisation": "Beta S.r.l. (logistica)", "startDate": "2016-05-02",
@@ -164,7 +197,7 @@ async fn lifecycle(test: &str, store: Engine) {
         .unwrap()
         .clone();
     let body = LIBRETTO.call(
-        &app,
+        app,
         "dropLibrettoExperience",
         json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "experienceId": delta["id"], "reason": "Rapporto durato pochi giorni, non pertinente" }),
@@ -179,15 +212,23 @@ async fn lifecycle(test: &str, store: Engine) {
             .iter()
             .any(|e| e["id"] == delta["id"] && e["dropped"] == true)
     );
+    libretto
+}
 
+/// An evidence with a PDF, a competence citing it, the citizen's signature: consolidated;
+/// the libretto and its number.
+async fn consolidated_with_evidence_and_signature(
+    app: &TestApp,
+    libretto: Value,
+) -> (Value, String, Value) {
     // an evidence with a PDF, then a competence that cites it
-    let body = add_evidence(&app, &libretto, "PROFESSIONAL", Some(("haccp.pdf", pdf()))).await;
+    let body = add_evidence(app, &libretto, "PROFESSIONAL", Some(("haccp.pdf", pdf()))).await;
     let libretto = ok(&body, "addLibrettoEvidence").clone();
     let evidence = &libretto["evidences"][0];
     assert_eq!(evidence["file"]["sizeBytes"], pdf().len());
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "addLibrettoCompetence",
             json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TECHNICAL_PROFESSIONAL", "context": "NON_FORMAL",
@@ -212,7 +253,7 @@ async fn lifecycle(test: &str, store: Engine) {
     // the citizen must sign
     let unsigned = LIBRETTO
         .call(
-            &app,
+            app,
             "consolidateLibretto",
             json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": false }),
         )
@@ -225,7 +266,7 @@ async fn lifecycle(test: &str, store: Engine) {
 
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "consolidateLibretto",
             json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
         )
@@ -234,7 +275,11 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(libretto["status"], "CONSOLIDATED");
     let number = libretto["number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("LFC-TOS-"), "{number}");
+    (libretto, number, evidence.clone())
+}
 
+/// The reporting tallies followed every change.
+async fn reporting_tallies_follow_every_change(app: &TestApp, libretto: &Value) {
     // the reporting tallies followed every change: 6 prefilled, 1 declared, 1 dropped, and
     // the evidence (admin sees cells of 1)
     let admin = app.token(fascicolo::auth::Role::Admin, None);
@@ -258,11 +303,20 @@ async fn lifecycle(test: &str, store: Engine) {
         "{stats}"
     );
     assert_eq!(libretto["versions"], json!([{ "n": 1 }]));
+}
 
+/// A consolidated libretto is immutable until an update starts, which makes version 2.
+/// `evidence` is the first libretto's evidence, which the new competence cites.
+async fn an_update_makes_a_new_version(
+    app: &TestApp,
+    libretto: Value,
+    number: &str,
+    evidence: &Value,
+) -> Value {
     // a consolidated libretto is immutable until an update starts
     let frozen = LIBRETTO
         .call(
-            &app,
+            app,
             "addLibrettoCompetence",
             json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TRANSVERSAL", "context": "INFORMAL", "description": "Lavoro di squadra" }),
@@ -271,7 +325,7 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(error_codes(&frozen), ["INVALID_TRANSITION"]);
 
     let body = LIBRETTO.call(
-        &app,
+        app,
         "updateLibretto",
         json!({ "id": libretto["id"], "version": version(&libretto), "reason": "Nuovo corso concluso" }),
     )
@@ -280,7 +334,7 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(libretto["status"], "IN_UPDATE");
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "addLibrettoCompetence",
             json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TRANSVERSAL", "context": "INFORMAL", "description": "Lavoro di squadra",
@@ -290,14 +344,18 @@ async fn lifecycle(test: &str, store: Engine) {
     let libretto = ok(&body, "addLibrettoCompetence").clone();
     let body = LIBRETTO
         .call(
-            &app,
+            app,
             "consolidateLibretto",
             json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
         )
         .await;
     let libretto = ok(&body, "consolidateLibretto").clone();
-    assert_eq!(libretto["number"], number.as_str(), "the number stays");
+    assert_eq!(libretto["number"], number, "the number stays");
+    libretto
+}
 
+/// Every version stays readable as it was issued; a stale version is a conflict.
+async fn versions_stay_readable_and_stale_ones_conflict(app: &TestApp, libretto: &Value) {
     // every version stays readable as it was issued
     let history = app
         .query(
@@ -341,7 +399,7 @@ async fn lifecycle(test: &str, store: Engine) {
     // a stale version is a conflict, naming the current one
     let stale = LIBRETTO
         .call(
-            &app,
+            app,
             "updateLibretto",
             json!({ "id": libretto["id"], "version": 1, "reason": "x" }),
         )
@@ -349,9 +407,12 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(error_codes(&stale), ["CONFLICT"]);
     assert_eq!(
         stale["errors"][0]["extensions"]["currentVersion"],
-        version(&libretto)
+        version(libretto)
     );
+}
 
+/// The citizen's profile shows the libretto; the writes were audited.
+async fn the_profile_shows_it_and_writes_are_audited(app: &TestApp, number: &str) {
     // the citizen's profile shows the libretto; the writes were audited
     let profile = app
         .query(
@@ -359,10 +420,7 @@ async fn lifecycle(test: &str, store: Engine) {
             json!({}),
         )
         .await;
-    assert_eq!(
-        profile["data"]["citizen"]["libretto"]["number"],
-        number.as_str()
-    );
+    assert_eq!(profile["data"]["citizen"]["libretto"]["number"], number);
     let admin = app.token(fascicolo::auth::Role::Admin, None);
     let (_, audit) = app
         .post(
@@ -389,17 +447,6 @@ async fn lifecycle(test: &str, store: Engine) {
             .count(),
         2
     );
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn libretto_lifecycle_sqlite() {
-    lifecycle("libretto_lifecycle_sqlite", Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn libretto_lifecycle_postgres() {
-    lifecycle("libretto_lifecycle_postgres", Engine::Postgres).await;
 }
 
 #[tokio::test]

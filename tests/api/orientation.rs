@@ -109,7 +109,27 @@ async fn orientation_flow(test: &str, store: Engine) {
     let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
-    let r = intake(&app, MARIO, true).await;
+    let r = intake_and_what_the_cv_needs(&app).await;
+    let (r, sha) = the_cv_and_the_service_pact(&app, r).await;
+    stale_versions_conflict_and_the_profile_shows_all(&app, &r).await;
+    deleting_the_cv_keeps_the_record(&app, &r, &sha).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn orientation_flow_sqlite() {
+    orientation_flow("orientation_flow_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn orientation_flow_postgres() {
+    orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
+}
+
+/// Intake; a second one conflicts; the CV's prerequisites (V13) and the propensities'
+/// rules (V11/V12); the record.
+async fn intake_and_what_the_cv_needs(app: &TestApp) -> Value {
+    let r = intake(app, MARIO, true).await;
     assert_eq!(r["version"], 1);
     assert_eq!(r["consent"]["jobMatching"], true);
     assert_eq!(r["consent"]["givenOn"], "2026-09-01");
@@ -120,7 +140,7 @@ async fn orientation_flow(test: &str, store: Engine) {
     // a second intake is a conflict with the record's version
     let body = ORIENTATION
         .call(
-            &app,
+            app,
             "recordIntake",
             json!({ "fiscalCode": MARIO, "takenOn": "2026-09-02", "consentToJobMatching": false }),
         )
@@ -128,7 +148,7 @@ async fn orientation_flow(test: &str, store: Engine) {
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
 
     // V13: the CV needs an education title and a propensity; the error says which is missing
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
     let missing = message
         .split("missing: ")
@@ -141,7 +161,7 @@ async fn orientation_flow(test: &str, store: Engine) {
     );
     let r = ORIENTATION
         .step(
-            &app,
+            app,
             &r,
             "addEducationTitle",
             json!({ "code": "30000000", "year": 2004 }),
@@ -152,10 +172,10 @@ async fn orientation_flow(test: &str, store: Engine) {
         "Qualifica professionale (IeFP, 3 anni)"
     );
     let err = ORIENTATION
-        .refused(&app, &r, "addEducationTitle", json!({ "code": "99999999" }))
+        .refused(app, &r, "addEducationTitle", json!({ "code": "99999999" }))
         .await;
     assert_eq!(err["extensions"]["field"], "code", "{err}");
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
     let missing = message
         .split("missing: ")
@@ -170,11 +190,11 @@ async fn orientation_flow(test: &str, store: Engine) {
     // V11/V12: three propensities at most, each with a date and an origin flag
     let mut p = propensity("5.1.2.2.0", "Commesso");
     p["fromWork"] = json!(false);
-    let err = ORIENTATION.refused(&app, &r, "addPropensity", p).await;
+    let err = ORIENTATION.refused(app, &r, "addPropensity", p).await;
     assert_eq!(err["extensions"]["field"], "fromWork", "{err}");
     let mut p = propensity("5.1.2.2.0", "Commesso");
     p.as_object_mut().unwrap().remove("interviewOn");
-    let err = ORIENTATION.refused(&app, &r, "addPropensity", p).await;
+    let err = ORIENTATION.refused(app, &r, "addPropensity", p).await;
     assert_eq!(err["extensions"]["field"], "interviewOn", "{err}");
     let mut r = r;
     for (code, label) in [
@@ -183,13 +203,13 @@ async fn orientation_flow(test: &str, store: Engine) {
         ("8.1.4.2.0", "Addetto alle pulizie"),
     ] {
         r = ORIENTATION
-            .step(&app, &r, "addPropensity", propensity(code, label))
+            .step(app, &r, "addPropensity", propensity(code, label))
             .await;
     }
     assert_eq!(r["propensities"].as_array().unwrap().len(), 3);
     let err = ORIENTATION
         .refused(
-            &app,
+            app,
             &r,
             "addPropensity",
             propensity("5.2.2.1.0", "Cameriere"),
@@ -201,12 +221,17 @@ async fn orientation_flow(test: &str, store: Engine) {
         err["message"].as_str().unwrap().contains("at most 3"),
         "{err}"
     );
+    r
+}
 
+/// The CV (PDF only, SHA-256, valid 6 months) and the service pact; the record and the
+/// CV's SHA-256.
+async fn the_cv_and_the_service_pact(app: &TestApp, r: Value) -> (Value, String) {
     // the CV: PDF only, SHA-256, valid 6 months
     let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
-    let body = upload_cv(&app, &r, "cv.png", png).await;
+    let body = upload_cv(app, &r, "cv.png", png).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "file", "{body}");
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     assert!(body.get("errors").is_none(), "{body}");
     let r = body["data"]["uploadCv"].clone();
     let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(pdf()));
@@ -218,7 +243,7 @@ async fn orientation_flow(test: &str, store: Engine) {
 
     // the service pact with measures of the catalogue, moving forward only
     let err = ORIENTATION.refused(
-        &app,
+        app,
         &r,
         "signServicePact",
         json!({ "signedOn": "2026-09-05", "measures": [{ "code": "Z99", "plannedOn": "2026-09-10" }] }),
@@ -227,7 +252,7 @@ async fn orientation_flow(test: &str, store: Engine) {
     assert_eq!(err["extensions"]["field"], "measures.code", "{err}");
     let r = ORIENTATION
         .step(
-            &app,
+            app,
             &r,
             "signServicePact",
             json!({ "signedOn": "2026-09-05", "searchPlan": "Due candidature a settimana",
@@ -241,7 +266,7 @@ async fn orientation_flow(test: &str, store: Engine) {
     let c07 = measures[1]["id"].clone();
     let r = ORIENTATION
         .step(
-            &app,
+            app,
             &r,
             "updatePactMeasure",
             json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-01" }),
@@ -249,7 +274,7 @@ async fn orientation_flow(test: &str, store: Engine) {
         .await;
     let r = ORIENTATION
         .step(
-            &app,
+            app,
             &r,
             "updatePactMeasure",
             json!({ "measureId": c07, "status": "DONE", "on": "2026-10-20" }),
@@ -258,19 +283,23 @@ async fn orientation_flow(test: &str, store: Engine) {
     assert_eq!(r["servicePact"]["measures"][1]["doneOn"], "2026-10-20");
     let err = ORIENTATION
         .refused(
-            &app,
+            app,
             &r,
             "updatePactMeasure",
             json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-21" }),
         )
         .await;
     assert_eq!(code_of(&err), "INVALID_TRANSITION", "{err}");
+    (r, sha)
+}
 
+/// A stale version changes nothing; the citizen profile carries it all.
+async fn stale_versions_conflict_and_the_profile_shows_all(app: &TestApp, r: &Value) {
     // a stale version is a conflict and changes nothing
     let mut stale = r.clone();
     stale["version"] = json!(2);
     let err = ORIENTATION
-        .refused(&app, &stale, "deleteCv", json!({}))
+        .refused(app, &stale, "deleteCv", json!({}))
         .await;
     assert_eq!(code_of(&err), "CONFLICT", "{err}");
     assert_eq!(err["extensions"]["currentVersion"], r["version"]);
@@ -300,27 +329,19 @@ async fn orientation_flow(test: &str, store: Engine) {
         .unwrap()
         .clone();
     assert_eq!(a05["maxMinutes"], 90, "V17: orientamento di base ≤ 90 min");
+}
 
+/// Deleting the CV keeps the record and the history.
+async fn deleting_the_cv_keeps_the_record(app: &TestApp, r: &Value, sha: &str) {
     // deleting the CV keeps the record and the history
-    let r = ORIENTATION.step(&app, &r, "deleteCv", json!({})).await;
+    let r = ORIENTATION.step(app, r, "deleteCv", json!({})).await;
     assert_eq!(r["cv"], Value::Null);
     let files = entities::evidence_file::Entity::find()
-        .filter(entities::evidence_file::Column::Sha256.eq(sha.as_str()))
+        .filter(entities::evidence_file::Column::Sha256.eq(sha))
         .count(app.state.store.db())
         .await
         .unwrap();
     assert_eq!(files, 0, "the deleted CV's content is erased");
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn orientation_flow_sqlite() {
-    orientation_flow("orientation_flow_sqlite", Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn orientation_flow_postgres() {
-    orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
 }
 
 /// The portal fails twice, then accepts: one CV on the portal, delivered on the 3rd attempt,
