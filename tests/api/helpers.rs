@@ -451,6 +451,35 @@ pub fn provenance(person: &Value, field: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `fascicolo audit <args>` against `config`: exit code and everything it printed.
+pub fn fascicolo_audit(config: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    fascicolo_audit_with(config, args, &[])
+}
+
+/// As `fascicolo_audit`, with more environment variables.
+pub fn fascicolo_audit_with(
+    config: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &std::path::Path)],
+) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fascicolo"))
+        .env_remove("FASCICOLO_CONFIG")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .arg("audit")
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .output()
+        .expect("run fascicolo");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
 /// A writer that keeps what the server logs, for one test.
 #[derive(Clone, Default)]
 pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
