@@ -4,8 +4,8 @@
 //! `fascicolo audit prune` deletes what is past `audit.retention_days` while the chain still
 //! verifies — on SQLite and PostgreSQL stores.
 
-use crate::fixtures::{self, MARIO, anna, giulia, luca};
-use crate::helpers::{TestApp, spawn_app};
+use crate::fixtures::{MARIO, anna, giulia, luca};
+use crate::helpers::{TestApp, fascicolo_audit, spawn_fixture_app};
 use chrono::{Duration, Utc};
 use fascicolo::auth::Role;
 use fascicolo::store::audit::chain;
@@ -14,42 +14,9 @@ use fascicolo::store::audit::verify::verify;
 use fascicolo::testing::Engine;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, TransactionTrait};
 use serde_json::json;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const PERSON: &str =
     "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person { familyName } } }";
-
-/// `fascicolo audit <command>` against `config`.
-fn audit_command(config: &Path, command: &str) -> (Option<i32>, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_fascicolo"))
-        .env_remove("FASCICOLO_CONFIG")
-        .env("RUST_LOG", "warn")
-        .args(["audit", command, "--config"])
-        .arg(config)
-        .output()
-        .expect("run fascicolo");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    (status.code(), text)
-}
-
-async fn app_for(test: &str, store: Engine) -> Option<TestApp> {
-    spawn_app(
-        test,
-        store,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-}
 
 /// Reads of `citizens`, one request each: one audit row each.
 async fn read_each(app: &TestApp, citizens: &[String]) {
@@ -80,7 +47,7 @@ async fn ids(app: &TestApp) -> Vec<i64> {
 }
 
 async fn tampering_is_reported(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -106,7 +73,7 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     let report = verify(app.state.store.db(), None).await.unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!((report.verified, report.last_id), (10, 10));
-    let (code, out) = audit_command(&config, "verify");
+    let (code, out) = fascicolo_audit(&config, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("audit chain OK: 10 rows verified"), "{out}");
     // without a checkpoint file, it says what it cannot see
@@ -133,7 +100,7 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     assert_eq!(broken.row_id(), Some(4), "{broken}");
     assert!(broken.problem.contains("a field was changed"), "{broken}");
     assert_eq!(report.verified, 3);
-    let (code, out) = audit_command(&config, "verify");
+    let (code, out) = fascicolo_audit(&config, &["verify"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("BROKEN") && out.contains("row 4:"), "{out}");
     assert!(
@@ -164,7 +131,7 @@ async fn tampering_is_reported(test: &str, store: Engine) {
     let broken = verify(db, None).await.unwrap().broken.unwrap();
     assert_eq!(broken.row_id(), Some(7), "{broken}");
     assert!(broken.problem.contains("rows 6..6 are missing"), "{broken}");
-    let (code, out) = audit_command(&config, "verify");
+    let (code, out) = fascicolo_audit(&config, &["verify"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("row 7:"), "{out}");
     app.stop().await;
@@ -183,7 +150,7 @@ async fn tampering_is_reported_postgres() {
 /// Rows cut off the end leave no next row to complain: the chain head notices.
 #[tokio::test]
 async fn rows_cut_off_the_end_are_reported() {
-    let Some(app) = app_for("chain_tail", Engine::Sqlite).await else {
+    let Some(app) = spawn_fixture_app("chain_tail", Engine::Sqlite).await else {
         return;
     };
     read_each(&app, &citizens()).await;
@@ -198,7 +165,7 @@ async fn rows_cut_off_the_end_are_reported() {
 }
 
 async fn concurrent_requests_keep_one_chain(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let admin = app.token(Role::Admin, None);
@@ -252,7 +219,7 @@ async fn sixteen_concurrent_requests_keep_one_chain_postgres() {
 /// commits than requests (the writer commits what waits together), so in fewer statements
 /// than 32 reads one at a time.
 async fn concurrent_reads_share_audit_commits(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let codes = citizens();
@@ -305,7 +272,8 @@ async fn concurrent_reads_share_audit_commits_postgres() {
 /// read hash its rows again from the new head, and the chain still holds.
 #[tokio::test]
 async fn a_read_audit_is_one_statement_until_the_head_moves() {
-    let Some(app) = app_for("audit_one_statement_postgres", Engine::Postgres).await else {
+    let Some(app) = spawn_fixture_app("audit_one_statement_postgres", Engine::Postgres).await
+    else {
         return;
     };
     let codes = citizens();
@@ -355,7 +323,7 @@ pub async fn append_old_rows(app: &TestApp, days_ago: i64, count: usize) {
 }
 
 async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -371,7 +339,7 @@ async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
 
     // a retention under the Garante's six months is refused, naming the key
     let short = app.config_file(dir.path(), "[audit]\nretention_days = 90\n");
-    let (code, out) = audit_command(&short, "prune");
+    let (code, out) = fascicolo_audit(&short, &["prune"]);
     assert_ne!(code, Some(0), "{out}");
     assert!(out.contains("audit.retention_days = 90"), "{out}");
     assert_eq!(
@@ -380,20 +348,20 @@ async fn prune_keeps_the_chain_verifiable(test: &str, store: Engine) {
     );
 
     let config = app.config_file(dir.path(), "");
-    let (code, out) = audit_command(&config, "prune");
+    let (code, out) = fascicolo_audit(&config, &["prune"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains("pruned 5 audit rows older than 730 days") && out.contains("after row 5"),
         "{out}"
     );
     assert_eq!(ids(&app).await, (6..=11).collect::<Vec<i64>>());
-    let (code, out) = audit_command(&config, "verify");
+    let (code, out) = fascicolo_audit(&config, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains("6 rows verified after the anchor at row 5"),
         "{out}"
     );
-    let (code, out) = audit_command(&config, "prune");
+    let (code, out) = fascicolo_audit(&config, &["prune"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("no audit rows older than 730 days"), "{out}");
 

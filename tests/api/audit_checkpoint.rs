@@ -6,7 +6,7 @@
 //! head are reported and never shown by `accessReport`/`auditLog`. SQLite and PostgreSQL.
 
 use crate::fixtures::{self, MARIO, anna, giulia, luca};
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, fascicolo_audit, spawn_app_with};
 use chrono::Utc;
 use entities::{audit_chain_anchor, audit_chain_head, audit_log};
 use fascicolo::auth::Role;
@@ -20,31 +20,11 @@ use sea_orm::{
 use secrecy::SecretString;
 use serde_json::json;
 use std::path::Path;
-use std::process::Command;
 
 pub const KEY: &str = "checkpoint-key-for-the-tests-0123456789";
 
 const PERSON: &str =
     "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person { familyName } } }";
-
-/// `fascicolo audit <args>` against `config`: exit code and everything it printed.
-pub fn fascicolo_audit(config: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_fascicolo"))
-        .env_remove("FASCICOLO_CONFIG")
-        .env("RUST_LOG", "warn")
-        .arg("audit")
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .output()
-        .expect("run fascicolo");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code(), text)
-}
 
 /// The `[audit]` section that writes checkpoints to `file` every `secs`.
 pub fn checkpointing(file: &Path, secs: u64) -> String {

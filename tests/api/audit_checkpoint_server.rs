@@ -5,11 +5,9 @@
 //! a server that cannot write its checkpoints not starting.
 
 use crate::audit_chain::append_old_rows;
-use crate::audit_checkpoint::{
-    KEY, checkpoint_now, checkpointing, fascicolo_audit, key, read_four,
-};
+use crate::audit_checkpoint::{KEY, checkpoint_now, checkpointing, key, read_four};
 use crate::fixtures;
-use crate::helpers::{SECRET, TestApp, spawn_app_with};
+use crate::helpers::{SECRET, TestApp, fascicolo_audit, fascicolo_audit_with, spawn_app_with};
 use fascicolo::app::Application;
 use fascicolo::config::Config;
 use fascicolo::store::Store;
@@ -19,7 +17,6 @@ use fascicolo::testing::{Engine, database_or_skip};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 /// The file's checkpoints, each opened with the key (a bad line fails the test).
@@ -95,26 +92,6 @@ async fn the_server_checkpoints_at_start_on_its_interval_and_at_shutdown_postgre
     server_checkpoints("checkpoint_server_postgres", Engine::Postgres).await;
 }
 
-/// `fascicolo audit <args>` with environment overrides.
-fn fascicolo_audit_env(config: &Path, args: &[&str], env: (&str, &Path)) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_fascicolo"))
-        .env_remove("FASCICOLO_CONFIG")
-        .env("RUST_LOG", "warn")
-        .env(env.0, env.1)
-        .arg("audit")
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .output()
-        .expect("run fascicolo");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code(), text)
-}
-
 async fn prune_is_checkpointed(test: &str, store: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("audit.chk");
@@ -137,7 +114,7 @@ async fn prune_is_checkpointed(test: &str, store: Engine) {
     );
     // a prune whose checkpoint cannot be written (the path is a directory) deletes nothing
     let env = ("FASCICOLO_AUDIT__CHECKPOINT_FILE", dir.path());
-    let (code, out) = fascicolo_audit_env(&config, &["prune"], env);
+    let (code, out) = fascicolo_audit_with(&config, &["prune"], &[env]);
     assert_ne!(code, Some(0), "{out}");
     assert!(
         out.contains("the prune's checkpoint could not be written"),
@@ -240,7 +217,7 @@ async fn replicas_share_a_file_or_keep_their_own() {
     // periodic line
     let own = dir.path().join("pruner.chk");
     let env = ("FASCICOLO_AUDIT__CHECKPOINT_FILE", own.as_path());
-    let (code, out) = fascicolo_audit_env(&config, &["prune"], env);
+    let (code, out) = fascicolo_audit_with(&config, &["prune"], &[env]);
     assert_eq!(code, Some(0), "{out}");
     checkpoint_now(db, &b).await;
     let (code, out) = fascicolo_audit(&config, &["verify"]);

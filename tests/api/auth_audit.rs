@@ -1,8 +1,8 @@
 //! Authentication (missing, expired, wrong key, wrong role) and the audit log (one chained
 //! append per request, readable by admins), on SQLite and PostgreSQL stores.
 
-use crate::fixtures::{self, MARIO, anna};
-use crate::helpers::{audit_statements, error_codes, spawn_app, spawn_sqlite_app};
+use crate::fixtures::{MARIO, anna};
+use crate::helpers::{audit_statements, error_codes, spawn_fixture_app, spawn_sqlite_app};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use serde_json::json;
@@ -91,14 +91,7 @@ fn expired_token() -> String {
 }
 
 async fn reads_are_audited(test: &str, store: Engine) {
-    let Some(app) = spawn_app(
-        test,
-        store,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let operator = app.token(Role::Operator, Some("CPI-PO-02"));

@@ -2,7 +2,7 @@
 //! source down — on SQLite, PostgreSQL and MariaDB sources.
 
 use crate::fixtures::{self, MARIO, anna, luca, luca_homonym, nobody};
-use crate::helpers::{DeadSource, error_codes, spawn_app, spawn_sqlite_app};
+use crate::helpers::{DeadSource, error_codes, provenance, spawn_app, spawn_sqlite_app};
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
 
@@ -19,16 +19,6 @@ query($cf: FiscalCode!) {
     trainings { source sourceRowId kind title startDate }
   }
 }"#;
-
-fn provenance(person: &Value, field: &str) -> String {
-    person["provenance"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["field"] == field)
-        .map(|p| p["source"].as_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
 
 async fn merged_profile(test: &str, lavoro: Engine, formazione: Engine, store: Engine) {
     let Some(app) = spawn_app(test, store, fixtures::sources(lavoro, formazione), &[]).await else {

@@ -51,8 +51,19 @@ async fn demo_documents(test: &str, store: Engine) {
     // the dossiers whose Documento di trasparenza is a libretto consolidated one each
     assert!(written.libretti > LIBRETTI.len(), "{written:?}");
 
+    libretti_in_every_state(&app, written.libretti).await;
+    dossiers_in_every_state(&app).await;
+    orientation_records(&app, written.orientations).await;
+    the_reporting_api_counts_them(&app).await;
+    assert_eq!(seed_once(&app.http).await.expect("second run"), None);
+    app.stop().await;
+}
+
+/// The libretti: two in each unfinished state, the rest consolidated, updated ones in two
+/// versions.
+async fn libretti_in_every_state(app: &TestApp, libretti_written: usize) {
     let libretti = counts(
-        &app,
+        app,
         "{ librettos(first: 100) { edges { node { status versions { n } } } } }",
         "librettos",
         "status",
@@ -64,7 +75,7 @@ async fn demo_documents(test: &str, store: Engine) {
     assert_eq!(libretti["CANCELLED"], 2, "{libretti:?}");
     assert_eq!(
         libretti["CONSOLIDATED"] as usize,
-        written.libretti - 8,
+        libretti_written - 8,
         "{libretti:?}"
     );
     let body = app
@@ -85,9 +96,12 @@ async fn demo_documents(test: &str, store: Engine) {
         2,
         "updated and consolidated again: {versions:?}"
     );
+}
 
+/// The dossiers in every state; an attestato with its ADA codes, evidences with files.
+async fn dossiers_in_every_state(app: &TestApp) {
     let dossiers = counts(
-        &app,
+        app,
         "{ ivcDossiers(first: 100) { edges { node { status outcome } } } }",
         "ivcDossiers",
         "status",
@@ -139,9 +153,12 @@ async fn demo_documents(test: &str, store: Engine) {
     // 2 x 90 + 30 identification, 120 + 60 validation = 6.5 h at 40 EUR
     assert_eq!(node["hoursUsed"], 6.5, "{node}");
     assert_eq!(node["costEur"], 260.0, "{node}");
+}
 
+/// Orientation: consent given, refused and withdrawn; pacts, propensities, CVs.
+async fn orientation_records(app: &TestApp, orientations_written: usize) {
     // orientation: consent given, refused and withdrawn; pacts, propensities, CVs
-    assert_eq!(written.orientations, ORIENTATIONS);
+    assert_eq!(orientations_written, ORIENTATIONS);
     let body = app
         .query(
             "{ portalCandidates(fiscalCodes: []) { fiscalCode } }",
@@ -173,7 +190,10 @@ async fn demo_documents(test: &str, store: Engine) {
     );
     let cvs = entities::cv::Entity::find().count(db).await.unwrap();
     assert_eq!(cvs as usize, ORIENTATIONS);
+}
 
+/// The same documents through the reporting API (admin: no cell suppressed).
+async fn the_reporting_api_counts_them(app: &TestApp) {
     // the same documents through the reporting API (admin: no cell suppressed)
     let admin = app.token(fascicolo::auth::Role::Admin, None);
     let cell = "cells { key label count } total";
@@ -231,9 +251,6 @@ async fn demo_documents(test: &str, store: Engine) {
         keyed(&stats["orientation"]["cvs"])["VALID"].0,
         ORIENTATIONS as i64
     );
-
-    assert_eq!(seed_once(&app.http).await.expect("second run"), None);
-    app.stop().await;
 }
 
 #[tokio::test]

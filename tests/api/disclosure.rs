@@ -5,8 +5,7 @@
 //! nothing; tallies of things are withheld by the citizens behind them; CSV text cells cannot
 //! run as formulas. `admin` sees every figure.
 
-use crate::fixtures::sources;
-use crate::helpers::{TestApp, error_codes, spawn_app};
+use crate::helpers::{TestApp, error_codes, spawn_fixture_app};
 use chrono::NaiveDate;
 use fascicolo::auth::Role;
 use fascicolo::domain::FiscalCode;
@@ -91,8 +90,7 @@ fn no_lone_unknown(line: &str, unknown: usize) {
 }
 
 async fn a_lone_small_cell_takes_another_with_it(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     // issue 19: byStatus showed CONSOLIDATED 9, IN_UPDATE suppressed, TOTAL 11
@@ -173,8 +171,7 @@ const OFFICES: [(&str, &str, usize, usize); 5] = [
 ];
 
 async fn no_filter_undoes_another_report(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let groups: Vec<_> = OFFICES
@@ -256,8 +253,7 @@ async fn no_filter_undoes_another_report_postgres() {
 }
 
 async fn filters_are_one_at_a_time_and_whole_years(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     load(&app, &[("Pisa", "CPI-PI-01", "CONSOLIDATED", 6, 6)], &[]).await;
@@ -317,8 +313,7 @@ async fn filters_are_one_at_a_time_and_whole_years_postgres() {
 }
 
 async fn things_are_withheld_by_the_citizens_behind_them(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     // one holder with 7 evidences "OTHER" and 6 self-declared experiences; 5 holders with one
@@ -446,8 +441,7 @@ async fn things_are_withheld_by_the_citizens_behind_them_postgres() {
 /// Keys a spreadsheet would run as formulas (OWASP "CSV injection"): offices written
 /// straight into the store, as a careless load or a hostile token's office claim would.
 async fn csv_text_cannot_run_as_a_formula(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let hostile = ["=1+2", "+SUM(1)", "-2+3", "@cmd", "\tTAB", "\rCR"];

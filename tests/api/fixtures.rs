@@ -162,3 +162,12 @@ pub fn sources(lavoro_engine: Engine, formazione_engine: Engine) -> Vec<SourceSp
         },
     ]
 }
+
+/// The `lavoro` fixture source alone, on SQLite.
+pub fn lavoro_sqlite() -> Vec<SourceSpec> {
+    vec![SourceSpec {
+        name: "lavoro",
+        engine: Engine::Sqlite,
+        data: lavoro(),
+    }]
+}

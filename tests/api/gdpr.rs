@@ -3,8 +3,10 @@
 //! about one citizen (and nothing about anyone else); and the server's info log, which never
 //! carries a fiscal code, a name or an e-mail address — on SQLite and PostgreSQL stores.
 
-use crate::fixtures::{self, MARIO, anna};
-use crate::helpers::{Captured, TestApp, error_codes, pdf, spawn_app};
+use crate::fixtures::{MARIO, anna};
+use crate::helpers::{
+    Captured, TestApp, error_codes, mutate, mutate_with_file, ok, pdf, spawn_fixture_app,
+};
 use fascicolo::auth::Role;
 use fascicolo::config::{LogConfig, LogFormat};
 use fascicolo::domain::FiscalCode;
@@ -17,16 +19,6 @@ const REPORT: &str = "query($cf: FiscalCode!, $first: Int, $after: String) { \
       fiscalCode totalCount retentionDays pageInfo { hasNextPage } \
       edges { cursor node { at subject role office action fields requestId } } } }";
 const EXPORT: &str = "query($cf: FiscalCode!) { exportCitizenData(fiscalCode: $cf) }";
-
-async fn app_for(test: &str, store: Engine) -> Option<TestApp> {
-    spawn_app(
-        test,
-        store,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-}
 
 /// Mario's first omocodia variant: another person (DOMAIN.md §3.1).
 fn mario_omocode() -> String {
@@ -45,11 +37,8 @@ async fn call(
     input: Value,
     fields: &str,
 ) -> Value {
-    let query =
-        format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ {fields} }} }}");
-    let body = app.query(&query, json!({ "input": input })).await;
-    assert!(body.get("errors").is_none(), "{mutation}: {body}");
-    body["data"][mutation].clone()
+    let body = mutate(app, mutation, input_type, fields, input).await;
+    ok(&body, mutation).clone()
 }
 
 /// A multipart mutation with a PDF at `variables.input.file`; its field's value.
@@ -60,18 +49,9 @@ async fn upload(
     input: Value,
     fields: &str,
 ) -> Value {
-    let query =
-        format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ {fields} }} }}");
-    let body = app
-        .upload(
-            &query,
-            json!({ "input": input }),
-            "variables.input.file",
-            Some(("attestato.pdf", pdf())),
-        )
-        .await;
-    assert!(body.get("errors").is_none(), "{mutation}: {body}");
-    body["data"][mutation].clone()
+    let file = Some(("attestato.pdf", pdf()));
+    let body = mutate_with_file(app, mutation, input_type, fields, input, file).await;
+    ok(&body, mutation).clone()
 }
 
 async fn access_report(app: &TestApp, test: &str, store: Engine) {
@@ -190,7 +170,7 @@ async fn access_report(app: &TestApp, test: &str, store: Engine) {
 }
 
 async fn access_report_lists_every_access(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     access_report(&app, test, store).await;
@@ -216,7 +196,21 @@ struct Written {
 }
 
 async fn write_records(app: &TestApp) -> Written {
-    // libretto: prefilled, in compilation, an evidence with a file, a competence citing it
+    let (libretto, evidence) = write_libretto(app).await;
+    let dossier = write_dossier(app).await;
+    write_orientation(app).await;
+    let other_dossier = write_annas_records(app).await;
+    Written {
+        libretto,
+        evidence,
+        dossier,
+        other_dossier,
+    }
+}
+
+/// Mario's libretto: prefilled, in compilation, an evidence with a file, a competence citing
+/// it; its id and the evidence's.
+async fn write_libretto(app: &TestApp) -> (String, String) {
     let l = call(
         app,
         "openLibretto",
@@ -254,8 +248,12 @@ async fn write_records(app: &TestApp) -> Written {
         "id version",
     )
     .await;
+    (l["id"].as_str().unwrap().to_owned(), evidence)
+}
 
-    // IVC dossier: requested, taken in charge, a session, identification, a competence
+/// Mario's IVC dossier: requested, taken in charge, a session, identification, a competence;
+/// its id.
+async fn write_dossier(app: &TestApp) -> String {
     let d = call(
         app,
         "requestIvc",
@@ -303,8 +301,11 @@ async fn write_records(app: &TestApp) -> Written {
         "id version",
     )
     .await;
+    d["id"].as_str().unwrap().to_owned()
+}
 
-    // orientation: intake with consent, a title, a propensity, the CV, the pact
+/// Mario's orientation: intake with consent, a title, a propensity, the CV, the pact.
+async fn write_orientation(app: &TestApp) {
     let fields = "fiscalCode version";
     let r = call(
         app,
@@ -351,8 +352,11 @@ async fn write_records(app: &TestApp) -> Written {
         fields,
     )
     .await;
+}
 
-    // Anna: an orientation record and a dossier of her own
+/// Anna's orientation record and IVC dossier; the dossier's id.
+async fn write_annas_records(app: &TestApp) -> String {
+    let fields = "fiscalCode version";
     call(
         app,
         "recordIntake",
@@ -371,16 +375,11 @@ async fn write_records(app: &TestApp) -> Written {
         "id",
     )
     .await;
-    Written {
-        libretto: l["id"].as_str().unwrap().to_owned(),
-        evidence,
-        dossier: d["id"].as_str().unwrap().to_owned(),
-        other_dossier: other["id"].as_str().unwrap().to_owned(),
-    }
+    other["id"].as_str().unwrap().to_owned()
 }
 
 async fn export_holds_the_citizen_and_no_one_else(test: &str, store: Engine) {
-    let Some(app) = app_for(test, store).await else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let written = write_records(&app).await;
@@ -539,7 +538,7 @@ async fn export_holds_the_citizen_and_no_one_else_postgres() {
 async fn every_store_table_is_exported_or_declared_not_personal() {
     use fascicolo::store::export::{EXPORTED_TABLES, NOT_EXPORTED_TABLES};
     use sea_orm::ConnectionTrait;
-    let Some(app) = app_for("export_tables", Engine::Sqlite).await else {
+    let Some(app) = spawn_fixture_app("export_tables", Engine::Sqlite).await else {
         return;
     };
     let db = app.state.store.db();
@@ -581,7 +580,7 @@ async fn the_info_log_carries_no_personal_data() {
     let (subscriber, _telemetry) =
         fascicolo::telemetry::subscriber(&log_config, move || writer.clone()).unwrap();
     let _logging = tracing::subscriber::set_default(subscriber);
-    let Some(app) = app_for("log_no_personal_data", Engine::Sqlite).await else {
+    let Some(app) = spawn_fixture_app("log_no_personal_data", Engine::Sqlite).await else {
         return;
     };
     let profile = "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { \

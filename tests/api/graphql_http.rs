@@ -67,15 +67,23 @@ async fn media_types_and_status_codes_follow_graphql_over_http() {
         return;
     };
     let typename = json!({ "query": "{ __typename }" });
+    accept_picks_the_media_type_and_status(&app, &typename).await;
+    unsupported_media_types_are_refused(&app, &typename).await;
+    malformed_requests_say_why(&app).await;
+    methods_and_authentication(&app, &typename).await;
+    app.stop().await;
+}
 
+/// The Accept header picks the media type, and with it the status of a refused document.
+async fn accept_picks_the_media_type_and_status(app: &TestApp, typename: &Value) {
     // no Accept, or */*: application/json
     for accept in [None, Some("*/*")] {
-        let a = answer(post(&app, accept).json(&typename)).await;
+        let a = answer(post(app, accept).json(typename)).await;
         assert_eq!(a.status, 200);
         assert!(a.content_type.starts_with("application/json"), "{accept:?}");
         assert_eq!(a.body, json!({ "data": { "__typename": "Query" } }));
     }
-    let a = answer(post(&app, Some(GRAPHQL_RESPONSE)).json(&typename)).await;
+    let a = answer(post(app, Some(GRAPHQL_RESPONSE)).json(typename)).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.content_type, format!("{GRAPHQL_RESPONSE}; charset=utf-8"));
 
@@ -83,47 +91,53 @@ async fn media_types_and_status_codes_follow_graphql_over_http() {
     // 200 with application/json, and never a `data` entry
     for query in ["{ citizen(", "{ noSuchField }"] {
         let request = json!({ "query": query });
-        let a = answer(post(&app, Some(GRAPHQL_RESPONSE)).json(&request)).await;
+        let a = answer(post(app, Some(GRAPHQL_RESPONSE)).json(&request)).await;
         assert_eq!(a.status, 400, "{query}: {}", a.body);
         assert_eq!(a.body.get("data"), None, "{}", a.body);
         assert_eq!(a.body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-        let a = answer(post(&app, Some("application/json")).json(&request)).await;
+        let a = answer(post(app, Some("application/json")).json(&request)).await;
         assert_eq!(a.status, 200, "{query}: {}", a.body);
         assert_eq!(a.body.get("data"), None, "{}", a.body);
     }
     // an operation that ran, although its non-null root field failed: 200 and `data: null`
-    let a = answer(post(&app, Some(GRAPHQL_RESPONSE)).json(&json!({
+    let a = answer(post(app, Some(GRAPHQL_RESPONSE)).json(&json!({
         "query": "{ auditLog(first: 1) { edges { node { requestId } } } }"
     })))
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.body["data"], Value::Null);
     assert_eq!(a.body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+}
 
+/// 406 for no supported type in Accept, 415 for a body that is not UTF-8 JSON.
+async fn unsupported_media_types_are_refused(app: &TestApp, typename: &Value) {
     // no supported type in Accept: 406
-    let a = answer(post(&app, Some("text/html")).json(&typename)).await;
+    let a = answer(post(app, Some("text/html")).json(typename)).await;
     assert_eq!(a.status, 406);
     assert!(message(&a.body).contains("application/json"), "{}", a.body);
 
     // not JSON, or JSON in another charset: 415
     let text = typename.to_string();
-    let a = answer(post(&app, None).body(text.clone())).await;
+    let a = answer(post(app, None).body(text.clone())).await;
     assert_eq!(a.status, 415, "no Content-Type");
     let a = answer(
-        post(&app, None)
+        post(app, None)
             .header("content-type", "text/plain")
             .body(text.clone()),
     )
     .await;
     assert_eq!(a.status, 415);
     let a = answer(
-        post(&app, None)
+        post(app, None)
             .header("content-type", "application/json; charset=latin1")
             .body(text),
     )
     .await;
     assert_eq!(a.status, 415);
+}
 
+/// A malformed GraphQL-over-HTTP request is 400 with the reason; null parameters are absent.
+async fn malformed_requests_say_why(app: &TestApp) {
     // not a well-formed GraphQL-over-HTTP request: 400, with the reason
     for (body, reason) in [
         ("", "empty"),
@@ -150,7 +164,7 @@ async fn media_types_and_status_codes_follow_graphql_over_http() {
     ] {
         for accept in ["application/json", GRAPHQL_RESPONSE] {
             let a = answer(
-                post(&app, Some(accept))
+                post(app, Some(accept))
                     .header("content-type", "application/json")
                     .body(body),
             )
@@ -161,48 +175,51 @@ async fn media_types_and_status_codes_follow_graphql_over_http() {
         }
     }
     // null parameters are absent parameters
-    let a = answer(post(&app, Some(GRAPHQL_RESPONSE)).json(&json!({
+    let a = answer(post(app, Some(GRAPHQL_RESPONSE)).json(&json!({
         "query": "{ __typename }", "operationName": null, "variables": null, "extensions": null
     })))
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
+}
 
+/// GET serves queries only; other methods are 405; without a token, 401.
+async fn methods_and_authentication(app: &TestApp, typename: &Value) {
     // GET: queries only; a mutation is 405 with Allow: POST, whatever the media type
-    let a = answer(get(&app, &[("query", "{ __typename }")], GRAPHQL_RESPONSE)).await;
+    let a = answer(get(app, &[("query", "{ __typename }")], GRAPHQL_RESPONSE)).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.body["data"]["__typename"], "Query");
     for accept in ["application/json", GRAPHQL_RESPONSE] {
-        let a = answer(get(&app, &[("query", "mutation { __typename }")], accept)).await;
+        let a = answer(get(app, &[("query", "mutation { __typename }")], accept)).await;
         assert_eq!(a.status, 405, "{}", a.body);
         assert_eq!(a.allow.as_deref(), Some("POST"));
         assert!(message(&a.body).contains("POST"), "{}", a.body);
     }
     let both = "query Q { __typename } mutation M { __typename }";
     let a = answer(get(
-        &app,
+        app,
         &[("query", both), ("operationName", "Q")],
         GRAPHQL_RESPONSE,
     ))
     .await;
     assert_eq!(a.status, 200, "the query of a document with a mutation too");
     let a = answer(get(
-        &app,
+        app,
         &[("query", both), ("operationName", "M")],
         GRAPHQL_RESPONSE,
     ))
     .await;
     assert_eq!(a.status, 405);
-    let a = answer(get(&app, &[], GRAPHQL_RESPONSE)).await;
+    let a = answer(get(app, &[], GRAPHQL_RESPONSE)).await;
     assert_eq!(a.status, 400, "GET without a query");
     let a = answer(get(
-        &app,
+        app,
         &[("query", "{ __typename }"), ("variables", "[1]")],
         GRAPHQL_RESPONSE,
     ))
     .await;
     assert_eq!(a.status, 400, "GET with variables that are not a map");
     // other methods: 405 from the router, naming the allowed ones
-    let a = answer(app.client.put(app.url("/graphql")).json(&typename)).await;
+    let a = answer(app.client.put(app.url("/graphql")).json(typename)).await;
     assert_eq!(a.status, 405);
     assert!(a.allow.unwrap_or_default().contains("POST"));
 
@@ -211,13 +228,12 @@ async fn media_types_and_status_codes_follow_graphql_over_http() {
         app.client
             .post(app.url("/graphql"))
             .header("accept", GRAPHQL_RESPONSE)
-            .json(&typename),
+            .json(typename),
     )
     .await;
     assert_eq!(a.status, 401);
     assert!(a.content_type.starts_with(GRAPHQL_RESPONSE));
     assert_eq!(a.body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-    app.stop().await;
 }
 
 /// The whole graphql-http server audit (61 checks: MUST, SHOULD and MAY) through

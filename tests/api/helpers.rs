@@ -11,6 +11,9 @@ use fascicolo::testing::{Engine, TestDatabase, database_or_skip};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod mutation;
+pub use mutation::{Document, code_of, mutate, mutate_with_file, ok};
+
 pub const SECRET: &str = "test-secret-for-fascicolo-0123456789";
 
 /// A regional source for a test: its engine and what it contains.
@@ -164,6 +167,13 @@ impl TestApp {
 pub async fn spawn_sqlite_app(test: &str, dead: &[DeadSource]) -> Option<TestApp> {
     let sources = crate::fixtures::sources(Engine::Sqlite, Engine::Sqlite);
     spawn_app(test, Engine::Sqlite, sources, dead).await
+}
+
+/// A store on `store` over the two fixture sources, both SQLite: the setting of most
+/// document tests.
+pub async fn spawn_fixture_app(test: &str, store: Engine) -> Option<TestApp> {
+    let sources = crate::fixtures::sources(Engine::Sqlite, Engine::Sqlite);
+    spawn_app(test, store, sources, &[]).await
 }
 
 pub async fn spawn_app(
@@ -401,6 +411,73 @@ pub fn error_codes(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The source errors of a response: (source, reason).
+pub fn source_errors(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    assert_eq!(e["extensions"]["code"], "SOURCE_UNAVAILABLE", "{body}");
+                    (
+                        e["extensions"]["source"].as_str().unwrap().to_owned(),
+                        e["extensions"]["reason"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `pairs` as owned strings, to compare with `source_errors`.
+pub fn string_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// The source a merged person's `field` came from ("" when none).
+pub fn provenance(person: &Value, field: &str) -> String {
+    person["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["field"] == field)
+        .map(|p| p["source"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// `fascicolo audit <args>` against `config`: exit code and everything it printed.
+pub fn fascicolo_audit(config: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    fascicolo_audit_with(config, args, &[])
+}
+
+/// As `fascicolo_audit`, with more environment variables.
+pub fn fascicolo_audit_with(
+    config: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &std::path::Path)],
+) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fascicolo"))
+        .env_remove("FASCICOLO_CONFIG")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .arg("audit")
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .output()
+        .expect("run fascicolo");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
 }
 
 /// A writer that keeps what the server logs, for one test.

@@ -2,8 +2,8 @@
 //! plain token (it is stored in each audit row of the request), and `Cache-Control: no-store`
 //! on every route, error answers included.
 
-use crate::fixtures::{self, MARIO};
-use crate::helpers::{TestApp, spawn_app, spawn_app_configured};
+use crate::fixtures::MARIO;
+use crate::helpers::{TestApp, spawn_app_configured, spawn_fixture_app};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -49,14 +49,7 @@ fn is_server_id(id: &str) -> bool {
 }
 
 async fn client_request_ids(test: &str, store: Engine) {
-    let Some(app) = spawn_app(
-        test,
-        store,
-        fixtures::sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     // a short plain id is the request's: answered and stored

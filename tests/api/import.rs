@@ -2,8 +2,7 @@
 //! the load come back exactly as they were, after it or at the store's next start; batches
 //! written side by side agree on lines that repeat across them.
 
-use crate::fixtures::sources;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_fixture_app};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -87,8 +86,7 @@ fn lines_repeating_across_batches() -> (Vec<Value>, usize, usize) {
 }
 
 async fn a_load_into_empty_tables_rebuilds_what_it_dropped(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM libretto").await, 0);
@@ -172,8 +170,7 @@ async fn a_load_into_empty_tables_rebuilds_what_it_dropped_postgres() {
 /// An import killed during its load leaves the indexes dropped and their definitions in
 /// `deferred_ddl`; the store's next start builds them again.
 async fn an_interrupted_load_is_rebuilt_at_the_next_start(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let before = catalog(&app).await;
@@ -241,8 +238,7 @@ fn import_file(app: &TestApp, kind: &str, lines: &[Value]) -> (String, Vec<(usiz
 /// a bad one sends the line, with its number and a reason naming the field and the rule, to
 /// the rejects file, and nothing of it is stored.
 async fn every_coded_field_is_checked(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let libretto = |n: usize, change: Value| {

@@ -2,8 +2,10 @@
 //! sections, evidences with files, consolidation into immutable versions, update, history;
 //! and the guarantees around writes (conflicts, atomicity, batching).
 
-use crate::fixtures::{MARIO, sources};
-use crate::helpers::{TestApp, error_codes, pdf, refuse_audit_writes, spawn_app};
+use crate::fixtures::MARIO;
+use crate::helpers::{
+    Document, TestApp, error_codes, ok, pdf, refuse_audit_writes, spawn_app, spawn_fixture_app,
+};
 use fascicolo::testing::Engine;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -14,32 +16,27 @@ const LIBRETTO_FIELDS: &str = "id status version number area versions { n } \
     competences { id type description context evidences { id title file { mediaType sha256 } } } \
     evidences { id category file { sizeBytes } }";
 
-async fn mutate(app: &TestApp, name: &str, input: Value) -> Value {
-    let query = format!(
-        "mutation($input: {}Input!) {{ {name}(input: $input) {{ {LIBRETTO_FIELDS} }} }}",
-        input_type(name)
-    );
-    app.query(&query, json!({ "input": input })).await
-}
+/// The libretto's mutations, each selecting the whole libretto.
+const LIBRETTO: Document = Document {
+    fields: LIBRETTO_FIELDS,
+    key: "id",
+    input_type,
+};
 
 /// Input type of each mutation (several share one).
 fn input_type(mutation: &str) -> &'static str {
     match mutation {
-        "openLibretto" => "OpenLibretto",
-        "startLibrettoCompilation" => "LibrettoStep",
-        "addLibrettoExperience" | "updateLibrettoExperience" => "LibrettoExperience",
-        "dropLibrettoExperience" => "DropLibrettoExperience",
-        "addLibrettoCompetence" => "LibrettoCompetence",
-        "linkCompetenceEvidences" | "removeLibrettoCompetence" => "LibrettoCompetenceRef",
-        "consolidateLibretto" => "ConsolidateLibretto",
-        "updateLibretto" | "cancelLibretto" => "LibrettoReason",
+        "openLibretto" => "OpenLibrettoInput",
+        "startLibrettoCompilation" => "LibrettoStepInput",
+        "addLibrettoExperience" | "updateLibrettoExperience" => "LibrettoExperienceInput",
+        "dropLibrettoExperience" => "DropLibrettoExperienceInput",
+        "addLibrettoCompetence" => "LibrettoCompetenceInput",
+        "linkCompetenceEvidences" | "removeLibrettoCompetence" => "LibrettoCompetenceRefInput",
+        "addLibrettoEvidence" => "LibrettoEvidenceInput",
+        "consolidateLibretto" => "ConsolidateLibrettoInput",
+        "updateLibretto" | "cancelLibretto" => "LibrettoReasonInput",
         other => panic!("unknown mutation {other}"),
     }
-}
-
-fn ok<'a>(body: &'a Value, name: &str) -> &'a Value {
-    assert!(body.get("errors").is_none(), "{name}: {body}");
-    &body["data"][name]
 }
 
 fn version(libretto: &Value) -> i64 {
@@ -53,34 +50,52 @@ async fn add_evidence(
     category: &str,
     file: Option<(&str, Vec<u8>)>,
 ) -> Value {
-    let query = format!(
-        "mutation($input: LibrettoEvidenceInput!) {{ addLibrettoEvidence(input: $input) {{ {LIBRETTO_FIELDS} }} }}"
-    );
     let input = json!({
         "librettoId": libretto["id"], "version": version(libretto), "category": category,
         "title": "Attestato corso HACCP", "issuer": "Agenzia formativa Prato",
         "issuedOn": "2019-03-01", "file": null,
     });
-    app.upload(
-        &query,
-        json!({ "input": input }),
-        "variables.input.file",
-        file,
-    )
-    .await
+    LIBRETTO
+        .upload(app, "addLibrettoEvidence", input, file)
+        .await
 }
 
 async fn open_mario(app: &TestApp) -> Value {
-    let body = mutate(app, "openLibretto", json!({ "fiscalCode": MARIO })).await;
+    let body = LIBRETTO
+        .call(app, "openLibretto", json!({ "fiscalCode": MARIO }))
+        .await;
     ok(&body, "openLibretto").clone()
 }
 
 async fn lifecycle(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
-    let libretto = open_mario(&app).await;
+    let (libretto, beta) = open_and_start_compilation(&app).await;
+    let libretto = experiences_are_declared_edited_and_dropped(&app, libretto, &beta).await;
+    let (libretto, number, evidence) =
+        consolidated_with_evidence_and_signature(&app, libretto).await;
+    reporting_tallies_follow_every_change(&app, &libretto).await;
+    let libretto = an_update_makes_a_new_version(&app, libretto, &number, &evidence).await;
+    versions_stay_readable_and_stale_ones_conflict(&app, &libretto).await;
+    the_profile_shows_it_and_writes_are_audited(&app, &number).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn libretto_lifecycle_sqlite() {
+    lifecycle("libretto_lifecycle_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn libretto_lifecycle_postgres() {
+    lifecycle("libretto_lifecycle_postgres", Engine::Postgres).await;
+}
+
+/// Opening prefills from both sources; a second libretto and an early consolidation are
+/// refused; compilation starts.
+async fn open_and_start_compilation(app: &TestApp) -> (Value, Value) {
+    let libretto = open_mario(app).await;
     assert_eq!(libretto["status"], "DRAFT");
     assert_eq!(
         libretto["area"], "Prato",
@@ -112,39 +127,51 @@ async fn lifecycle(test: &str, store: Engine) {
     assert_eq!(error_codes(&again), ["CONFLICT"], "{again}");
 
     // consolidating a draft is not a step of the lifecycle
-    let early = mutate(
-        &app,
-        "consolidateLibretto",
-        json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
-    )
-    .await;
+    let early = LIBRETTO
+        .call(
+            app,
+            "consolidateLibretto",
+            json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
+        )
+        .await;
     assert_eq!(error_codes(&early), ["INVALID_TRANSITION"]);
     let ext = &early["errors"][0]["extensions"];
     assert_eq!(ext["current"], "DRAFT");
     assert_eq!(ext["allowed"], json!(["IN_COMPILATION", "CANCELLED"]));
 
-    let body = mutate(
-        &app,
-        "startLibrettoCompilation",
-        json!({ "id": libretto["id"], "version": version(&libretto) }),
-    )
-    .await;
+    let body = LIBRETTO
+        .call(
+            app,
+            "startLibrettoCompilation",
+            json!({ "id": libretto["id"], "version": version(&libretto) }),
+        )
+        .await;
     let libretto = ok(&body, "startLibrettoCompilation").clone();
     assert_eq!(libretto["status"], "IN_COMPILATION");
+    (libretto, beta.clone())
+}
 
+/// A self-declared experience, an edit of a prefilled one, a dropped one.
+/// `beta` is a prefilled experience to edit.
+async fn experiences_are_declared_edited_and_dropped(
+    app: &TestApp,
+    libretto: Value,
+    beta: &Value,
+) -> Value {
     // a self-declared experience, an edit of a prefilled one, a dropped one
-    let body = mutate(
-        &app,
-        "addLibrettoExperience",
-        json!({ "librettoId": libretto["id"], "version": version(&libretto), "kind": "WORK",
+    let body = LIBRETTO
+        .call(
+            app,
+            "addLibrettoExperience",
+            json!({ "librettoId": libretto["id"], "version": version(&libretto), "kind": "WORK",
                 "organisation": "Associazione Sportiva Prato", "title": "Allenatore volontario",
                 "startDate": "2018-09-01", "endDate": "2020-06-30",
                 "description": "Allenatore della squadra giovanile" }),
-    )
-    .await;
+        )
+        .await;
     let libretto = ok(&body, "addLibrettoExperience").clone();
-    let body = mutate(
-        &app,
+    let body = LIBRETTO.call(
+        app,
         "updateLibrettoExperience",
         json!({ "librettoId": libretto["id"], "version": version(&libretto), "experienceId": beta["id"],
                 "kind": "WORK", "organisation": "Beta S.r.l. (logistica)", "startDate": "2016-05-02",
@@ -169,8 +196,8 @@ async fn lifecycle(test: &str, store: Engine) {
         .find(|e| e["organisation"] == "Delta Snc")
         .unwrap()
         .clone();
-    let body = mutate(
-        &app,
+    let body = LIBRETTO.call(
+        app,
         "dropLibrettoExperience",
         json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "experienceId": delta["id"], "reason": "Rapporto durato pochi giorni, non pertinente" }),
@@ -185,21 +212,30 @@ async fn lifecycle(test: &str, store: Engine) {
             .iter()
             .any(|e| e["id"] == delta["id"] && e["dropped"] == true)
     );
+    libretto
+}
 
+/// An evidence with a PDF, a competence citing it, the citizen's signature: consolidated;
+/// the libretto and its number.
+async fn consolidated_with_evidence_and_signature(
+    app: &TestApp,
+    libretto: Value,
+) -> (Value, String, Value) {
     // an evidence with a PDF, then a competence that cites it
-    let body = add_evidence(&app, &libretto, "PROFESSIONAL", Some(("haccp.pdf", pdf()))).await;
+    let body = add_evidence(app, &libretto, "PROFESSIONAL", Some(("haccp.pdf", pdf()))).await;
     let libretto = ok(&body, "addLibrettoEvidence").clone();
     let evidence = &libretto["evidences"][0];
     assert_eq!(evidence["file"]["sizeBytes"], pdf().len());
-    let body = mutate(
-        &app,
-        "addLibrettoCompetence",
-        json!({ "librettoId": libretto["id"], "version": version(&libretto),
+    let body = LIBRETTO
+        .call(
+            app,
+            "addLibrettoCompetence",
+            json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TECHNICAL_PROFESSIONAL", "context": "NON_FORMAL",
                 "description": "Applicare le procedure HACCP nella gestione degli alimenti",
                 "adaCode": "ADA.02.01.03", "evidenceIds": [evidence["id"]] }),
-    )
-    .await;
+        )
+        .await;
     let libretto = ok(&body, "addLibrettoCompetence").clone();
     let competence = &libretto["competences"][0];
     assert_eq!(
@@ -215,29 +251,35 @@ async fn lifecycle(test: &str, store: Engine) {
     );
 
     // the citizen must sign
-    let unsigned = mutate(
-        &app,
-        "consolidateLibretto",
-        json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": false }),
-    )
-    .await;
+    let unsigned = LIBRETTO
+        .call(
+            app,
+            "consolidateLibretto",
+            json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": false }),
+        )
+        .await;
     assert_eq!(error_codes(&unsigned), ["BAD_USER_INPUT"]);
     assert_eq!(
         unsigned["errors"][0]["extensions"]["field"],
         "citizenSigned"
     );
 
-    let body = mutate(
-        &app,
-        "consolidateLibretto",
-        json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
-    )
-    .await;
+    let body = LIBRETTO
+        .call(
+            app,
+            "consolidateLibretto",
+            json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
+        )
+        .await;
     let libretto = ok(&body, "consolidateLibretto").clone();
     assert_eq!(libretto["status"], "CONSOLIDATED");
     let number = libretto["number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("LFC-TOS-"), "{number}");
+    (libretto, number, evidence.clone())
+}
 
+/// The reporting tallies followed every change.
+async fn reporting_tallies_follow_every_change(app: &TestApp, libretto: &Value) {
     // the reporting tallies followed every change: 6 prefilled, 1 declared, 1 dropped, and
     // the evidence (admin sees cells of 1)
     let admin = app.token(fascicolo::auth::Role::Admin, None);
@@ -261,43 +303,59 @@ async fn lifecycle(test: &str, store: Engine) {
         "{stats}"
     );
     assert_eq!(libretto["versions"], json!([{ "n": 1 }]));
+}
 
+/// A consolidated libretto is immutable until an update starts, which makes version 2.
+/// `evidence` is the first libretto's evidence, which the new competence cites.
+async fn an_update_makes_a_new_version(
+    app: &TestApp,
+    libretto: Value,
+    number: &str,
+    evidence: &Value,
+) -> Value {
     // a consolidated libretto is immutable until an update starts
-    let frozen = mutate(
-        &app,
-        "addLibrettoCompetence",
-        json!({ "librettoId": libretto["id"], "version": version(&libretto),
+    let frozen = LIBRETTO
+        .call(
+            app,
+            "addLibrettoCompetence",
+            json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TRANSVERSAL", "context": "INFORMAL", "description": "Lavoro di squadra" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(error_codes(&frozen), ["INVALID_TRANSITION"]);
 
-    let body = mutate(
-        &app,
+    let body = LIBRETTO.call(
+        app,
         "updateLibretto",
         json!({ "id": libretto["id"], "version": version(&libretto), "reason": "Nuovo corso concluso" }),
     )
     .await;
     let libretto = ok(&body, "updateLibretto").clone();
     assert_eq!(libretto["status"], "IN_UPDATE");
-    let body = mutate(
-        &app,
-        "addLibrettoCompetence",
-        json!({ "librettoId": libretto["id"], "version": version(&libretto),
+    let body = LIBRETTO
+        .call(
+            app,
+            "addLibrettoCompetence",
+            json!({ "librettoId": libretto["id"], "version": version(&libretto),
                 "type": "TRANSVERSAL", "context": "INFORMAL", "description": "Lavoro di squadra",
                 "evidenceIds": [evidence["id"]] }),
-    )
-    .await;
+        )
+        .await;
     let libretto = ok(&body, "addLibrettoCompetence").clone();
-    let body = mutate(
-        &app,
-        "consolidateLibretto",
-        json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
-    )
-    .await;
+    let body = LIBRETTO
+        .call(
+            app,
+            "consolidateLibretto",
+            json!({ "id": libretto["id"], "version": version(&libretto), "citizenSigned": true }),
+        )
+        .await;
     let libretto = ok(&body, "consolidateLibretto").clone();
-    assert_eq!(libretto["number"], number.as_str(), "the number stays");
+    assert_eq!(libretto["number"], number, "the number stays");
+    libretto
+}
 
+/// Every version stays readable as it was issued; a stale version is a conflict.
+async fn versions_stay_readable_and_stale_ones_conflict(app: &TestApp, libretto: &Value) {
     // every version stays readable as it was issued
     let history = app
         .query(
@@ -339,18 +397,22 @@ async fn lifecycle(test: &str, store: Engine) {
     );
 
     // a stale version is a conflict, naming the current one
-    let stale = mutate(
-        &app,
-        "updateLibretto",
-        json!({ "id": libretto["id"], "version": 1, "reason": "x" }),
-    )
-    .await;
+    let stale = LIBRETTO
+        .call(
+            app,
+            "updateLibretto",
+            json!({ "id": libretto["id"], "version": 1, "reason": "x" }),
+        )
+        .await;
     assert_eq!(error_codes(&stale), ["CONFLICT"]);
     assert_eq!(
         stale["errors"][0]["extensions"]["currentVersion"],
-        version(&libretto)
+        version(libretto)
     );
+}
 
+/// The citizen's profile shows the libretto; the writes were audited.
+async fn the_profile_shows_it_and_writes_are_audited(app: &TestApp, number: &str) {
     // the citizen's profile shows the libretto; the writes were audited
     let profile = app
         .query(
@@ -358,10 +420,7 @@ async fn lifecycle(test: &str, store: Engine) {
             json!({}),
         )
         .await;
-    assert_eq!(
-        profile["data"]["citizen"]["libretto"]["number"],
-        number.as_str()
-    );
+    assert_eq!(profile["data"]["citizen"]["libretto"]["number"], number);
     let admin = app.token(fascicolo::auth::Role::Admin, None);
     let (_, audit) = app
         .post(
@@ -388,29 +447,11 @@ async fn lifecycle(test: &str, store: Engine) {
             .count(),
         2
     );
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn libretto_lifecycle_sqlite() {
-    lifecycle("libretto_lifecycle_sqlite", Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn libretto_lifecycle_postgres() {
-    lifecycle("libretto_lifecycle_postgres", Engine::Postgres).await;
 }
 
 #[tokio::test]
 async fn bad_input_names_the_field_and_writes_nothing() {
-    let Some(app) = spawn_app(
-        "libretto_bad_input",
-        Engine::Sqlite,
-        sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_fixture_app("libretto_bad_input", Engine::Sqlite).await else {
         return;
     };
     let libretto = open_mario(&app).await;
@@ -442,7 +483,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let mut input = fields.clone();
         input["librettoId"] = libretto["id"].clone();
         input["version"] = json!(v);
-        let body = mutate(&app, "addLibrettoExperience", input).await;
+        let body = LIBRETTO.call(&app, "addLibrettoExperience", input).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
@@ -484,20 +525,20 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 /// A write that fails after its first statements leaves nothing behind: the audit insert, the
 /// last statement of every mutation, is made to fail by a trigger.
 async fn failing_write_leaves_nothing(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let libretto = open_mario(&app).await;
     refuse_audit_writes(&app).await;
     let db = app.state.store.db();
-    let body = mutate(
-        &app,
-        "addLibrettoExperience",
-        json!({ "librettoId": libretto["id"], "version": version(&libretto), "kind": "WORK",
+    let body = LIBRETTO
+        .call(
+            &app,
+            "addLibrettoExperience",
+            json!({ "librettoId": libretto["id"], "version": version(&libretto), "kind": "WORK",
                 "organisation": "Nuova Srl", "startDate": "2020-01-01" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(error_codes(&body), ["INTERNAL"], "{body}");
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
@@ -529,8 +570,7 @@ async fn failing_write_leaves_nothing_postgres() {
 /// 50 operators add an experience to the same libretto at once, each retrying on CONFLICT
 /// with the version it reads again: every addition lands, none is lost.
 async fn concurrent_writers(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let libretto = open_mario(&app).await;
@@ -621,9 +661,11 @@ async fn libretto_reads_are_batched() {
         return;
     };
     for code in &codes {
-        let body = mutate(&app, "openLibretto", json!({ "fiscalCode": code })).await;
+        let body = LIBRETTO
+            .call(&app, "openLibretto", json!({ "fiscalCode": code }))
+            .await;
         let libretto = ok(&body, "openLibretto");
-        let body = mutate(
+        let body = LIBRETTO.call(
             &app,
             "addLibrettoCompetence",
             json!({ "librettoId": libretto["id"], "version": version(libretto),

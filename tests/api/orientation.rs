@@ -5,7 +5,9 @@
 
 use crate::fake_portal::{Portal, Shared, fake_portal, portal_toml, settled_transfer};
 use crate::fixtures::{MARIO, anna, sources};
-use crate::helpers::{TestApp, error_codes, pdf, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Document, TestApp, code_of, error_codes, pdf, spawn_app, spawn_app_with, spawn_fixture_app,
+};
 use base64::Engine as _;
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
@@ -39,59 +41,36 @@ fn input_type(name: &str) -> &'static str {
         "removePropensity" => "RemovePropensityInput",
         "addEducationTitle" => "AddEducationTitleInput",
         "deleteCv" | "transferCvToPortal" => "OrientationRefInput",
+        "uploadCv" => "UploadCvInput",
         other => panic!("unknown mutation {other}"),
     }
 }
 
-pub async fn call(app: &TestApp, name: &str, input: Value) -> Value {
-    let query = format!(
-        "mutation($input: {}!) {{ {name}(input: $input) {{ {RECORD} }} }}",
-        input_type(name)
-    );
-    app.query(&query, json!({ "input": input })).await
-}
-
-/// A change of `record` with the version it carries; must succeed.
-pub async fn step(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
-    input["fiscalCode"] = record["fiscalCode"].clone();
-    input["version"] = record["version"].clone();
-    let body = call(app, name, input).await;
-    assert!(body.get("errors").is_none(), "{name}: {body}");
-    body["data"][name].clone()
-}
-
-/// The same change expected to fail: its first error.
-pub async fn refused(app: &TestApp, record: &Value, name: &str, mut input: Value) -> Value {
-    input["fiscalCode"] = record["fiscalCode"].clone();
-    input["version"] = record["version"].clone();
-    let body = call(app, name, input).await;
-    assert!(body["data"].is_null(), "{name} should fail: {body}");
-    body["errors"][0].clone()
-}
+/// The orientation record's mutations: addressed by `fiscalCode`, each selecting the record.
+pub const ORIENTATION: Document = Document {
+    fields: RECORD,
+    key: "fiscalCode",
+    input_type,
+};
 
 async fn upload_cv(app: &TestApp, record: &Value, name: &str, bytes: Vec<u8>) -> Value {
-    let query =
-        format!("mutation($input: UploadCvInput!) {{ uploadCv(input: $input) {{ {RECORD} }} }}");
     let input = json!({ "fiscalCode": record["fiscalCode"], "version": record["version"],
                         "file": null });
-    app.upload(
-        &query,
-        json!({ "input": input }),
-        "variables.input.file",
-        Some((name, bytes)),
-    )
-    .await
+    ORIENTATION
+        .upload(app, "uploadCv", input, Some((name, bytes)))
+        .await
 }
 
 pub async fn intake(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
-    let body = call(
-        app,
-        "recordIntake",
-        json!({ "fiscalCode": fiscal_code, "takenOn": "2026-09-01", "office": "CPI-FI-01",
+    let body = ORIENTATION
+        .call(
+            app,
+            "recordIntake",
+            json!({ "fiscalCode": fiscal_code, "takenOn": "2026-09-01", "office": "CPI-FI-01",
                 "consentToJobMatching": consent, "specialCategories": ["L68_99"],
                 "profilingNotes": "Disponibile a spostamenti in provincia" }),
-    )
-    .await;
+        )
+        .await;
     assert!(body.get("errors").is_none(), "recordIntake: {body}");
     body["data"]["recordIntake"].clone()
 }
@@ -105,35 +84,52 @@ fn propensity(code: &str, label: &str) -> Value {
 /// Intake, an education title, a propensity and a CV: ready for the portal.
 pub async fn ready_for_portal(app: &TestApp, fiscal_code: &str, consent: bool) -> Value {
     let r = intake(app, fiscal_code, consent).await;
-    let r = step(
-        app,
-        &r,
-        "addEducationTitle",
-        json!({ "code": "30000000", "year": 2004 }),
-    )
-    .await;
-    let r = step(
-        app,
-        &r,
-        "addPropensity",
-        propensity("5.1.2.2.0", "Commesso"),
-    )
-    .await;
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "addEducationTitle",
+            json!({ "code": "30000000", "year": 2004 }),
+        )
+        .await;
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "addPropensity",
+            propensity("5.1.2.2.0", "Commesso"),
+        )
+        .await;
     let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     assert!(body.get("errors").is_none(), "uploadCv: {body}");
     body["data"]["uploadCv"].clone()
 }
 
-pub fn code_of(err: &Value) -> &str {
-    err["extensions"]["code"].as_str().unwrap_or_default()
-}
-
 async fn orientation_flow(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
-    let r = intake(&app, MARIO, true).await;
+    let r = intake_and_what_the_cv_needs(&app).await;
+    let (r, sha) = the_cv_and_the_service_pact(&app, r).await;
+    stale_versions_conflict_and_the_profile_shows_all(&app, &r).await;
+    deleting_the_cv_keeps_the_record(&app, &r, &sha).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn orientation_flow_sqlite() {
+    orientation_flow("orientation_flow_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn orientation_flow_postgres() {
+    orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
+}
+
+/// Intake; a second one conflicts; the CV's prerequisites (V13) and the propensities'
+/// rules (V11/V12); the record.
+async fn intake_and_what_the_cv_needs(app: &TestApp) -> Value {
+    let r = intake(app, MARIO, true).await;
     assert_eq!(r["version"], 1);
     assert_eq!(r["consent"]["jobMatching"], true);
     assert_eq!(r["consent"]["givenOn"], "2026-09-01");
@@ -142,16 +138,17 @@ async fn orientation_flow(test: &str, store: Engine) {
         "Collocamento mirato (L. 68/1999)"
     );
     // a second intake is a conflict with the record's version
-    let body = call(
-        &app,
-        "recordIntake",
-        json!({ "fiscalCode": MARIO, "takenOn": "2026-09-02", "consentToJobMatching": false }),
-    )
-    .await;
+    let body = ORIENTATION
+        .call(
+            app,
+            "recordIntake",
+            json!({ "fiscalCode": MARIO, "takenOn": "2026-09-02", "consentToJobMatching": false }),
+        )
+        .await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
 
     // V13: the CV needs an education title and a propensity; the error says which is missing
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
     let missing = message
         .split("missing: ")
@@ -162,20 +159,23 @@ async fn orientation_flow(test: &str, store: Engine) {
         missing.contains("education title") && missing.contains("propensity"),
         "{body}"
     );
-    let r = step(
-        &app,
-        &r,
-        "addEducationTitle",
-        json!({ "code": "30000000", "year": 2004 }),
-    )
-    .await;
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "addEducationTitle",
+            json!({ "code": "30000000", "year": 2004 }),
+        )
+        .await;
     assert_eq!(
         r["educationTitles"][0]["label"],
         "Qualifica professionale (IeFP, 3 anni)"
     );
-    let err = refused(&app, &r, "addEducationTitle", json!({ "code": "99999999" })).await;
+    let err = ORIENTATION
+        .refused(app, &r, "addEducationTitle", json!({ "code": "99999999" }))
+        .await;
     assert_eq!(err["extensions"]["field"], "code", "{err}");
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
     let missing = message
         .split("missing: ")
@@ -190,11 +190,11 @@ async fn orientation_flow(test: &str, store: Engine) {
     // V11/V12: three propensities at most, each with a date and an origin flag
     let mut p = propensity("5.1.2.2.0", "Commesso");
     p["fromWork"] = json!(false);
-    let err = refused(&app, &r, "addPropensity", p).await;
+    let err = ORIENTATION.refused(app, &r, "addPropensity", p).await;
     assert_eq!(err["extensions"]["field"], "fromWork", "{err}");
     let mut p = propensity("5.1.2.2.0", "Commesso");
     p.as_object_mut().unwrap().remove("interviewOn");
-    let err = refused(&app, &r, "addPropensity", p).await;
+    let err = ORIENTATION.refused(app, &r, "addPropensity", p).await;
     assert_eq!(err["extensions"]["field"], "interviewOn", "{err}");
     let mut r = r;
     for (code, label) in [
@@ -202,28 +202,36 @@ async fn orientation_flow(test: &str, store: Engine) {
         ("4.1.1.1.0", "Addetto alla segreteria"),
         ("8.1.4.2.0", "Addetto alle pulizie"),
     ] {
-        r = step(&app, &r, "addPropensity", propensity(code, label)).await;
+        r = ORIENTATION
+            .step(app, &r, "addPropensity", propensity(code, label))
+            .await;
     }
     assert_eq!(r["propensities"].as_array().unwrap().len(), 3);
-    let err = refused(
-        &app,
-        &r,
-        "addPropensity",
-        propensity("5.2.2.1.0", "Cameriere"),
-    )
-    .await;
+    let err = ORIENTATION
+        .refused(
+            app,
+            &r,
+            "addPropensity",
+            propensity("5.2.2.1.0", "Cameriere"),
+        )
+        .await;
     assert_eq!(code_of(&err), "BAD_USER_INPUT");
     assert_eq!(err["extensions"]["field"], "propensities", "{err}");
     assert!(
         err["message"].as_str().unwrap().contains("at most 3"),
         "{err}"
     );
+    r
+}
 
+/// The CV (PDF only, SHA-256, valid 6 months) and the service pact; the record and the
+/// CV's SHA-256.
+async fn the_cv_and_the_service_pact(app: &TestApp, r: Value) -> (Value, String) {
     // the CV: PDF only, SHA-256, valid 6 months
     let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
-    let body = upload_cv(&app, &r, "cv.png", png).await;
+    let body = upload_cv(app, &r, "cv.png", png).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "file", "{body}");
-    let body = upload_cv(&app, &r, "cv.pdf", pdf()).await;
+    let body = upload_cv(app, &r, "cv.pdf", pdf()).await;
     assert!(body.get("errors").is_none(), "{body}");
     let r = body["data"]["uploadCv"].clone();
     let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(pdf()));
@@ -234,55 +242,65 @@ async fn orientation_flow(test: &str, store: Engine) {
     assert_eq!(r["cv"]["obsolete"], false);
 
     // the service pact with measures of the catalogue, moving forward only
-    let err = refused(
-        &app,
+    let err = ORIENTATION.refused(
+        app,
         &r,
         "signServicePact",
         json!({ "signedOn": "2026-09-05", "measures": [{ "code": "Z99", "plannedOn": "2026-09-10" }] }),
     )
     .await;
     assert_eq!(err["extensions"]["field"], "measures.code", "{err}");
-    let r = step(
-        &app,
-        &r,
-        "signServicePact",
-        json!({ "signedOn": "2026-09-05", "searchPlan": "Due candidature a settimana",
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "signServicePact",
+            json!({ "signedOn": "2026-09-05", "searchPlan": "Due candidature a settimana",
                 "measures": [{ "code": "A05", "plannedOn": "2026-09-05" },
                              { "code": "C07", "plannedOn": "2026-10-01" }] }),
-    )
-    .await;
+        )
+        .await;
     let measures = r["servicePact"]["measures"].as_array().unwrap().clone();
     assert_eq!(measures.len(), 2);
     assert_eq!(measures[1]["measure"]["code"], "C07");
     let c07 = measures[1]["id"].clone();
-    let r = step(
-        &app,
-        &r,
-        "updatePactMeasure",
-        json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-01" }),
-    )
-    .await;
-    let r = step(
-        &app,
-        &r,
-        "updatePactMeasure",
-        json!({ "measureId": c07, "status": "DONE", "on": "2026-10-20" }),
-    )
-    .await;
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "updatePactMeasure",
+            json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-01" }),
+        )
+        .await;
+    let r = ORIENTATION
+        .step(
+            app,
+            &r,
+            "updatePactMeasure",
+            json!({ "measureId": c07, "status": "DONE", "on": "2026-10-20" }),
+        )
+        .await;
     assert_eq!(r["servicePact"]["measures"][1]["doneOn"], "2026-10-20");
-    let err = refused(
-        &app,
-        &r,
-        "updatePactMeasure",
-        json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-21" }),
-    )
-    .await;
+    let err = ORIENTATION
+        .refused(
+            app,
+            &r,
+            "updatePactMeasure",
+            json!({ "measureId": c07, "status": "STARTED", "on": "2026-10-21" }),
+        )
+        .await;
     assert_eq!(code_of(&err), "INVALID_TRANSITION", "{err}");
+    (r, sha)
+}
 
+/// A stale version changes nothing; the citizen profile carries it all.
+async fn stale_versions_conflict_and_the_profile_shows_all(app: &TestApp, r: &Value) {
     // a stale version is a conflict and changes nothing
     let mut stale = r.clone();
     stale["version"] = json!(2);
-    let err = refused(&app, &stale, "deleteCv", json!({})).await;
+    let err = ORIENTATION
+        .refused(app, &stale, "deleteCv", json!({}))
+        .await;
     assert_eq!(code_of(&err), "CONFLICT", "{err}");
     assert_eq!(err["extensions"]["currentVersion"], r["version"]);
 
@@ -311,27 +329,19 @@ async fn orientation_flow(test: &str, store: Engine) {
         .unwrap()
         .clone();
     assert_eq!(a05["maxMinutes"], 90, "V17: orientamento di base ≤ 90 min");
+}
 
+/// Deleting the CV keeps the record and the history.
+async fn deleting_the_cv_keeps_the_record(app: &TestApp, r: &Value, sha: &str) {
     // deleting the CV keeps the record and the history
-    let r = step(&app, &r, "deleteCv", json!({})).await;
+    let r = ORIENTATION.step(app, r, "deleteCv", json!({})).await;
     assert_eq!(r["cv"], Value::Null);
     let files = entities::evidence_file::Entity::find()
-        .filter(entities::evidence_file::Column::Sha256.eq(sha.as_str()))
+        .filter(entities::evidence_file::Column::Sha256.eq(sha))
         .count(app.state.store.db())
         .await
         .unwrap();
     assert_eq!(files, 0, "the deleted CV's content is erased");
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn orientation_flow_sqlite() {
-    orientation_flow("orientation_flow_sqlite", Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn orientation_flow_postgres() {
-    orientation_flow("orientation_flow_postgres", Engine::Postgres).await;
 }
 
 /// The portal fails twice, then accepts: one CV on the portal, delivered on the 3rd attempt,
@@ -354,7 +364,9 @@ async fn transfer_is_retried_until_delivered(test: &str, store: Engine) {
         return;
     };
     let r = ready_for_portal(&app, MARIO, true).await;
-    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    let r = ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(r["portalTransfers"][0]["status"], "PENDING", "{r}");
     let transfer = settled_transfer(&app, MARIO, Duration::from_secs(15)).await;
     assert_eq!(transfer["status"], "DELIVERED", "{transfer}");
@@ -423,7 +435,9 @@ async fn portal_transfer_survives_a_restart_mid_delivery() {
         return;
     };
     let r = ready_for_portal(&app, MARIO, true).await;
-    step(&app, &r, "transferCvToPortal", json!({})).await;
+    ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     let started = Instant::now();
     while portal.lock().unwrap().requests.is_empty() {
         assert!(
@@ -457,18 +471,13 @@ async fn portal_transfer_survives_a_restart_mid_delivery() {
 /// sees consenting citizens only, and nothing else of the profile.
 #[tokio::test]
 async fn consent_gates_the_portal() {
-    let Some(app) = spawn_app(
-        "portal_consent",
-        Engine::Sqlite,
-        sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_fixture_app("portal_consent", Engine::Sqlite).await else {
         return;
     };
     let without = ready_for_portal(&app, anna().as_str(), false).await;
-    let err = refused(&app, &without, "transferCvToPortal", json!({})).await;
+    let err = ORIENTATION
+        .refused(&app, &without, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
     assert!(
         err["message"]
@@ -535,20 +544,23 @@ async fn consent_gates_the_portal() {
         .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
 
-    let with = step(
-        &app,
-        &with,
-        "setJobMatchingConsent",
-        json!({ "given": false, "on": "2026-10-01" }),
-    )
-    .await;
+    let with = ORIENTATION
+        .step(
+            &app,
+            &with,
+            "setJobMatchingConsent",
+            json!({ "given": false, "on": "2026-10-01" }),
+        )
+        .await;
     assert_eq!(with["consent"]["withdrawnOn"], "2026-10-01");
     assert_eq!(
         with["consent"]["history"].as_array().unwrap().len(),
         2,
         "recorded, not deleted"
     );
-    let err = refused(&app, &with, "transferCvToPortal", json!({})).await;
+    let err = ORIENTATION
+        .refused(&app, &with, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
     assert!(
         err["message"].as_str().unwrap().contains("withdrew"),
@@ -581,7 +593,7 @@ async fn reads_are_batched(test: &str, store: Engine) {
     };
     for code in &codes {
         let r = ready_for_portal(&app, code, true).await;
-        step(
+        ORIENTATION.step(
             &app,
             &r,
             "signServicePact",
@@ -643,14 +655,7 @@ async fn orientation_reads_are_batched_postgres() {
 #[tokio::test]
 async fn orientation_failing_write_leaves_nothing() {
     use sea_orm::ConnectionTrait;
-    let Some(app) = spawn_app(
-        "orientation_atomic",
-        Engine::Sqlite,
-        sources(Engine::Sqlite, Engine::Sqlite),
-        &[],
-    )
-    .await
-    else {
+    let Some(app) = spawn_fixture_app("orientation_atomic", Engine::Sqlite).await else {
         return;
     };
     let r = ready_for_portal(&app, MARIO, true).await;
@@ -665,7 +670,7 @@ async fn orientation_failing_write_leaves_nothing() {
         let mut input = input;
         input["fiscalCode"] = r["fiscalCode"].clone();
         input["version"] = r["version"].clone();
-        let body = call(&app, name, input).await;
+        let body = ORIENTATION.call(&app, name, input).await;
         assert_eq!(error_codes(&body), ["INTERNAL"], "{name}: {body}");
     }
     let db = app.state.store.db();

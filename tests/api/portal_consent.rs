@@ -9,8 +9,9 @@ use crate::fake_portal::{
     transfers,
 };
 use crate::fixtures::{MARIO, anna, sources};
-use crate::helpers::{TestApp, error_codes, spawn_app, spawn_app_with};
-use crate::orientation::{call, code_of, ready_for_portal, refused, step};
+
+use crate::helpers::{TestApp, code_of, error_codes, spawn_app_with, spawn_fixture_app};
+use crate::orientation::{ORIENTATION, ready_for_portal};
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
 use serde_json::{Value, json};
@@ -78,21 +79,26 @@ async fn withdrawal_cancels_the_queue(test: &str, store: Engine) {
     };
     let anna = anna();
     let mario = ready_for_portal(&app, MARIO, true).await;
-    let mario = step(&app, &mario, "transferCvToPortal", json!({})).await;
+    let mario = ORIENTATION
+        .step(&app, &mario, "transferCvToPortal", json!({}))
+        .await;
     let r = ready_for_portal(&app, anna.as_str(), true).await;
-    step(&app, &r, "transferCvToPortal", json!({})).await;
+    ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     let failed_once = |t: &Value| t["attempts"] == 1 && t["lastError"].is_string();
     let waiting = transfer_when(&app, MARIO, Duration::from_secs(10), failed_once).await;
     assert!(failed_once(&waiting), "{waiting}");
     let due_again: chrono::DateTime<chrono::Utc> = text(&waiting["nextAttemptAt"]).parse().unwrap();
 
-    let mario = step(
-        &app,
-        &mario,
-        "setJobMatchingConsent",
-        json!({ "given": false, "on": "2026-10-01" }),
-    )
-    .await;
+    let mario = ORIENTATION
+        .step(
+            &app,
+            &mario,
+            "setJobMatchingConsent",
+            json!({ "given": false, "on": "2026-10-01" }),
+        )
+        .await;
     let cancelled = &mario["portalTransfers"][0];
     assert_eq!(
         cancelled["status"], "CANCELLED",
@@ -204,11 +210,15 @@ async fn withdrawal_during_an_attempt(test: &str, store: Engine) {
     };
     let withdraw = async |record: &Value| {
         let on = json!({ "given": false, "on": "2026-10-01" });
-        step(&app, record, "setJobMatchingConsent", on).await
+        ORIENTATION
+            .step(&app, record, "setJobMatchingConsent", on)
+            .await
     };
 
     let r = ready_for_portal(&app, MARIO, true).await;
-    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    let r = ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     under_way(MARIO).await;
     let r = withdraw(&r).await;
     assert_eq!(
@@ -230,7 +240,9 @@ async fn withdrawal_during_an_attempt(test: &str, store: Engine) {
     portal.lock().unwrap().slow_first = Some(Duration::from_millis(1_500));
     let anna = anna();
     let r = ready_for_portal(&app, anna.as_str(), true).await;
-    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    let r = ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     under_way(anna.as_str()).await;
     let r = withdraw(&r).await;
     assert_eq!(
@@ -258,14 +270,15 @@ async fn withdrawal_during_an_attempt_is_never_retried_postgres() {
 /// go; the refusal says to take the citizen in charge again, and doing so (with the consent)
 /// does. A new presa in carico without it cancels what is queued.
 async fn consent_given_later(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let r = ready_for_portal(&app, MARIO, false).await;
     assert_eq!(r["consent"]["allowsPortalTransfer"], false);
     assert_eq!(r["consent"]["history"][0]["atIntake"], true);
-    let err = refused(&app, &r, "transferCvToPortal", json!({})).await;
+    let err = ORIENTATION
+        .refused(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
     let message = text(&err["message"]);
     assert!(
@@ -274,19 +287,22 @@ async fn consent_given_later(test: &str, store: Engine) {
         "{err}"
     );
 
-    let r = step(
-        &app,
-        &r,
-        "setJobMatchingConsent",
-        json!({ "given": true, "on": "2026-10-01" }),
-    )
-    .await;
+    let r = ORIENTATION
+        .step(
+            &app,
+            &r,
+            "setJobMatchingConsent",
+            json!({ "given": true, "on": "2026-10-01" }),
+        )
+        .await;
     let consent = &r["consent"];
     assert_eq!(consent["jobMatching"], true, "recorded and in force");
     assert_eq!(consent["givenAtIntake"], false);
     assert_eq!(consent["allowsPortalTransfer"], false);
     assert_eq!(consent["history"][1]["atIntake"], false, "{consent}");
-    let err = refused(&app, &r, "transferCvToPortal", json!({})).await;
+    let err = ORIENTATION
+        .refused(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(code_of(&err), "FORBIDDEN", "{err}");
     let message = text(&err["message"]);
     assert!(
@@ -302,10 +318,12 @@ async fn consent_given_later(test: &str, store: Engine) {
 
     // the remedy: a new presa in carico, after the last change, with the consent
     let again = json!({ "takenOn": "2026-09-30", "consentToJobMatching": true });
-    let err = refused(&app, &r, "recordNewIntake", again).await;
+    let err = ORIENTATION
+        .refused(&app, &r, "recordNewIntake", again)
+        .await;
     assert_eq!(err["extensions"]["field"], "takenOn", "{err}");
     let again = json!({ "takenOn": "2026-10-05", "consentToJobMatching": true });
-    let r = step(&app, &r, "recordNewIntake", again).await;
+    let r = ORIENTATION.step(&app, &r, "recordNewIntake", again).await;
     assert_eq!(r["takenInChargeOn"], "2026-10-05");
     assert_eq!(r["office"], "CPI-FI-01", "the token's office");
     let consent = &r["consent"];
@@ -319,13 +337,15 @@ async fn consent_given_later(test: &str, store: Engine) {
         .map(|c| (c["given"] == true, c["atIntake"] == true))
         .collect();
     assert_eq!(history, [(false, true), (true, false), (true, true)]);
-    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    let r = ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     assert_eq!(r["portalTransfers"][0]["status"], "PENDING", "{r}");
     assert!(portal_sees(&app, MARIO).await);
 
     // a new presa in carico without the consent closes the way and cancels the queue
     let again = json!({ "takenOn": "2026-10-06", "consentToJobMatching": false });
-    let r = step(&app, &r, "recordNewIntake", again).await;
+    let r = ORIENTATION.step(&app, &r, "recordNewIntake", again).await;
     let transfer = &r["portalTransfers"][0];
     assert_eq!(transfer["status"], "CANCELLED", "{r}");
     assert!(
@@ -335,12 +355,13 @@ async fn consent_given_later(test: &str, store: Engine) {
     assert!(!portal_sees(&app, MARIO).await);
 
     // a second first intake: a conflict that names the record, not its dates
-    let body = call(
-        &app,
-        "recordIntake",
-        json!({ "fiscalCode": MARIO, "takenOn": "2026-10-07", "consentToJobMatching": true }),
-    )
-    .await;
+    let body = ORIENTATION
+        .call(
+            &app,
+            "recordIntake",
+            json!({ "fiscalCode": MARIO, "takenOn": "2026-10-07", "consentToJobMatching": true }),
+        )
+        .await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
     let message = text(&body["errors"][0]["message"]);
     assert!(message.contains("recordNewIntake"), "{message}");
@@ -383,12 +404,14 @@ async fn a_cv_deleted_while_queued_is_not_sent() {
         return;
     };
     let r = ready_for_portal(&app, MARIO, true).await;
-    let r = step(&app, &r, "transferCvToPortal", json!({})).await;
+    let r = ORIENTATION
+        .step(&app, &r, "transferCvToPortal", json!({}))
+        .await;
     let failed_once = |t: &Value| t["attempts"] == 1 && t["lastError"].is_string();
     assert!(failed_once(
         &transfer_when(&app, MARIO, Duration::from_secs(10), failed_once).await
     ));
-    step(&app, &r, "deleteCv", json!({})).await;
+    ORIENTATION.step(&app, &r, "deleteCv", json!({})).await;
     portal.lock().unwrap().down = false;
     let settled = settled_transfer(&app, MARIO, Duration::from_secs(10)).await;
     assert_eq!(settled["status"], "FAILED", "{settled}");

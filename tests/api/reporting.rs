@@ -3,8 +3,8 @@
 //! cells are suppressed for `reporting` but not for `admin`; a reporting token reads no
 //! personal data. The rows are written straight into the store, as a bulk load would.
 
-use crate::fixtures::{MARIO, sources};
-use crate::helpers::{TestApp, error_codes, spawn_app};
+use crate::fixtures::MARIO;
+use crate::helpers::{TestApp, error_codes, spawn_fixture_app};
 use chrono::NaiveDate;
 use fascicolo::auth::Role;
 use fascicolo::domain::FiscalCode;
@@ -269,12 +269,23 @@ async fn filters_of_the_seed_tables(app: &TestApp) {
 }
 
 async fn reproduces_the_seeds(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     load_seed_000(&app).await;
     load_seed_003(&app).await;
+    let body = the_statistics_reproduce_seed_000(&app).await;
+    the_statistics_reproduce_seed_003(&body);
+    admin_sees_the_small_cell(&app).await;
+    filters_of_the_seed_tables(&app).await;
+    csv_reports_follow_the_same_rules(&app).await;
+    aggregates_only(&app).await;
+    app.stop().await;
+}
+
+/// Every statistic in one query as `reporting`; seed 000's table and the withheld small
+/// cell; the answer.
+async fn the_statistics_reproduce_seed_000(app: &TestApp) -> Value {
     let reporting = app.token(Role::Reporting, None);
     let query = format!(
         "{{ statistics {{ libretti {{ byArea {{ {CELL} }} byIssueYear {{ {CELL} }} \
@@ -343,7 +354,11 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         .clone();
     assert_eq!(small["count"], Value::Null, "{small}");
     assert_eq!(small["suppressed"], true);
+    body
+}
 
+/// Seed 003's table, the users by birthplace and the totals, from the same answer.
+fn the_statistics_reproduce_seed_003(body: &Value) {
     // seed 003's table
     let ivc = &body["data"]["statistics"]["ivc"];
     let dossiers = cells(&ivc["dossiersByYear"]);
@@ -377,7 +392,10 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
     );
     assert_eq!(ivc["totals"]["hours"], 1_391.0 * 10.0);
     assert_eq!(ivc["totals"]["costEur"], 1_391.0 * 400.0);
+}
 
+/// An administrator sees the small cell.
+async fn admin_sees_the_small_cell(app: &TestApp) {
     // admin sees the small cell
     let admin = app.token(Role::Admin, None);
     let (_, body) = app
@@ -391,9 +409,11 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         body["data"]["statistics"]["libretti"]["byArea"]["cells"][0]["count"], 1,
         "{body}"
     );
+}
 
-    filters_of_the_seed_tables(&app).await;
-
+/// The same reports as CSV, with the same filters, roles and suppression.
+async fn csv_reports_follow_the_same_rules(app: &TestApp) {
+    let reporting = app.token(Role::Reporting, None);
     // the same reports as CSV, with the same filters, roles and suppression
     let get = async |token: Option<&str>, path: &str| {
         let mut request = app.client.get(app.url(path));
@@ -446,7 +466,11 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         403
     );
     assert_eq!(get(None, "/reports/libretti-by-area.csv").await.0, 401);
+}
 
+/// Aggregates only: a reporting token reads no personal data; operators no statistics.
+async fn aggregates_only(app: &TestApp) {
+    let reporting = app.token(Role::Reporting, None);
     // aggregates only: a reporting token reads no personal data; operators no statistics
     let (_, body) = app
         .post(
@@ -464,7 +488,6 @@ async fn reproduces_the_seeds(test: &str, store: Engine) {
         )
         .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
-    app.stop().await;
 }
 
 #[tokio::test]
@@ -481,8 +504,7 @@ async fn reporting_reproduces_the_seeds_postgres() {
 /// there) brings none of its experiences or evidences; text goes through as written, quotes,
 /// commas, line breaks and empty strings included (PostgreSQL's COPY path encodes it as CSV).
 async fn import_keeps_children_only_with_their_libretto(test: &str, store: Engine) {
-    let Some(app) = spawn_app(test, store, sources(Engine::Sqlite, Engine::Sqlite), &[]).await
-    else {
+    let Some(app) = spawn_fixture_app(test, store).await else {
         return;
     };
     let other = crate::fixtures::anna();

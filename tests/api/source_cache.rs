@@ -2,9 +2,9 @@
 //! sources nothing, a partly cached batch asks only for the rest; and stale answers
 //! (`stale_ttl_ms`) standing in, marked, for a source that fails.
 
+use crate::fake_region::{Mode, PROFILE, fake_region};
 use crate::fixtures::{self, MARIO, nobody};
-use crate::helpers::spawn_app_with;
-use crate::http_source::{Mode, PROFILE, fake_region, source_errors};
+use crate::helpers::{source_errors, spawn_app_with};
 use fascicolo::domain::FiscalCode;
 use fascicolo::sources::demo::{SourceData, create_schema, generate, insert};
 use fascicolo::testing::{Engine, TestDatabase, database_or_skip};

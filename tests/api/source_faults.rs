@@ -3,9 +3,9 @@
 //! answer, `/readyz` or the log at info and above, and a source that breaks the contract is
 //! shown as such, is not asked, and is back once fixed.
 
-use crate::fixtures::{self, MARIO, anna};
-use crate::helpers::{Captured, SourceSpec, TestApp, error_codes, spawn_app, spawn_app_with};
-use crate::http_source::{Mode, PROFILE, fake_region, source_errors};
+use crate::fake_region::{Mode, PROFILE, fake_region};
+use crate::fixtures::{self, MARIO, anna, lavoro_sqlite};
+use crate::helpers::{Captured, TestApp, error_codes, source_errors, spawn_app, spawn_app_with};
 use fascicolo::auth::Role;
 use fascicolo::config::{LogConfig, LogFormat};
 use fascicolo::sources::circuit::CircuitState;
@@ -82,14 +82,6 @@ async fn source_database(engine: Engine, test: &str) -> Option<(TestDatabase, Da
 
 fn source_toml(name: &str, url: &str) -> String {
     format!("[[sources]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"{url}\"\ntimeout_ms = 3000\n")
-}
-
-fn lavoro_sqlite() -> Vec<SourceSpec> {
-    vec![SourceSpec {
-        name: "lavoro",
-        engine: Engine::Sqlite,
-        data: fixtures::lavoro(),
-    }]
 }
 
 /// Twenty searches with a 60,000-character name, then twenty the source itself refuses
