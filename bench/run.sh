@@ -18,6 +18,7 @@
 #   bench/run.sh                         # N=200000 citizens, L=100000 libretti, 20 s per run
 #   DURATION=5 WARMUP=1 bench/run.sh     # a quicker run
 #   BUILD=0 bench/run.sh                 # use target/release/fascicolo as it is
+#   BUILD=0 BIN=/path/to/fascicolo bench/run.sh   # measure another build (before/after)
 #   PROFILE=0 bench/run.sh               # no perf profile
 #
 # Needs: cargo, curl, psql, pgbench and PostgreSQL at FASCICOLO_TEST_POSTGRES_URL (its
@@ -42,7 +43,7 @@ PG_SERVER=${PG_URL%/*}
 WORK=${WORK:-target/bench}
 PORT=${PORT:-18090}
 THREADS=${THREADS:-2}
-BIN=target/release/fascicolo
+BIN=${BIN:-target/release/fascicolo}
 SOURCES=(lavoro formazione)
 STORE_DB=fascicolo_bench_store
 
