@@ -539,6 +539,18 @@ impl Default for IvcConfig {
 }
 
 impl IvcConfig {
+    /// The part of the configuration the domain's IVC rules apply.
+    pub fn policy(&self) -> crate::domain::ivc::IvcPolicy {
+        crate::domain::ivc::IvcPolicy {
+            min_age: self.min_age,
+            max_age: self.max_age,
+            interviews_min: self.interviews_min,
+            interviews_max: self.interviews_max,
+            interview_min_minutes: self.interview_min_minutes,
+            interview_max_minutes: self.interview_max_minutes,
+        }
+    }
+
     /// The hourly cost in cents, the unit dossiers store.
     pub fn hourly_cost_cents(&self) -> i64 {
         (self.hourly_cost_eur * 100.0).round() as i64

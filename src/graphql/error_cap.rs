@@ -2,6 +2,7 @@
 //! make async-graphql report an error per argument, field or variable, each message quoting
 //! names as long as the client likes, and the answer would grow with the document.
 
+use crate::error::ErrorCode;
 use async_graphql::{ErrorExtensionValues, ServerError};
 
 /// Longest message answered, counted as it is written in JSON (an escaped control character
@@ -36,11 +37,7 @@ pub fn cap(errors: &mut Vec<ServerError>, max: usize) {
 }
 
 fn is_source_failure(error: &ServerError) -> bool {
-    error
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get("code"))
-        .is_some_and(|code| *code == async_graphql::Value::from("SOURCE_UNAVAILABLE"))
+    ErrorCode::SourceUnavailable.is_on(error)
 }
 
 fn summary(omitted: usize, max: usize) -> ServerError {
@@ -51,7 +48,7 @@ fn summary(omitted: usize, max: usize) -> ServerError {
     let extensions = error
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default);
-    extensions.set("code", "LIMIT_EXCEEDED");
+    extensions.set("code", ErrorCode::LimitExceeded);
     extensions.set("limit", "limits.max_errors");
     extensions.set("max", max as u64);
     extensions.set("omitted", omitted as u64);

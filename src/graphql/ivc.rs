@@ -74,8 +74,8 @@ impl IvcQuery {
             .transpose()?;
         let filter = filter.unwrap_or_default();
         let filter = DossierFilter {
-            status: filter.status,
-            outcome: filter.outcome,
+            status: filter.status.map(Into::into),
+            outcome: filter.outcome.map(Into::into),
             sector: filter.sector.map(|s| s.trim().to_owned()),
             year: filter.year,
         };

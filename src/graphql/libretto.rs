@@ -13,11 +13,12 @@ use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::codes;
 use crate::domain::libretto::{
-    CompetenceData, EvidenceData, ExperienceData, ExperienceKind, ExperienceOrigin,
-    LearningContext, LibrettoStatus, PersonSnapshot, check_ada, check_ateco, check_cp2011,
-    check_eqf, check_optional_text, check_period, check_text,
+    CompetenceData, EvidenceData, ExperienceData, ExperienceKind, ExperienceOrigin, LibrettoStatus,
+    PersonSnapshot, check_ada, check_ateco, check_cp2011, check_eqf, check_optional_text,
+    check_period, check_text,
 };
 use crate::error::AppError;
+use crate::graphql::enums;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{MergedPerson, Sourced};
 use crate::sources::registry::ViewKeys;
@@ -58,8 +59,8 @@ impl Libretto {
     async fn office(&self) -> Option<&str> {
         self.0.office.as_deref()
     }
-    async fn status(&self) -> Result<LibrettoStatus> {
-        Ok(store::status_of(&self.0)?)
+    async fn status(&self) -> Result<enums::LibrettoStatus> {
+        Ok(store::status_of(&self.0)?.into())
     }
     /// Assigned at the first consolidation, kept by later versions.
     async fn number(&self) -> Option<&str> {
@@ -207,12 +208,12 @@ impl LibrettoExperience {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
-    async fn kind(&self) -> ExperienceKind {
-        self.0.kind
+    async fn kind(&self) -> enums::ExperienceKind {
+        self.0.kind.into()
     }
     /// REGIONAL_DB (copied from a regional source) or SELF_DECLARED (autodichiarazione).
-    async fn origin(&self) -> ExperienceOrigin {
-        self.0.origin
+    async fn origin(&self) -> enums::ExperienceOrigin {
+        self.0.origin.into()
     }
     /// The regional source it was copied from.
     async fn source(&self) -> Option<&str> {
@@ -323,8 +324,8 @@ impl LibrettoCompetence {
         &self.data.description
     }
     /// Formal, non-formal or informal learning (contesto di acquisizione).
-    async fn context(&self) -> LearningContext {
-        self.data.context
+    async fn context(&self) -> enums::LearningContext {
+        self.data.context.into()
     }
     async fn period_from(&self) -> Option<Date> {
         self.data.period_from.map(Date)
@@ -476,14 +477,15 @@ pub struct LibrettoTransition(libretto_transition::Model);
 
 #[Object(guard = "access::LIBRETTO_TRANSITION")]
 impl LibrettoTransition {
-    async fn from_status(&self) -> Option<LibrettoStatus> {
+    async fn from_status(&self) -> Option<enums::LibrettoStatus> {
         self.0
             .from_status
             .as_deref()
             .and_then(LibrettoStatus::parse)
+            .map(Into::into)
     }
-    async fn to_status(&self) -> Option<LibrettoStatus> {
-        LibrettoStatus::parse(&self.0.to_status)
+    async fn to_status(&self) -> Option<enums::LibrettoStatus> {
+        LibrettoStatus::parse(&self.0.to_status).map(Into::into)
     }
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
@@ -504,7 +506,7 @@ impl LibrettoTransition {
 pub struct LibrettoFilter {
     /// Reporting territory (CPI area: a province name, or "Empoli").
     pub area: Option<String>,
-    pub status: Option<LibrettoStatus>,
+    pub status: Option<enums::LibrettoStatus>,
     /// Issued (first consolidated) on or after this date.
     pub issued_from: Option<Date>,
     /// Issued on or before this date.
@@ -542,7 +544,7 @@ impl LibrettoQuery {
         let filter = filter.unwrap_or_default();
         let query = store::ListQuery {
             area: filter.area,
-            status: filter.status,
+            status: filter.status.map(Into::into),
             issued_from: filter.issued_from.map(|d| d.0),
             issued_to: filter.issued_to.map(|d| d.0),
             office: filter.office,
@@ -612,7 +614,7 @@ pub struct LibrettoExperienceInput {
     pub version: i64,
     /// Only to edit an existing experience.
     pub experience_id: Option<ID>,
-    pub kind: ExperienceKind,
+    pub kind: enums::ExperienceKind,
     pub organisation: Option<String>,
     pub title: Option<String>,
     pub start_date: Option<Date>,
@@ -652,7 +654,7 @@ pub struct LibrettoCompetenceInput {
     #[graphql(name = "type")]
     pub competence_type: String,
     pub description: String,
-    pub context: LearningContext,
+    pub context: enums::LearningContext,
     pub period_from: Option<Date>,
     pub period_to: Option<Date>,
     pub ada_code: Option<String>,
@@ -857,7 +859,7 @@ impl LibrettoMutation {
         input: DropLibrettoExperienceInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        check_optional_text("reason", input.reason.as_deref(), 500)?;
+        check_optional_text("reason", input.reason.as_deref(), 500).map_err(AppError::from)?;
         let model = store::mutate(
             state.store.db(),
             &actor,
@@ -895,7 +897,7 @@ impl LibrettoMutation {
             Some(&region),
             None,
         )?;
-        check_text("description", &input.description, 2000)?;
+        check_text("description", &input.description, 2000).map_err(AppError::from)?;
         let today = Utc::now().date_naive();
         check_period(
             "periodFrom",
@@ -903,15 +905,16 @@ impl LibrettoMutation {
             "periodTo",
             input.period_to.map(|d| d.0),
             today,
-        )?;
+        )
+        .map_err(AppError::from)?;
         if let Some(ada) = &input.ada_code {
-            check_ada("adaCode", ada)?;
+            check_ada("adaCode", ada).map_err(AppError::from)?;
         }
         let data = CompetenceData {
             id: uuid::Uuid::new_v4().to_string(),
             competence_type: input.competence_type.clone(),
             description: input.description.trim().to_owned(),
-            context: input.context,
+            context: input.context.into(),
             period_from: input.period_from.map(|d| d.0),
             period_to: input.period_to.map(|d| d.0),
             ada_code: input.ada_code.clone(),
@@ -1060,7 +1063,7 @@ impl LibrettoMutation {
         input: LibrettoReasonInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        check_text("reason", &input.reason, 500)?;
+        check_text("reason", &input.reason, 500).map_err(AppError::from)?;
         let model = store::mutate(
             state.store.db(),
             &actor,
@@ -1090,7 +1093,7 @@ impl LibrettoMutation {
         input: LibrettoReasonInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        check_text("reason", &input.reason, 500)?;
+        check_text("reason", &input.reason, 500).map_err(AppError::from)?;
         let model = store::mutate(
             state.store.db(),
             &actor,
@@ -1181,7 +1184,7 @@ fn validated_experience(
     check_optional_text("organisation", input.organisation.as_deref(), 200)?;
     check_optional_text("title", input.title.as_deref(), 300)?;
     check_optional_text("description", input.description.as_deref(), 2000)?;
-    match input.kind {
+    match ExperienceKind::from(input.kind) {
         ExperienceKind::Work => {
             if input.organisation.is_none() {
                 return Err(AppError::bad_input(
@@ -1256,7 +1259,7 @@ fn validated_experience(
     }
     Ok(ExperienceData {
         id: uuid::Uuid::new_v4().to_string(),
-        kind: input.kind,
+        kind: input.kind.into(),
         origin,
         source_name: None,
         source_row_id: None,

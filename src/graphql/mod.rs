@@ -7,6 +7,7 @@ pub mod admission;
 pub mod bounds;
 pub mod citizen;
 pub mod cursor;
+pub mod enums;
 pub mod error_cap;
 pub mod history;
 pub mod identity;

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::orientation::{MeasureStatus, TransferStatus, cv_obsolete, cv_valid_until};
 use crate::error::AppError;
+use crate::graphql::enums;
 use crate::store::orientation as store;
 use crate::store::outbox;
 use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SPECIAL_CATEGORY};
@@ -256,7 +257,9 @@ pub async fn service_pact(
             .map(|m| PactMeasure {
                 id: ID(m.id),
                 measure: CodeLabel::of(state, PACT_MEASURE, m.code),
-                status: MeasureStatus::parse(&m.status).unwrap_or(MeasureStatus::Planned),
+                status: MeasureStatus::parse(&m.status)
+                    .unwrap_or(MeasureStatus::Planned)
+                    .into(),
                 planned_on: Date(m.planned_on),
                 started_on: m.started_on.map(Date),
                 done_on: m.done_on.map(Date),
@@ -299,7 +302,7 @@ pub struct PactMeasure {
     pub id: ID,
     /// idolarti action code and label (seed 001).
     pub measure: CodeLabel,
-    pub status: MeasureStatus,
+    pub status: enums::MeasureStatus,
     pub planned_on: Date,
     pub started_on: Option<Date>,
     pub done_on: Option<Date>,
@@ -410,8 +413,8 @@ impl PortalTransfer {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
-    async fn status(&self) -> Option<TransferStatus> {
-        TransferStatus::parse(&self.0.status)
+    async fn status(&self) -> Option<enums::TransferStatus> {
+        TransferStatus::parse(&self.0.status).map(Into::into)
     }
     async fn cv_id(&self) -> ID {
         ID(self.0.cv_id.clone())

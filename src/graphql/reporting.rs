@@ -107,7 +107,7 @@ pub struct LibrettoStatsFilter {
     /// Reporting territory: a province name, or a CPI area such as "Empoli".
     pub area: Option<String>,
     /// Issued libretti in this state; by default every issued one not cancelled.
-    pub status: Option<LibrettoStatus>,
+    pub status: Option<crate::graphql::enums::LibrettoStatus>,
     /// For roles but `admin`, a 1 January (reports are sliced by whole years).
     pub issued_from: Option<Date>,
     /// For roles but `admin`, a 31 December.
@@ -119,7 +119,9 @@ impl From<LibrettoStatsFilter> for LibrettoScope {
     fn from(f: LibrettoStatsFilter) -> Self {
         LibrettoScope {
             area: f.area,
-            status: f.status.map(|s| s.as_str().to_owned()),
+            status: f
+                .status
+                .map(|s| LibrettoStatus::from(s).as_str().to_owned()),
             issued_from: f.issued_from.map(|d| d.0),
             issued_to: f.issued_to.map(|d| d.0),
             office: f.office,

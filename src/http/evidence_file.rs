@@ -5,10 +5,11 @@ use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
+use crate::error::ErrorCode;
 use crate::store::audit::{self, AccessRecord};
 use crate::store::evidence::file_of;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 /// The audit field of a file download.
@@ -33,8 +34,7 @@ pub async fn download(
         Ok(Some(stored)) => stored,
         Ok(None) => {
             return error_response(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
+                ErrorCode::NotFound,
                 &format!("evidence {id} does not exist or has no file"),
             );
         }

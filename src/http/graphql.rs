@@ -5,6 +5,7 @@
 
 use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
+use crate::error::ErrorCode;
 use crate::graphql::admission::Refusal;
 use crate::graphql::error_cap;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
@@ -108,12 +109,10 @@ fn metric_outcome((response, outcome): &(async_graphql::Response, Outcome)) -> &
         Outcome::Withheld => "error",
         Outcome::Executed if response.errors.is_empty() => "ok",
         Outcome::Executed => {
-            let from_sources = response.errors.iter().all(|e| {
-                e.extensions
-                    .as_ref()
-                    .and_then(|x| x.get("code"))
-                    .is_some_and(|c| *c == async_graphql::Value::from("SOURCE_UNAVAILABLE"))
-            });
+            let from_sources = response
+                .errors
+                .iter()
+                .all(|e| ErrorCode::SourceUnavailable.is_on(e));
             if from_sources { "partial" } else { "error" }
         }
     }
@@ -136,7 +135,7 @@ async fn run_observed(
                 Refusal::MutationOverGet => (
                     vec![coded(
                         "a mutation cannot be asked with GET: send it with POST".into(),
-                        "BAD_USER_INPUT",
+                        ErrorCode::BadUserInput,
                     )],
                     Outcome::MutationOverGet,
                 ),
@@ -184,7 +183,7 @@ async fn run_observed(
         tracing::error!(error_id = %id, error = %err, "audit write failed; response withheld");
         let withheld = async_graphql::Response::from_errors(vec![coded(
             format!("internal error (id {id})"),
-            "INTERNAL",
+            ErrorCode::Internal,
         )]);
         return (withheld, Outcome::Withheld);
     }
@@ -257,11 +256,11 @@ fn classify(error: &mut ServerError) {
         error
             .extensions
             .get_or_insert_with(ErrorExtensionValues::default)
-            .set("code", "BAD_USER_INPUT");
+            .set("code", ErrorCode::BadUserInput);
     }
 }
 
-fn coded(message: String, code: &str) -> ServerError {
+fn coded(message: String, code: ErrorCode) -> ServerError {
     let mut error = ServerError::new(message, None);
     error
         .extensions
@@ -288,7 +287,7 @@ fn source_unavailable(source: &str, failure: &NotedFailure) -> ServerError {
             "regional source {source} did not answer ({why}); its last known data is served, marked stale, where it had any"
         ),
     };
-    let mut error = coded(message, "SOURCE_UNAVAILABLE");
+    let mut error = coded(message, ErrorCode::SourceUnavailable);
     if let Some(ext) = error.extensions.as_mut() {
         ext.set("source", source);
         ext.set("reason", reason.as_str());
@@ -326,7 +325,7 @@ pub fn unauthenticated(err: &AuthError) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": err.to_string(),
-            "extensions": { "code": "UNAUTHENTICATED" }
+            "extensions": { "code": ErrorCode::Unauthenticated.as_str() }
         }]
     });
     (

@@ -9,6 +9,7 @@ pub mod reports;
 pub mod request_id;
 
 use crate::app::HttpState;
+use crate::error::ErrorCode;
 use crate::sources::registry::SourceState;
 use axum::Router;
 use axum::extract::State;
@@ -151,8 +152,7 @@ async fn metrics(State(state): State<HttpState>, headers: axum::http::HeaderMap)
         let matches = given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected));
         if !matches {
             let mut answer = error_response(
-                StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
+                ErrorCode::Unauthenticated,
                 "/metrics needs the metrics token as a bearer token",
             );
             answer.headers_mut().insert(
@@ -194,8 +194,7 @@ pub(crate) fn authorize(
     }
     let roles: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
     Err(Box::new(error_response(
-        StatusCode::FORBIDDEN,
-        "FORBIDDEN",
+        ErrorCode::Forbidden,
         &format!(
             "role {} may not {action} (allowed: {})",
             principal.role.as_str(),
@@ -204,11 +203,12 @@ pub(crate) fn authorize(
     )))
 }
 
-/// A JSON error body with its code, for the non-GraphQL routes.
-pub(crate) fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, axum::Json(body)).into_response()
+/// A JSON error body with its code, for the non-GraphQL routes; the status goes with the code.
+pub(crate) fn error_response(code: ErrorCode, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
+    });
+    (code.http_status(), axum::Json(body)).into_response()
 }
 
 /// A handler that panicked answers like any internal error, instead of a dropped connection.
@@ -226,11 +226,7 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub(crate) fn internal_error(what: &str, detail: &str) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string();
     tracing::error!(error_id = %id, error = %detail, "{what} failed");
-    error_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL",
-        &format!("internal error (id {id})"),
-    )
+    error_response(ErrorCode::Internal, &format!("internal error (id {id})"))
 }
 
 #[cfg(test)]

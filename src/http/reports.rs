@@ -6,11 +6,12 @@ use super::{error_response, internal_error};
 use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
+use crate::error::ErrorCode;
 use crate::graphql::reporting::{Breakdown, Disclosure};
 use crate::reporting::Report;
 use crate::store::reporting::{IvcScope, LibrettoScope};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -33,20 +34,19 @@ pub async fn csv(
     let Some(report) = file.strip_suffix(".csv").and_then(Report::parse) else {
         let names: Vec<&str> = Report::ALL.iter().map(|r| r.name()).collect();
         return error_response(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             &format!("no report {file}; reports: {}.csv", names.join(".csv, ")),
         );
     };
     let (libretti, ivc) = match scopes(&params) {
         Ok(scopes) => scopes,
-        Err(message) => return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
+        Err(message) => return error_response(ErrorCode::BadUserInput, &message),
     };
     let disclosure = Disclosure::for_role(principal.role, &state.app);
     let plan = match disclosure.plan(report.family(), &libretti, &ivc) {
         Ok(plan) => plan,
         Err(err) => {
-            return error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &err.to_string());
+            return error_response(ErrorCode::BadUserInput, &err.to_string());
         }
     };
     match disclosure.breakdown(&state.app, report, &plan).await {

@@ -661,7 +661,7 @@ impl Generator {
     }
 
     fn municipality(&mut self) -> &'static Municipality {
-        self.weighted(codes::MUNICIPALITIES, |m| m.population)
+        self.weighted(codes::MUNICIPALITIES.as_slice(), |m| m.population)
     }
 
     fn municipality_in(&mut self, provinces: &[&str]) -> &'static Municipality {
@@ -1241,7 +1241,7 @@ impl Generator {
             _ if planned_end > REFERENCE_DATE => (None, OUTCOME_ONGOING, 120),
             _ => (Some(planned_end), OUTCOME_COMPLETED, 120),
         };
-        let provider = *self.pick(&codes::TRAINING_AGENCIES);
+        let provider = *self.pick(codes::TRAINING_AGENCIES.as_slice());
         Some(TrainingRow {
             id: 0,
             fiscal_code: citizen.fiscal_code.clone(),
@@ -1362,7 +1362,7 @@ impl Generator {
             }
         }
         let city = self.school_city(citizen.residence);
-        let university = *self.pick(&codes::UNIVERSITIES);
+        let university = *self.pick(codes::UNIVERSITIES.as_slice());
         let mut rows = Vec::new();
         let mut delay = 0; // years lost along the way
         for (stage, start_age, years) in path.iter().skip(path.len().saturating_sub(2)).copied() {
@@ -1451,7 +1451,7 @@ impl Generator {
     }
 
     fn vocational(&mut self, citizen: &Citizen, from: NaiveDate) -> TrainingRow {
-        let course = *self.pick(codes::VOCATIONAL_COURSES);
+        let course = *self.pick(codes::VOCATIONAL_COURSES.as_slice());
         let start = self.date_between(from, REFERENCE_DATE);
         // short certificates take a few days; longer courses about 25 hours a week
         let days = if course.hours <= 16 {
@@ -1470,7 +1470,7 @@ impl Generator {
         } else {
             (Some(end), OUTCOME_COMPLETED)
         };
-        let provider = *self.pick(&codes::TRAINING_AGENCIES);
+        let provider = *self.pick(codes::TRAINING_AGENCIES.as_slice());
         TrainingRow {
             id: 0,
             fiscal_code: citizen.fiscal_code.clone(),
@@ -1489,7 +1489,7 @@ impl Generator {
     /// An internship promoted by a training agency or a university (tirocinio curriculare or
     /// non curriculare), recorded by the training database.
     fn internship(&mut self, citizen: &Citizen, from: NaiveDate) -> TrainingRow {
-        let occupation = *self.pick(codes::OCCUPATIONS);
+        let occupation = *self.pick(codes::OCCUPATIONS.as_slice());
         let start = self.date_between(from, REFERENCE_DATE);
         let weeks = self.rng.random_range(8..=26);
         let end = start + TimeDelta::weeks(weeks);
@@ -1506,12 +1506,12 @@ impl Generator {
         let (title, provider) = if self.chance(0.3) {
             (
                 format!("Tirocinio curriculare - {}", occupation.label),
-                (*self.pick(&codes::UNIVERSITIES)).to_owned(),
+                (*self.pick(codes::UNIVERSITIES.as_slice())).to_owned(),
             )
         } else {
             (
                 format!("Tirocinio non curriculare - {}", occupation.label),
-                (*self.pick(&codes::TRAINING_AGENCIES)).to_owned(),
+                (*self.pick(codes::TRAINING_AGENCIES.as_slice())).to_owned(),
             )
         };
         TrainingRow {
@@ -1559,7 +1559,7 @@ pub fn partita_iva_check_digit(first10: &str) -> char {
 
 fn cpi_codes() -> HashMap<&'static str, String> {
     let mut codes_by_comune = HashMap::new();
-    for area in codes::CPI_AREAS {
+    for &area in codes::CPI_AREAS.iter() {
         let mut comuni: Vec<&Municipality> = codes::MUNICIPALITIES
             .iter()
             .filter(|m| m.cpi_area() == area)

@@ -279,7 +279,7 @@ fn syntax_error(mut error: ServerError) -> ServerError {
     error
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default)
-        .set("code", "BAD_USER_INPUT");
+        .set("code", crate::error::ErrorCode::BadUserInput);
     error
 }
 

@@ -2,8 +2,9 @@
 
 use crate::domain::FiscalCode;
 use crate::domain::ivc::content::{AttestatoDraft, CompetenceDraft};
-use crate::domain::ivc::{IvcOutcome, IvcStatus, OperatorRole, SessionKind, ValidationResult};
-use crate::domain::libretto::LearningContext;
+use crate::graphql::enums::{
+    IvcOutcome, IvcStatus, LearningContext, OperatorRole, SessionKind, ValidationResult,
+};
 use crate::graphql::scalars::Date;
 use async_graphql::{ID, InputObject, Upload};
 
@@ -94,7 +95,7 @@ impl AddIvcCompetenceInput {
             qualification_name: trimmed(self.qualification_name),
             ada_codes: self.ada_codes.iter().map(|c| c.trim().to_owned()).collect(),
             eqf_level: self.eqf_level,
-            learning_context: self.learning_context,
+            learning_context: self.learning_context.into(),
         }
     }
 }
@@ -143,7 +144,7 @@ impl IvcAttestatoInput {
             qualification_code: self.qualification_code,
             qualification_name: self.qualification_name,
             eqf_level: self.eqf_level,
-            learning_modes: self.learning_modes,
+            learning_modes: self.learning_modes.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -67,8 +67,8 @@ impl IvcMutation {
             )
             .into());
         }
-        check_text("provider", &input.provider, 200)?;
-        check_optional_text("program", input.program.as_deref(), 100)?;
+        check_text("provider", &input.provider, 200).map_err(AppError::from)?;
+        check_optional_text("program", input.program.as_deref(), 100).map_err(AppError::from)?;
         let key = crate::graphql::identity::current_code(ctx, &input.fiscal_code)?;
         crate::graphql::identity::check_family_holds_none(
             ctx,
@@ -85,7 +85,7 @@ impl IvcMutation {
                 ))
             })?;
         let birth = person.birth_date.as_ref().map(|b| b.value);
-        rules::check_age(birth, requested_on, policy)?;
+        rules::check_age(birth, requested_on, &policy.policy()).map_err(AppError::from)?;
         let dossier = store::request(
             state.store.db(),
             &actor,
@@ -145,11 +145,11 @@ impl IvcMutation {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
         let session = NewSession {
-            kind: input.kind,
+            kind: input.kind.into(),
             held_on: input.held_on.0,
             minutes: input.minutes,
             operator: input.operator,
-            role: input.operator_role,
+            role: input.operator_role.into(),
             notes: input.notes,
             assessor: AssessorDeclaration {
                 eqf_level: input.assessor_eqf_level,
@@ -274,7 +274,7 @@ impl IvcMutation {
             None => None,
         };
         let decision = ValidationDecision {
-            result: input.result,
+            result: input.result.into(),
             decided_on: input.decided_on.0,
             attestato: input
                 .attestato

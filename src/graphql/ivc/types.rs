@@ -8,6 +8,7 @@ use crate::domain::ivc::{IvcOutcome, IvcStatus, OperatorRole, SessionKind, Valid
 use crate::domain::libretto::{LearningContext, PersonSnapshot};
 use crate::error::AppError;
 use crate::graphql::access;
+use crate::graphql::enums;
 use crate::graphql::libretto::{Evidence, PersonInfo, evidences_of};
 use crate::graphql::scalars::Date;
 use crate::graphql::store_loaders::loader;
@@ -49,16 +50,24 @@ impl IvcDossier {
     async fn region(&self) -> &str {
         &self.0.region
     }
-    async fn status(&self) -> Result<IvcStatus> {
-        Ok(status_of(&self.0)?)
+    async fn status(&self) -> Result<enums::IvcStatus> {
+        Ok(status_of(&self.0)?.into())
     }
     /// The states the dossier may move to next (empty once CLOSED).
-    async fn allowed_transitions(&self) -> Result<Vec<IvcStatus>> {
-        Ok(status_of(&self.0)?.next().to_vec())
+    async fn allowed_transitions(&self) -> Result<Vec<enums::IvcStatus>> {
+        Ok(status_of(&self.0)?
+            .next()
+            .iter()
+            .map(|&s| s.into())
+            .collect())
     }
     /// How the path ended (seed 003 classes); null while open.
-    async fn outcome(&self) -> Option<IvcOutcome> {
-        self.0.outcome.as_deref().and_then(IvcOutcome::parse)
+    async fn outcome(&self) -> Option<enums::IvcOutcome> {
+        self.0
+            .outcome
+            .as_deref()
+            .and_then(IvcOutcome::parse)
+            .map(Into::into)
     }
     async fn requested_on(&self) -> Date {
         Date(self.0.requested_on)
@@ -112,11 +121,11 @@ impl IvcDossier {
             .iter()
             .map(session_facts)
             .collect::<Result<Vec<_>, _>>()?;
-        let policy = &ctx.data_unchecked::<AppState>().config.ivc;
+        let policy = ctx.data_unchecked::<AppState>().config.ivc.policy();
         Ok(rules::warnings(
             self.0.transparency_released_on.is_some(),
             &facts,
-            policy,
+            &policy,
         ))
     }
     /// Interviews, tests and back office, in the order held.
@@ -175,7 +184,7 @@ impl IvcDossier {
     /// The outcome of validation, once decided.
     async fn validation(&self) -> Option<IvcValidation> {
         Some(IvcValidation {
-            result: ValidationResult::parse(self.0.validation_result.as_deref()?)?,
+            result: ValidationResult::parse(self.0.validation_result.as_deref()?)?.into(),
             decided_on: Date(self.0.validation_decided_on?),
         })
     }
@@ -197,8 +206,8 @@ impl IvcDossier {
                 name: a.qualification_name,
                 eqf_level: a.eqf_level,
             },
-            learning_modes: a.learning_modes,
-            assessment_modes: a.assessment_modes,
+            learning_modes: a.learning_modes.into_iter().map(Into::into).collect(),
+            assessment_modes: a.assessment_modes.into_iter().map(Into::into).collect(),
             anagrafica: PersonInfo(person),
         }))
     }
@@ -240,11 +249,12 @@ impl IvcSession {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
-    async fn phase(&self) -> Option<IvcStatus> {
-        IvcStatus::parse(&self.0.phase)
+    async fn phase(&self) -> Option<enums::IvcStatus> {
+        IvcStatus::parse(&self.0.phase).map(Into::into)
     }
-    async fn kind(&self) -> Result<SessionKind> {
+    async fn kind(&self) -> Result<enums::SessionKind> {
         SessionKind::parse(&self.0.kind)
+            .map(Into::into)
             .ok_or_else(|| AppError::internal(format!("session kind {}", self.0.kind)).into())
     }
     async fn held_on(&self) -> Date {
@@ -257,8 +267,8 @@ impl IvcSession {
     async fn operator(&self) -> &str {
         &self.0.operator
     }
-    async fn operator_role(&self) -> Option<OperatorRole> {
-        OperatorRole::parse(&self.0.operator_role)
+    async fn operator_role(&self) -> Option<enums::OperatorRole> {
+        OperatorRole::parse(&self.0.operator_role).map(Into::into)
     }
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
@@ -312,8 +322,8 @@ impl IvcCompetence {
     async fn eqf_level(&self) -> Option<i16> {
         self.0.eqf_level
     }
-    async fn learning_context(&self) -> Option<LearningContext> {
-        LearningContext::parse(&self.0.learning_context)
+    async fn learning_context(&self) -> Option<enums::LearningContext> {
+        LearningContext::parse(&self.0.learning_context).map(Into::into)
     }
 }
 
@@ -323,11 +333,15 @@ pub struct IvcTransition(ivc_transition::Model);
 #[Object(guard = "access::IVC_TRANSITION")]
 impl IvcTransition {
     /// Null for the request that created the dossier.
-    async fn from(&self) -> Option<IvcStatus> {
-        self.0.from_status.as_deref().and_then(IvcStatus::parse)
+    async fn from(&self) -> Option<enums::IvcStatus> {
+        self.0
+            .from_status
+            .as_deref()
+            .and_then(IvcStatus::parse)
+            .map(Into::into)
     }
-    async fn to(&self) -> Option<IvcStatus> {
-        IvcStatus::parse(&self.0.to_status)
+    async fn to(&self) -> Option<enums::IvcStatus> {
+        IvcStatus::parse(&self.0.to_status).map(Into::into)
     }
     /// Business date of the step (adhesion signed, document released, …).
     async fn on(&self) -> Date {
@@ -374,7 +388,7 @@ pub struct IvcTransparencyDocument {
 #[derive(SimpleObject)]
 #[graphql(guard = "access::IVC_VALIDATION")]
 pub struct IvcValidation {
-    pub result: ValidationResult,
+    pub result: enums::ValidationResult,
     pub decided_on: Date,
 }
 
@@ -399,9 +413,9 @@ pub struct IvcAttestato {
     pub ada_codes: Vec<String>,
     /// The repertoire qualification of reference.
     pub qualification: IvcQualification,
-    pub learning_modes: Vec<LearningContext>,
+    pub learning_modes: Vec<enums::LearningContext>,
     /// The assessment kinds held during validation.
-    pub assessment_modes: Vec<SessionKind>,
+    pub assessment_modes: Vec<enums::SessionKind>,
     /// The citizen's data when issued.
     pub anagrafica: PersonInfo,
 }

@@ -119,7 +119,8 @@ impl ConsentMutation {
         let (actor, state) = writer(ctx)?;
         not_future("takenOn", input.taken_on.0)?;
         let office = actor.office("office", input.office)?;
-        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
+        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)
+            .map_err(AppError::from)?;
         let mut categories = Vec::new();
         for code in &input.special_categories {
             let code = code.trim().to_owned();

@@ -5,7 +5,7 @@
 use super::{OrientationRecord, changed};
 use crate::domain::FiscalCode;
 use crate::domain::libretto::{check_optional_text, check_text};
-use crate::domain::orientation::{MeasureStatus, PropensityDraft};
+use crate::domain::orientation::PropensityDraft;
 use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::{read_upload, writer};
@@ -74,7 +74,7 @@ pub struct UpdatePactMeasureInput {
     pub fiscal_code: FiscalCode,
     pub version: i64,
     pub measure_id: ID,
-    pub status: MeasureStatus,
+    pub status: crate::graphql::enums::MeasureStatus,
     pub on: Date,
 }
 
@@ -186,8 +186,10 @@ impl OrientationMutation {
         let (actor, state) = writer(ctx)?;
         not_future("signedOn", input.signed_on.0)?;
         let office = actor.office("office", input.office)?;
-        check_optional_text("searchPlan", input.search_plan.as_deref(), 4000)?;
-        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)?;
+        check_optional_text("searchPlan", input.search_plan.as_deref(), 4000)
+            .map_err(AppError::from)?;
+        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)
+            .map_err(AppError::from)?;
         let measures = input
             .measures
             .into_iter()
@@ -271,7 +273,7 @@ impl OrientationMutation {
                     txn,
                     &current.id,
                     &input.measure_id,
-                    input.status,
+                    input.status.into(),
                     input.on.0,
                 )
                 .await?;
@@ -389,7 +391,7 @@ impl OrientationMutation {
         let (actor, state) = writer(ctx)?;
         let limit = state.config.documents.max_file_bytes;
         let file = read_upload(ctx, &input.file, limit)?;
-        check_text("file", &file.name, 255)?;
+        check_text("file", &file.name, 255).map_err(AppError::from)?;
         apply(
             ctx,
             &actor,

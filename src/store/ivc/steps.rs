@@ -126,10 +126,12 @@ pub async fn add_session(
         "addIvcSession",
         async |txn, current, phase| {
             if phase.session_kinds().is_empty() {
-                return Err(phase.refuse(
-                    id,
-                    "record a session (sessions start once the dossier is TAKEN_IN_CHARGE)",
-                ));
+                return Err(phase
+                    .refuse(
+                        id,
+                        "record a session (sessions start once the dossier is TAKEN_IN_CHARGE)",
+                    )
+                    .into());
             }
             check_session_kind(phase, session.kind)?;
             check_event_date("heldOn", session.held_on, current.state_since, today)?;
@@ -251,11 +253,13 @@ pub async fn add_evidence(
         "addIvcEvidence",
         async |txn, _, status| {
             if !status.accepts_evidences() {
-                return Err(status.refuse(
-                    id,
-                    "add an evidence (evidences are collected from TAKEN_IN_CHARGE until \
-                     VALIDATION ends)",
-                ));
+                return Err(status
+                    .refuse(
+                        id,
+                        "add an evidence (evidences are collected from TAKEN_IN_CHARGE until \
+                         VALIDATION ends)",
+                    )
+                    .into());
             }
             let owner = EvidenceOwner::IvcDossier(id.to_owned());
             evidence::insert(txn, &owner, new, max_file_bytes, actor).await?;

@@ -3,7 +3,7 @@
 //! in carico and not withdrawn since; a consent given later is recorded but does not open the
 //! way on its own: the citizen is taken in charge again, consenting (a new intake). No I/O.
 
-use crate::error::AppError;
+use crate::error::DomainError;
 use chrono::NaiveDate;
 
 /// Seed 001, "Trasferisci CV al Portale": "L'operazione di trasferimento andrà a buon fine
@@ -53,12 +53,13 @@ impl JobMatchingConsent {
     }
 
     /// V15 for `transferCvToPortal`: FORBIDDEN with the reason and the remedy.
-    pub fn check_transfer(&self, citizen: &str) -> Result<(), AppError> {
+    pub fn check_transfer(&self, citizen: &str) -> Result<(), DomainError> {
         match self.transfer_refusal() {
             None => Ok(()),
-            Some(why) => Err(AppError::Forbidden(format!(
-                "the CV of {citizen} cannot go to the portal: {why}"
-            ))),
+            Some(why) => Err(DomainError::Refused {
+                rule: "consent_for_transfer",
+                message: format!("the CV of {citizen} cannot go to the portal: {why}"),
+            }),
         }
     }
 
@@ -72,11 +73,12 @@ impl JobMatchingConsent {
     }
 
     /// A new presa in carico on `taken_on`: not before the last change.
-    pub fn check_new_intake(&self, taken_on: NaiveDate) -> Result<(), AppError> {
+    pub fn check_new_intake(&self, taken_on: NaiveDate) -> Result<(), DomainError> {
         let since = self.last_change();
         if taken_on < since {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "takenOn",
+                "intake_after_last_change",
                 format!(
                     "takenOn: {taken_on} is before the latest presa in carico or consent change \
                      ({since}); a new presa in carico follows them"
@@ -133,7 +135,7 @@ mod tests {
             ..at_intake()
         };
         let err = never.check_transfer("RSSMRA85T10A562S").unwrap_err();
-        assert_eq!(err.code(), "FORBIDDEN");
+        assert!(matches!(err, DomainError::Refused { .. }), "{err:?}");
         assert!(err.to_string().contains("did not give"), "{err}");
     }
 

@@ -1,6 +1,12 @@
-//! The error type of the API and its one mapping to GraphQL `extensions.code` (DESIGN.md
-//! "Errors"). Internal causes are logged with an id; the client sees only `INTERNAL` and the id.
+//! The error type of the API (DESIGN.md "Errors"); `code` maps every error to its
+//! `extensions.code`, for GraphQL and the plain HTTP routes alike. Internal causes are logged
+//! with an id; the client sees only `INTERNAL` and the id.
 
+mod code;
+
+pub use code::ErrorCode;
+
+use crate::domain::DomainError;
 use async_graphql::ErrorExtensions;
 
 #[derive(Debug, thiserror::Error)]
@@ -61,16 +67,7 @@ impl AppError {
 
     /// `what` may not go from `current` to the step asked; `allowed` lists the next states.
     pub fn invalid_transition(what: &str, current: &str, step: &str, allowed: &[&str]) -> Self {
-        let next = if allowed.is_empty() {
-            "none: it is read-only".to_owned()
-        } else {
-            allowed.join(", ")
-        };
-        AppError::InvalidTransition {
-            message: format!("{what} is {current}: cannot {step}; allowed next states: {next}"),
-            current: current.to_owned(),
-            allowed: allowed.iter().map(|s| (*s).to_owned()).collect(),
-        }
+        DomainError::invalid_transition(what, current, step, allowed).into()
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -78,20 +75,7 @@ impl AppError {
     }
 
     pub fn code(&self) -> &'static str {
-        match self {
-            AppError::BadUserInput { .. } => "BAD_USER_INPUT",
-            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
-            AppError::Forbidden(_) => "FORBIDDEN",
-            AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Conflict { .. } => "CONFLICT",
-            AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
-            AppError::SourceUnavailable { .. } => "SOURCE_UNAVAILABLE",
-            AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
-            AppError::PersistedQueryNotFound(_) => "PERSISTED_QUERY_NOT_FOUND",
-            AppError::PersistedQueryNotSupported(_) => "PERSISTED_QUERY_NOT_SUPPORTED",
-            AppError::OperationNotAllowed(_) => "OPERATION_NOT_ALLOWED",
-            AppError::Internal(_) => "INTERNAL",
-        }
+        ErrorCode::of(self).as_str()
     }
 
     /// As an error of the whole request, before execution: no field, no position.
@@ -156,6 +140,29 @@ impl ErrorExtensions for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         err.extend()
+    }
+}
+
+/// A domain rule's refusal: a bad value names its field, a step its state, a refusal is
+/// FORBIDDEN. The rule's name stays in the domain error; the API shows the message.
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Invalid { field, message, .. } => AppError::BadUserInput {
+                field: Some(field),
+                message,
+            },
+            DomainError::InvalidTransition {
+                message,
+                current,
+                allowed,
+            } => AppError::InvalidTransition {
+                message,
+                current,
+                allowed,
+            },
+            DomainError::Refused { message, .. } => AppError::Forbidden(message),
+        }
     }
 }
 

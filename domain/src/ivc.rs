@@ -3,14 +3,17 @@
 //! outcome classes seed 003 counts. The rules V18-V24 are in `rules` and `content`. No I/O.
 
 pub mod content;
+mod policy;
 pub mod rules;
 
-use crate::error::AppError;
+pub use policy::IvcPolicy;
+
+use crate::error::DomainError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Lifecycle of a dossier (DOMAIN.md §9; D.Lgs 13/2013 art. 5 phases; seed 003 Fase A/B).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IvcStatus {
     /// The citizen asked for the service (contact, seminar).
@@ -111,7 +114,7 @@ impl IvcStatus {
 
     /// Moving to `to` is in the table, or INVALID_TRANSITION naming the current state and the
     /// allowed next ones.
-    pub fn step(self, to: IvcStatus, id: &str, step: &str) -> Result<(), AppError> {
+    pub fn step(self, to: IvcStatus, id: &str, step: &str) -> Result<(), DomainError> {
         if self.next().contains(&to) {
             Ok(())
         } else {
@@ -120,7 +123,7 @@ impl IvcStatus {
     }
 
     /// Any change to a closed dossier is refused (it is read-only: `allowed` is empty).
-    pub fn require_open(self, id: &str, step: &str) -> Result<(), AppError> {
+    pub fn require_open(self, id: &str, step: &str) -> Result<(), DomainError> {
         if self.is_open() {
             Ok(())
         } else {
@@ -134,7 +137,7 @@ impl IvcStatus {
         states: &[IvcStatus],
         id: &str,
         step: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), DomainError> {
         if states.contains(&self) {
             Ok(())
         } else {
@@ -142,9 +145,9 @@ impl IvcStatus {
         }
     }
 
-    pub fn refuse(self, id: &str, step: &str) -> AppError {
+    pub fn refuse(self, id: &str, step: &str) -> DomainError {
         let allowed: Vec<&str> = self.next().iter().map(|s| s.as_str()).collect();
-        AppError::invalid_transition(&format!("IVC dossier {id}"), self.as_str(), step, &allowed)
+        DomainError::invalid_transition(&format!("IVC dossier {id}"), self.as_str(), step, &allowed)
     }
 
     /// Session kinds that fit the phase (the phase of a session is the state when recorded).
@@ -195,7 +198,7 @@ impl IvcStatus {
 }
 
 /// How a dossier ended (seed 003 reporting classes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IvcOutcome {
     /// Documento di trasparenza / Dossier del cittadino only.
@@ -231,9 +234,8 @@ impl IvcOutcome {
 }
 
 /// One interview, test or back-office slot of the path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(name = "IvcSessionKind")]
 pub enum SessionKind {
     /// Accoglienza della persona.
     Accoglienza,
@@ -284,9 +286,8 @@ impl SessionKind {
 }
 
 /// The three operator functions of D.Lgs 13/2013 / DI 5/1/2021 (DOMAIN.md §2.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(name = "IvcOperatorRole")]
 pub enum OperatorRole {
     /// Accompagnamento e messa in trasparenza (Toscana: orientatore / operatore IVC).
     IdentificationOperator,
@@ -316,9 +317,8 @@ impl OperatorRole {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(name = "IvcValidationResult")]
 pub enum ValidationResult {
     /// No competence validated: VALIDATION_NEGATIVE.
     Negative,
@@ -355,130 +355,4 @@ pub struct SessionFacts {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_state_round_trips_and_only_closed_is_terminal() {
-        for s in IvcStatus::ALL {
-            assert_eq!(IvcStatus::parse(s.as_str()), Some(s));
-            assert_eq!(s.next().is_empty(), s == IvcStatus::Closed, "{s:?}");
-            if s.is_open() {
-                assert!(
-                    s.next().contains(&IvcStatus::Closed),
-                    "{s:?} can be withdrawn"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn the_table_follows_the_documented_paths() {
-        use IvcStatus::*;
-        assert!(Requested.step(TakenInCharge, "x", "take in charge").is_ok());
-        assert!(Requested.step(Identification, "x", "start").is_err());
-        assert!(
-            TransparencyReleased
-                .step(Validation, "x", "validate")
-                .is_ok()
-        );
-        assert!(Identification.step(Validation, "x", "validate").is_err());
-        assert!(Validation.step(AttestatoReleased, "x", "complete").is_ok());
-        assert!(
-            ValidationNegative
-                .step(Certification, "x", "certify")
-                .is_err()
-        );
-        assert!(
-            AttestatoReleased
-                .step(Certification, "x", "certify")
-                .is_ok()
-        );
-        let err = Closed.step(Requested, "x", "reopen").unwrap_err();
-        assert_eq!(err.code(), "INVALID_TRANSITION");
-        match err {
-            AppError::InvalidTransition {
-                current, allowed, ..
-            } => {
-                assert_eq!(current, "CLOSED");
-                assert!(allowed.is_empty());
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn outcomes_follow_seed_003_classes() {
-        use IvcStatus::*;
-        for attestato in [true, false] {
-            assert_eq!(
-                TransparencyReleased.closing_outcome(attestato),
-                Some(IvcOutcome::DossierOnly)
-            );
-            assert_eq!(
-                ValidationNegative.closing_outcome(attestato),
-                Some(IvcOutcome::DossierOnly)
-            );
-            assert_eq!(
-                AttestatoReleased.closing_outcome(attestato),
-                Some(IvcOutcome::DossierAndAttestato)
-            );
-            assert_eq!(
-                CertificateReleased.closing_outcome(attestato),
-                Some(IvcOutcome::Qualification)
-            );
-            for s in [
-                Requested,
-                TakenInCharge,
-                Identification,
-                Validation,
-                Certification,
-                Closed,
-            ] {
-                assert_eq!(s.closing_outcome(attestato), None, "{s:?}");
-            }
-        }
-        // V24: an exam taken straight after validation and failed leaves the dossier only
-        assert_eq!(
-            NotPassed.closing_outcome(true),
-            Some(IvcOutcome::DossierAndAttestato)
-        );
-        assert_eq!(
-            NotPassed.closing_outcome(false),
-            Some(IvcOutcome::DossierOnly)
-        );
-    }
-}
-
-#[cfg(test)]
-mod properties {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn state_and_outcome_parsers_accept_only_their_codes(text in "\\PC{0,24}") {
-            if let Some(status) = IvcStatus::parse(&text) {
-                prop_assert_eq!(status.as_str(), text.as_str());
-            }
-            if let Some(outcome) = IvcOutcome::parse(&text) {
-                prop_assert_eq!(outcome.as_str(), text.as_str());
-            }
-            if let Some(kind) = SessionKind::parse(&text) {
-                prop_assert_eq!(kind.as_str(), text.as_str());
-            }
-            if let Some(role) = OperatorRole::parse(&text) {
-                prop_assert_eq!(role.as_str(), text.as_str());
-            }
-            if let Some(result) = ValidationResult::parse(&text) {
-                prop_assert_eq!(result.as_str(), text.as_str());
-            }
-        }
-
-        #[test]
-        fn every_state_round_trips(i in 0usize..IvcStatus::ALL.len()) {
-            let status = IvcStatus::ALL[i];
-            prop_assert_eq!(IvcStatus::parse(status.as_str()), Some(status));
-        }
-    }
-}
+mod tests;

@@ -4,8 +4,8 @@
 
 use super::SessionKind;
 use super::rules::check_event_date;
-use crate::domain::libretto::{LearningContext, check_ada, check_eqf, check_text};
-use crate::error::AppError;
+use crate::error::DomainError;
+use crate::libretto::{LearningContext, check_ada, check_eqf, check_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub struct CompetenceDraft {
 }
 
 impl CompetenceDraft {
-    pub fn check(&self) -> Result<(), AppError> {
+    pub fn check(&self) -> Result<(), DomainError> {
         check_text("description", &self.description, 2000)?;
         match (&self.qualification_code, &self.qualification_name) {
             (Some(code), Some(name)) => {
@@ -34,14 +34,16 @@ impl CompetenceDraft {
             }
             (None, None) => {}
             (Some(_), None) => {
-                return Err(AppError::bad_input(
+                return Err(DomainError::invalid(
                     "qualificationName",
+                    "qualification_name_with_code",
                     "qualificationName: a repertoire qualification needs its name with its code",
                 ));
             }
             (None, Some(_)) => {
-                return Err(AppError::bad_input(
+                return Err(DomainError::invalid(
                     "qualificationCode",
+                    "qualification_code_with_name",
                     "qualificationCode: a repertoire qualification needs its code with its name",
                 ));
             }
@@ -103,7 +105,7 @@ impl AttestatoDraft {
         assessment_modes: Vec<SessionKind>,
         validation_since: NaiveDate,
         today: NaiveDate,
-    ) -> Result<Attestato, AppError> {
+    ) -> Result<Attestato, DomainError> {
         let mut missing = Vec::new();
         let number = present(self.number.as_ref());
         let public_body = present(self.public_body.as_ref());
@@ -150,8 +152,9 @@ impl AttestatoDraft {
             assessment_modes.as_slice(),
         )
         else {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 missing.first().copied().unwrap_or("attestato"),
+                "attestato_complete",
                 format!(
                     "the Attestato di validazione must state {} (D.Lgs 13/2013 art. 6, DM \
                      30/6/2015 art. 6: ADA codes, repertoire qualification, ente titolare and \
@@ -193,10 +196,11 @@ pub fn check_transparency(
     competences: usize,
     libretto: bool,
     experiences: &[String],
-) -> Result<(), AppError> {
+) -> Result<(), DomainError> {
     if competences == 0 {
-        return Err(AppError::bad_input(
+        return Err(DomainError::invalid(
             "competences",
+            "competence_required",
             "competences: the Documento di trasparenza needs at least one competence identified \
              as potential object of validation (DM 30/6/2015 art. 6 c.1); add one with \
              addIvcCompetence",
@@ -206,8 +210,9 @@ pub fn check_transparency(
         check_text("experiences", e, 2000)?;
     }
     if !libretto && experiences.is_empty() {
-        return Err(AppError::bad_input(
+        return Err(DomainError::invalid(
             "experiences",
+            "transparency_experiences",
             "experiences: the Documento di trasparenza needs the experiences related to the \
              competences (DM 30/6/2015 art. 6 c.1): give librettoId of a CONSOLIDATED libretto \
              (Toscana) or at least one experience (Dossier del cittadino)",
@@ -258,8 +263,8 @@ mod tests {
             d("2026-01-01"),
             today,
         ) {
-            Err(AppError::BadUserInput { field, .. }) => {
-                assert_eq!(field.as_deref(), Some("attestato.adaCodes"));
+            Err(err @ DomainError::Invalid { .. }) => {
+                assert_eq!(err.field(), Some("attestato.adaCodes"));
             }
             other => panic!("{other:?}"),
         }

@@ -2,7 +2,7 @@
 //! propensities, the CV's prerequisites and validity, pact measures, portal transfers. No I/O.
 
 use super::libretto::{check_cp2011, check_optional_text, check_text};
-use crate::error::AppError;
+use crate::error::DomainError;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +31,11 @@ impl PropensityDraft {
     /// V12 (seed 001): the interview date and at least one of the flags work / education /
     /// training are required. Availability and experience duration are not fields of their
     /// own in the seed's card ("vanno lasciati vuoti"): they go in the notes.
-    pub fn check(&self, existing: usize, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    pub fn check(&self, existing: usize, today: NaiveDate) -> Result<NaiveDate, DomainError> {
         if existing >= MAX_PROPENSITIES {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "propensities",
+                "max_propensities",
                 format!(
                     "propensities: the citizen already has {existing}; seed 001 admits at most \
                      {MAX_PROPENSITIES} (remove one first)"
@@ -44,37 +45,42 @@ impl PropensityDraft {
         check_cp2011("occupationCode", &self.occupation_code)?;
         check_text("occupationLabel", &self.occupation_label, 200)?;
         if !(self.from_work || self.from_education || self.from_training) {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "fromWork",
+                "propensity_origin",
                 "fromWork: a propensity comes from work, education or training: set at least one \
                  of fromWork, fromEducation, fromTraining (seed 001)",
             ));
         }
         let interview_on = self.interview_on.ok_or_else(|| {
-            AppError::bad_input(
+            DomainError::invalid(
                 "interviewOn",
+                "required",
                 "interviewOn: the date of the interview is required (seed 001)",
             )
         })?;
         if interview_on > today {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "interviewOn",
+                "not_in_future",
                 format!("interviewOn: {interview_on} is in the future"),
             ));
         }
         if let Some(years) = self.years_experience
             && !(0..=60).contains(&years)
         {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "yearsExperience",
+                "years_experience_range",
                 format!("yearsExperience: {years} is not between 0 and 60"),
             ));
         }
         if let Some(year) = self.last_year_worked
             && !(1950..=today.year()).contains(&year)
         {
-            return Err(AppError::bad_input(
+            return Err(DomainError::invalid(
                 "lastYearWorked",
+                "last_year_worked_range",
                 format!(
                     "lastYearWorked: {year} is not between 1950 and {}",
                     today.year()
@@ -91,7 +97,7 @@ impl PropensityDraft {
 pub fn check_cv_prerequisites(
     education_titles: usize,
     propensities: usize,
-) -> Result<(), AppError> {
+) -> Result<(), DomainError> {
     let mut missing = Vec::new();
     if education_titles == 0 {
         missing.push("an education title (addEducationTitle)");
@@ -102,8 +108,9 @@ pub fn check_cv_prerequisites(
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(AppError::bad_input(
+        Err(DomainError::invalid(
             "cv",
+            "cv_prerequisites",
             format!(
                 "cv: saving a CV needs at least one education title and one propensity (seed \
                  001); missing: {}",
@@ -125,7 +132,7 @@ pub fn cv_obsolete(uploaded_on: NaiveDate, today: NaiveDate) -> bool {
 }
 
 /// Progress of a pact measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MeasureStatus {
     Planned,
@@ -159,12 +166,12 @@ impl MeasureStatus {
         }
     }
 
-    pub fn step(self, to: MeasureStatus, id: &str) -> Result<(), AppError> {
+    pub fn step(self, to: MeasureStatus, id: &str) -> Result<(), DomainError> {
         if self.next().contains(&to) {
             return Ok(());
         }
         let allowed: Vec<&str> = self.next().iter().map(|s| s.as_str()).collect();
-        Err(AppError::invalid_transition(
+        Err(DomainError::invalid_transition(
             &format!("pact measure {id}"),
             self.as_str(),
             &format!("move it to {}", to.as_str()),
@@ -174,7 +181,7 @@ impl MeasureStatus {
 }
 
 /// Where a CV transfer to the portal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TransferStatus {
     /// Waiting for (another) delivery attempt.
@@ -297,10 +304,10 @@ mod tests {
         use MeasureStatus::*;
         assert!(Planned.step(Started, "m").is_ok());
         assert!(Started.step(Done, "m").is_ok());
-        assert_eq!(
-            Done.step(Started, "m").unwrap_err().code(),
-            "INVALID_TRANSITION"
-        );
+        assert!(matches!(
+            Done.step(Started, "m").unwrap_err(),
+            DomainError::InvalidTransition { .. }
+        ));
     }
 
     #[test]

@@ -1,0 +1,11 @@
+//! Pure domain types and rules, no I/O (DESIGN.md layout). Its own crate so that the compiler
+//! keeps transport and storage out: no async-graphql, SeaORM, sqlx or tokio here.
+
+pub mod codes;
+pub mod consent;
+pub mod error;
+pub mod ivc;
+pub mod libretto;
+pub mod orientation;
+
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,149 @@
+//! The GraphQL mirrors of the domain's enums (async-graphql `remote` enums): the domain crate
+//! knows no GraphQL, so the API's enums live here, with the same names, values and
+//! descriptions, and convert both ways with `From`.
+
+/// Lifecycle (DOMAIN.md §9). "Consolidato" is what seed 000 counts as issued.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::libretto::LibrettoStatus")]
+pub enum LibrettoStatus {
+    Draft,
+    InCompilation,
+    Consolidated,
+    InUpdate,
+    Cancelled,
+}
+
+/// Where a competence was learnt (D.Lgs 13/2013 art. 2).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::libretto::LearningContext")]
+pub enum LearningContext {
+    Formal,
+    NonFormal,
+    Informal,
+}
+
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::libretto::ExperienceKind")]
+pub enum ExperienceKind {
+    Work,
+    Training,
+}
+
+/// Seed 000: experiences come "da banche dati regionali" or from the citizen's
+/// "autodichiarazioni".
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::libretto::ExperienceOrigin")]
+pub enum ExperienceOrigin {
+    RegionalDb,
+    SelfDeclared,
+}
+
+/// Lifecycle of a dossier (DOMAIN.md §9; D.Lgs 13/2013 art. 5 phases; seed 003 Fase A/B).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::domain::ivc::IvcStatus")]
+pub enum IvcStatus {
+    /// The citizen asked for the service (contact, seminar).
+    Requested,
+    /// Modulo di adesione signed (seed 003 "Sottoscrizione Modulo di adesione").
+    TakenInCharge,
+    /// Interviews and evidences: individuazione e messa in trasparenza.
+    Identification,
+    /// Documento di trasparenza released (Toscana: the Libretto; Piemonte: Dossier del cittadino).
+    TransparencyReleased,
+    /// Colloquio tecnico and optional prove suppletive strutturate (seed 003).
+    Validation,
+    ValidationNegative,
+    /// Attestato di validazione released (DM 30/6/2015 art. 6 c.2).
+    AttestatoReleased,
+    /// Fase B: exam session of a third-party commission.
+    Certification,
+    CertificateReleased,
+    NotPassed,
+    /// Read-only from here on.
+    Closed,
+}
+
+/// How a dossier ended (seed 003 reporting classes).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::ivc::IvcOutcome")]
+pub enum IvcOutcome {
+    /// Documento di trasparenza / Dossier del cittadino only.
+    DossierOnly,
+    /// Dossier and Attestato di validazione.
+    DossierAndAttestato,
+    /// A full qualification of the Repertorio through the third-party exam.
+    Qualification,
+    /// The citizen stopped the path (whatever had been released until then).
+    Withdrawn,
+}
+
+/// One interview, test or back-office slot of the path.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::domain::ivc::SessionKind")]
+#[graphql(name = "IvcSessionKind")]
+pub enum SessionKind {
+    /// Accoglienza della persona.
+    Accoglienza,
+    /// Intervista / colloquio di individuazione.
+    IdentificationInterview,
+    /// Esame tecnico del dossier.
+    DossierReview,
+    /// Colloquio tecnico (validation).
+    TechnicalInterview,
+    /// Prova suppletiva strutturata.
+    StructuredTest,
+    /// Prova pratica / in situazione.
+    PracticalTest,
+    /// Commissione d'esame (certification).
+    ExamCommission,
+    /// Back-office hours, billed like the others (seed 003).
+    BackOffice,
+}
+
+/// The three operator functions of D.Lgs 13/2013 / DI 5/1/2021 (DOMAIN.md §2.5).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::ivc::OperatorRole")]
+#[graphql(name = "IvcOperatorRole")]
+pub enum OperatorRole {
+    /// Accompagnamento e messa in trasparenza (Toscana: orientatore / operatore IVC).
+    IdentificationOperator,
+    /// Esperto di processo / metodologico di valutazione.
+    ProcessExpert,
+    /// Esperto di contenuto / di settore (SEP).
+    ContentExpert,
+}
+
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::ivc::ValidationResult")]
+#[graphql(name = "IvcValidationResult")]
+pub enum ValidationResult {
+    /// No competence validated: VALIDATION_NEGATIVE.
+    Negative,
+    /// Some competences validated: an attestato for those.
+    Partial,
+    Positive,
+}
+
+/// Progress of a pact measure.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::orientation::MeasureStatus")]
+pub enum MeasureStatus {
+    Planned,
+    Started,
+    Done,
+    /// Dropped from the pact (kept for the record).
+    Cancelled,
+}
+
+/// Where a CV transfer to the portal stands.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::orientation::TransferStatus")]
+pub enum TransferStatus {
+    /// Waiting for (another) delivery attempt.
+    Pending,
+    Delivered,
+    /// Given up: refused by the portal, or out of attempts.
+    Failed,
+    /// Not to be sent: the consent that allowed it is no longer in force (`cancelReason`).
+    Cancelled,
+}
