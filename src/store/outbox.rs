@@ -16,7 +16,7 @@ use super::write::Actor;
 use crate::domain::orientation::TransferStatus;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
-use entities::{cv, orientation, portal_transfer};
+use entities::{cv, evidence_file, orientation, portal_transfer};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
@@ -317,5 +317,23 @@ pub async fn transfers_of(
         .filter(portal_transfer::Column::FiscalCode.is_in(codes.iter().cloned()))
         .order_by_desc(portal_transfer::Column::CreatedAt)
         .all(db)
+        .await
+}
+
+/// The CV a transfer sends, as the delivery worker reads it (deleted or not).
+pub async fn cv_of(
+    db: &impl ConnectionTrait,
+    transfer: &portal_transfer::Model,
+) -> Result<Option<cv::Model>, DbErr> {
+    cv::Entity::find_by_id(transfer.cv_id.clone()).one(db).await
+}
+
+/// The file of a CV, with its content.
+pub async fn file_of(
+    db: &impl ConnectionTrait,
+    cv: &cv::Model,
+) -> Result<Option<evidence_file::Model>, DbErr> {
+    evidence_file::Entity::find_by_id(cv.sha256.clone())
+        .one(db)
         .await
 }
