@@ -6,10 +6,12 @@
 mod inputs;
 pub mod loaders;
 mod mutation;
+mod records;
 mod types;
 
 pub use inputs::*;
 pub use mutation::IvcMutation;
+pub use records::*;
 pub use types::*;
 
 use super::access;
