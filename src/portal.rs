@@ -19,8 +19,7 @@ use crate::store::outbox::{self, Acknowledged};
 use crate::store::reference::EDUCATION_TITLE;
 use base64::Engine as _;
 use chrono::{Duration as ChronoDuration, Utc};
-use entities::{cv, evidence_file, portal_transfer, propensity};
-use sea_orm::EntityTrait;
+use entities::{portal_transfer, propensity};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -330,8 +329,7 @@ async fn delivery(
 ) -> Result<CvDelivery, Undelivered> {
     let db = app.store.db();
     let stored = |e: sea_orm::DbErr| Undelivered::retry(format!("store: {e}"));
-    let cv = cv::Entity::find_by_id(transfer.cv_id.clone())
-        .one(db)
+    let cv = outbox::cv_of(db, transfer)
         .await
         .map_err(stored)?
         .ok_or_else(|| Undelivered::permanent("the CV no longer exists"))?;
@@ -340,8 +338,7 @@ async fn delivery(
             "the CV was deleted or replaced before it could be delivered",
         ));
     }
-    let file = evidence_file::Entity::find_by_id(cv.sha256.clone())
-        .one(db)
+    let file = outbox::file_of(db, &cv)
         .await
         .map_err(stored)?
         .ok_or_else(|| Undelivered::permanent("the CV file is missing"))?;

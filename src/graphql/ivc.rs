@@ -1,26 +1,31 @@
 //! IVC dossiers over GraphQL (DOMAIN.md §2, seeds 000 and 003): `ivcDossier`, `ivcDossiers`,
 //! `Citizen.ivcDossiers`, and one mutation per lifecycle step. Resolvers read the context,
-//! call `store::ivc` (which validates and writes in one transaction) and wrap the result.
+//! call `services::ivc` (which checks the rules; `store::ivc` writes in one transaction) and
+//! wrap the result.
 
 mod inputs;
 pub mod loaders;
 mod mutation;
+mod records;
 mod types;
 
 pub use inputs::*;
 pub use mutation::IvcMutation;
+pub use records::*;
 pub use types::*;
 
 use super::access;
 use super::citizen::page_size;
 use super::scope::RequestScope;
-use super::store_loaders::loader;
+use super::store_loaders::{EvidencesOf, loader};
 use crate::domain::FiscalCode;
+use crate::domain::libretto::PersonSnapshot;
+use crate::graphql::libretto::snapshot;
 use crate::store::ivc::read::{self, DossierFilter, ListCursor};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object, Result};
 use entities::ivc_dossier;
-use loaders::{IvcDossierById, IvcDossiersOf};
+use loaders::{IvcCompetencesOf, IvcDossierById, IvcDossiersOf, IvcHistoryOf, IvcSessionsOf};
 
 /// The dossier's citizen as the audit log keys it.
 fn note_read(scope: &RequestScope, dossier: &ivc_dossier::Model, field: &'static str) {
@@ -98,4 +103,30 @@ impl IvcQuery {
         }
         Ok(connection)
     }
+}
+
+/// The answer of a mutation: relations cached earlier in this request are stale now.
+pub(super) fn changed(ctx: &Context<'_>, model: ivc_dossier::Model) -> IvcDossier {
+    let loader = loader(ctx);
+    loader.clear::<IvcDossierById>();
+    loader.clear::<IvcDossiersOf>();
+    loader.clear::<IvcSessionsOf>();
+    loader.clear::<IvcCompetencesOf>();
+    loader.clear::<IvcHistoryOf>();
+    loader.clear::<EvidencesOf>();
+    IvcDossier(model)
+}
+
+/// The citizen's merged data now, for the anagrafica of a released document.
+pub(super) async fn person_of(
+    ctx: &Context<'_>,
+    dossier_id: &str,
+) -> Result<Option<PersonSnapshot>> {
+    let state = ctx.data_unchecked::<crate::app::AppState>();
+    let dossier = read::find(state.store.db(), dossier_id).await?;
+    let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) else {
+        return Ok(None);
+    };
+    let person = crate::graphql::loaders::person(ctx, &code).await;
+    Ok(person.as_ref().map(snapshot))
 }

@@ -1,9 +1,14 @@
-//! IVC dossiers in the store: the request that creates one, the one-transaction shape every
-//! other change takes (version claimed first, state history, audit row last), and the check
-//! evidences need. The lifecycle steps are in `steps`, the batched reads in `read`.
+//! IVC dossiers in the store: the request that creates one, and the one-transaction shape
+//! every other change takes (version claimed first, state history, audit row last). The
+//! lifecycle steps and their rules are `services::ivc`'s; what a step writes on the row is in
+//! `update`, the sessions and competences in `parts`, the batched reads in `read`.
 
+pub mod parts;
 pub mod read;
-pub mod steps;
+pub mod update;
+
+pub use parts::NewSession;
+pub use update::DossierUpdate;
 
 use super::write::{self, Actor};
 use crate::domain::ivc::{IvcStatus, OperatorRole, SessionFacts, SessionKind};
@@ -146,20 +151,20 @@ pub struct Step {
     pub note: Option<String>,
 }
 
-/// What a mutation changes: the columns set in `row`, and the state step if any.
+/// What a mutation changes: the fields of `update`, and the state step if any.
 pub struct Change {
-    pub row: ivc_dossier::ActiveModel,
+    pub update: DossierUpdate,
     pub step: Option<Step>,
 }
 
 impl Change {
-    pub fn fields(row: ivc_dossier::ActiveModel) -> Self {
-        Change { row, step: None }
+    pub fn fields(update: DossierUpdate) -> Self {
+        Change { update, step: None }
     }
 
-    pub fn step(row: ivc_dossier::ActiveModel, to: IvcStatus, on: NaiveDate) -> Self {
+    pub fn step(update: DossierUpdate, to: IvcStatus, on: NaiveDate) -> Self {
         Change {
-            row,
+            update,
             step: Some(Step { to, on, note: None }),
         }
     }
@@ -192,7 +197,8 @@ pub async fn mutate(
     write::claim_version(&txn, TABLE, WHAT, id, version).await?;
     let current = read::find(&txn, id).await?;
     let status = status_of(&current)?;
-    let Change { mut row, step } = change(&txn, &current, status).await?;
+    let Change { update, step } = change(&txn, &current, status).await?;
+    let mut row = update.into_row()?;
     if let Some(step) = &step {
         row.status = Set(step.to.as_str().to_owned());
         row.state_since = Set(step.on);

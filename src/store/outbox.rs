@@ -13,10 +13,10 @@
 use super::audit::chain;
 use super::consent;
 use super::write::Actor;
-use crate::domain::orientation::{TransferStatus, cv_obsolete};
+use crate::domain::orientation::TransferStatus;
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
-use entities::{cv, orientation, portal_transfer};
+use chrono::{DateTime, Utc};
+use entities::{cv, evidence_file, orientation, portal_transfer};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
@@ -71,36 +71,17 @@ fn queued(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// V15: queues the current CV for the portal, in the caller's transaction (the outbox). The
-/// consent must allow it; the CV must be current and not obsolete. A transfer of the same CV
-/// still pending is not queued twice.
+/// Queues CV `cv_id` for the portal, in the caller's transaction (the outbox; the consent
+/// and the CV were checked by `services::consent`). A transfer of the same CV still pending
+/// is not queued twice.
 pub async fn queue(
     txn: &DatabaseTransaction,
-    current: &orientation::Model,
-    today: NaiveDate,
+    fiscal_code: &str,
+    cv_id: String,
     actor: &Actor,
 ) -> Result<portal_transfer::Model, AppError> {
-    consent::of(current).check_transfer(&current.id)?;
-    let cv = super::orientation::current_cv(txn, &current.id)
-        .await?
-        .ok_or_else(|| {
-            AppError::bad_input(
-                "cv",
-                format!("cv: citizen {} has no CV to transfer", current.id),
-            )
-        })?;
-    let uploaded_on = cv.uploaded_at.date_naive();
-    if cv_obsolete(uploaded_on, today) {
-        return Err(AppError::bad_input(
-            "cv",
-            format!(
-                "cv: the CV uploaded on {uploaded_on} is obsolete (older than 6 months, seed \
-                 001); upload a current one"
-            ),
-        ));
-    }
     if let Some(pending) = portal_transfer::Entity::find()
-        .filter(portal_transfer::Column::CvId.eq(&cv.id))
+        .filter(portal_transfer::Column::CvId.eq(&cv_id))
         .filter(portal_transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
         .one(txn)
         .await?
@@ -110,8 +91,8 @@ pub async fn queue(
     let now = Utc::now();
     let model = portal_transfer::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        fiscal_code: Set(current.id.clone()),
-        cv_id: Set(cv.id),
+        fiscal_code: Set(fiscal_code.to_owned()),
+        cv_id: Set(cv_id),
         idempotency_key: Set(uuid::Uuid::new_v4().to_string()),
         status: Set(TransferStatus::Pending.as_str().to_owned()),
         attempts: Set(0),
@@ -336,5 +317,23 @@ pub async fn transfers_of(
         .filter(portal_transfer::Column::FiscalCode.is_in(codes.iter().cloned()))
         .order_by_desc(portal_transfer::Column::CreatedAt)
         .all(db)
+        .await
+}
+
+/// The CV a transfer sends, as the delivery worker reads it (deleted or not).
+pub async fn cv_of(
+    db: &impl ConnectionTrait,
+    transfer: &portal_transfer::Model,
+) -> Result<Option<cv::Model>, DbErr> {
+    cv::Entity::find_by_id(transfer.cv_id.clone()).one(db).await
+}
+
+/// The file of a CV, with its content.
+pub async fn file_of(
+    db: &impl ConnectionTrait,
+    cv: &cv::Model,
+) -> Result<Option<evidence_file::Model>, DbErr> {
+    evidence_file::Entity::find_by_id(cv.sha256.clone())
+        .one(db)
         .await
 }

@@ -1,25 +1,19 @@
-//! The IVC mutations: one per lifecycle step, each one transaction in `store::ivc`.
+//! The IVC mutations: one per lifecycle step, each a call of `services::ivc`.
 
 use super::inputs::*;
-use super::loaders::{
-    IvcCompetencesOf, IvcDossierById, IvcDossiersOf, IvcHistoryOf, IvcSessionsOf,
-};
 use super::types::IvcDossier;
-use crate::domain::FiscalCode;
+use super::{changed, person_of};
 use crate::domain::ivc::IvcStatus;
-use crate::domain::ivc::rules::{self, AssessorDeclaration};
-use crate::domain::libretto::{PersonSnapshot, check_optional_text, check_text};
+use crate::domain::ivc::rules::AssessorDeclaration;
 use crate::error::AppError;
 use crate::graphql::access;
-use crate::graphql::libretto::{snapshot, validated_evidence, writer};
-use crate::graphql::store_loaders::{EvidencesOf, loader};
-use crate::store::ivc::steps::{
-    self, CertificationDecision, ExamEnrolment, NewSession, TransparencyRelease, ValidationDecision,
+use crate::graphql::libretto::{validated_evidence, writer};
+use crate::services::ivc::{
+    self as steps, Applicant, CertificationDecision, ExamEnrolment, IvcRequest, NewSession,
+    TransparencyRelease, ValidationDecision,
 };
-use crate::store::ivc::{self as store, NewDossier, read};
 use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
-use entities::ivc_dossier;
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -28,29 +22,6 @@ fn today() -> NaiveDate {
 #[derive(Default)]
 pub struct IvcMutation;
 
-/// The answer of a mutation: relations cached earlier in this request are stale now.
-fn changed(ctx: &Context<'_>, model: ivc_dossier::Model) -> IvcDossier {
-    let loader = loader(ctx);
-    loader.clear::<IvcDossierById>();
-    loader.clear::<IvcDossiersOf>();
-    loader.clear::<IvcSessionsOf>();
-    loader.clear::<IvcCompetencesOf>();
-    loader.clear::<IvcHistoryOf>();
-    loader.clear::<EvidencesOf>();
-    IvcDossier(model)
-}
-
-/// The citizen's merged data now, for the anagrafica of a released document.
-async fn person_of(ctx: &Context<'_>, dossier_id: &str) -> Result<Option<PersonSnapshot>> {
-    let state = ctx.data_unchecked::<crate::app::AppState>();
-    let dossier = read::find(state.store.db(), dossier_id).await?;
-    let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) else {
-        return Ok(None);
-    };
-    let person = crate::graphql::loaders::person(ctx, &code).await;
-    Ok(person.as_ref().map(snapshot))
-}
-
 #[Object(guard = "access::MUTATION")]
 impl IvcMutation {
     /// Opens a dossier (REQUESTED) for a citizen known to a regional source, aged 15-64 on
@@ -58,17 +29,13 @@ impl IvcMutation {
     /// (seed 003).
     async fn request_ivc(&self, ctx: &Context<'_>, input: RequestIvcInput) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
-        let policy = &state.config.ivc;
-        let requested_on = input.requested_on.0;
-        if requested_on > today() {
-            return Err(AppError::bad_input(
-                "requestedOn",
-                format!("requestedOn: {requested_on} is in the future"),
-            )
-            .into());
-        }
-        check_text("provider", &input.provider, 200).map_err(AppError::from)?;
-        check_optional_text("program", input.program.as_deref(), 100).map_err(AppError::from)?;
+        let request = IvcRequest::new(
+            input.requested_on.0,
+            &input.provider,
+            input.office,
+            input.program,
+            today(),
+        )?;
         let key = crate::graphql::identity::current_code(ctx, &input.fiscal_code)?;
         crate::graphql::identity::check_family_holds_none(
             ctx,
@@ -84,22 +51,17 @@ impl IvcMutation {
                     input.fiscal_code.as_str()
                 ))
             })?;
-        let birth = person.birth_date.as_ref().map(|b| b.value);
-        rules::check_age(birth, requested_on, &policy.policy()).map_err(AppError::from)?;
-        let dossier = store::request(
+        let applicant = Applicant {
+            fiscal_code: key,
+            birth_date: person.birth_date.as_ref().map(|b| b.value),
+        };
+        let dossier = steps::request(
             state.store.db(),
             &actor,
-            NewDossier {
-                fiscal_code: key.as_str().to_owned(),
-                region: state.config.ivc_region().to_owned(),
-                requested_on,
-                provider: input.provider.trim().to_owned(),
-                office: actor.office("office", input.office)?,
-                program: input.program,
-                max_minutes: i32::try_from(policy.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
-                hourly_cost_cents: policy.hourly_cost_cents(),
-                one_path: policy.one_path_per_citizen,
-            },
+            &state.config.ivc,
+            state.config.ivc_region(),
+            request,
+            applicant,
         )
         .await?;
         Ok(changed(ctx, dossier))

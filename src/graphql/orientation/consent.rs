@@ -2,17 +2,16 @@
 //! first intake, a new one (the way back to a transfer after a consent withdrawn or given
 //! later), the consent's changes, and the consent as the record shows it.
 
-use super::mutation::{apply, not_future};
+use super::mutation::{record_code, today};
 use super::{OrientationRecord, changed};
 use crate::domain::FiscalCode;
-use crate::domain::libretto::check_optional_text;
 use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::writer;
 use crate::graphql::scalars::Date;
-use crate::store::consent::{self, Retake};
-use crate::store::orientation::{self as store, NewIntake};
-use crate::store::reference::SPECIAL_CATEGORY;
+use crate::services::consent::{self as service, IntakeRequest, Retake};
+use crate::services::orientation::not_future;
+use crate::store::consent;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{consent_event, orientation};
@@ -117,21 +116,15 @@ impl ConsentMutation {
         input: RecordIntakeInput,
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
-        not_future("takenOn", input.taken_on.0)?;
-        let office = actor.office("office", input.office)?;
-        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)
-            .map_err(AppError::from)?;
-        let mut categories = Vec::new();
-        for code in &input.special_categories {
-            let code = code.trim().to_owned();
-            state
-                .reference
-                .check("specialCategories", SPECIAL_CATEGORY, &code, None, None)?;
-            if !categories.contains(&code) {
-                categories.push(code);
-            }
-        }
-        let key = crate::graphql::identity::orientation_code(ctx, &input.fiscal_code).await?;
+        let request = IntakeRequest::new(
+            (&actor, &state.reference),
+            input.taken_on.0,
+            input.office,
+            input.consent_to_job_matching,
+            (&input.special_categories, input.profiling_notes),
+            today(),
+        )?;
+        let key = record_code(ctx, &input.fiscal_code).await?;
         if crate::graphql::loaders::person(ctx, &key).await.is_none() {
             return Err(AppError::NotFound(format!(
                 "no regional source knows citizen {}",
@@ -139,19 +132,7 @@ impl ConsentMutation {
             ))
             .into());
         }
-        let model = store::record_intake(
-            state.store.db(),
-            &actor,
-            NewIntake {
-                fiscal_code: key.as_str().to_owned(),
-                on: input.taken_on.0,
-                office,
-                consent_matching: input.consent_to_job_matching,
-                special_categories: categories,
-                profiling_notes: input.profiling_notes,
-            },
-        )
-        .await?;
+        let model = service::record_intake(state.store.db(), &actor, &key, request).await?;
         Ok(changed(ctx, model))
     }
 
@@ -163,22 +144,18 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         input: RecordNewIntakeInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        not_future("takenOn", input.taken_on.0)?;
-        let retake = Retake {
-            taken_on: input.taken_on.0,
-            office: actor.office("office", input.office)?,
-            consent: input.consent_to_job_matching,
-        };
-        apply(
-            ctx,
+        let (actor, state) = writer(ctx)?;
+        let retake = Retake::new(
             &actor,
-            &input.fiscal_code,
-            input.version,
-            "recordNewIntake",
-            async |txn, current| consent::retake(txn, current, retake, &actor).await,
-        )
-        .await
+            input.taken_on.0,
+            input.office,
+            input.consent_to_job_matching,
+            today(),
+        )?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model = service::record_new_intake(db, &actor, (&code, input.version), retake).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Gives or withdraws the consent to job matching; the change is recorded, not erased. A
@@ -190,16 +167,17 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         input: SetConsentInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        not_future("on", input.on.0)?;
-        apply(
-            ctx,
+        let (actor, state) = writer(ctx)?;
+        not_future("on", input.on.0, today())?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let model = service::set_job_matching_consent(
+            state.store.db(),
             &actor,
-            &input.fiscal_code,
-            input.version,
-            "setJobMatchingConsent",
-            async |txn, current| consent::set(txn, current, input.given, input.on.0, &actor).await,
+            (&code, input.version),
+            input.given,
+            input.on.0,
         )
-        .await
+        .await?;
+        Ok(changed(ctx, model))
     }
 }

@@ -1,179 +1,42 @@
-//! Orientation mutations: each names the citizen and the `version` of their orientation
-//! record it read, and is one transaction with its audit row (`store::orientation`). The
-//! intake and the consent are `consent`'s.
+//! Orientation mutations: each parses its input, names the citizen's orientation record
+//! (`identity::orientation_code`) and calls one function of `services::orientation` (one
+//! transaction with its audit row). The intake, the consent and the transfer are `consent`'s.
 
+use super::inputs::*;
 use super::{OrientationRecord, changed};
 use crate::domain::FiscalCode;
-use crate::domain::libretto::{check_optional_text, check_text};
+use crate::domain::libretto::check_text;
 use crate::domain::orientation::PropensityDraft;
 use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::{read_upload, writer};
-use crate::graphql::scalars::Date;
-use crate::store::orientation::{self as store, NewMeasure, unchanged};
-use crate::store::outbox;
-use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, SEP_SECTOR};
-use crate::store::write::Actor;
-use async_graphql::{Context, ID, InputObject, Object, Result, Upload};
+use crate::services::consent as transfer;
+use crate::services::orientation::{self as service, Pact, checked_measure};
+use crate::store::orientation::NewMeasure;
+use crate::store::reference::ReferenceData;
+use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
-use entities::orientation;
-use sea_orm::{DatabaseTransaction, Set};
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-pub(super) fn not_future(field: &str, on: NaiveDate) -> Result<(), AppError> {
-    if on > today() {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field}: {on} is in the future"),
-        ));
-    }
-    Ok(())
+/// The citizen's orientation record under the code it is stored with (an old code's record
+/// stays where it is after a link).
+pub(super) async fn record_code(ctx: &Context<'_>, code: &FiscalCode) -> Result<FiscalCode> {
+    crate::graphql::identity::orientation_code(ctx, code).await
 }
 
-/// Names the citizen's orientation record and the version read.
-#[derive(InputObject)]
-pub struct OrientationRefInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-}
-
-#[derive(InputObject)]
-pub struct PactMeasureInput {
-    /// Code of `pactMeasures`.
-    pub code: String,
-    pub planned_on: Date,
-    pub notes: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct SignServicePactInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    pub signed_on: Date,
-    /// As in `recordIntake`.
-    pub office: Option<String>,
-    /// Piano degli atti di ricerca attiva.
-    pub search_plan: Option<String>,
-    pub profiling_notes: Option<String>,
-    #[graphql(default)]
-    pub measures: Vec<PactMeasureInput>,
-}
-
-#[derive(InputObject)]
-pub struct AddPactMeasureInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    pub measure: PactMeasureInput,
-}
-
-#[derive(InputObject)]
-pub struct UpdatePactMeasureInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    pub measure_id: ID,
-    pub status: crate::graphql::enums::MeasureStatus,
-    pub on: Date,
-}
-
-#[derive(InputObject)]
-pub struct AddPropensityInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    /// ISTAT CP2011 code.
-    pub occupation_code: String,
-    pub occupation_label: String,
-    #[graphql(default)]
-    pub from_work: bool,
-    #[graphql(default)]
-    pub from_education: bool,
-    #[graphql(default)]
-    pub from_training: bool,
-    /// Required (seed 001); optional here so its absence is reported by name.
-    pub interview_on: Option<Date>,
-    pub sep_sector: Option<String>,
-    pub years_experience: Option<i32>,
-    pub last_year_worked: Option<i32>,
-    pub notes: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct RemovePropensityInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    pub propensity_id: ID,
-}
-
-#[derive(InputObject)]
-pub struct AddEducationTitleInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    /// SAP titolo di studio code (8 digits).
-    pub code: String,
-    pub year: Option<i32>,
-}
-
-#[derive(InputObject)]
-pub struct UploadCvInput {
-    pub fiscal_code: FiscalCode,
-    pub version: i64,
-    /// PDF only, at most `documents.max_file_bytes`.
-    pub file: Upload,
+fn measure(
+    reference: &ReferenceData,
+    m: PactMeasureInput,
+    field: &str,
+) -> Result<NewMeasure, AppError> {
+    checked_measure(reference, (&m.code, m.planned_on.0, m.notes), field)
 }
 
 #[derive(Default)]
 pub struct OrientationMutation;
-
-/// Runs one change of the citizen's orientation record (`store::orientation::mutate`) and
-/// answers with the record as changed.
-pub(super) async fn apply(
-    ctx: &Context<'_>,
-    actor: &Actor,
-    fiscal_code: &FiscalCode,
-    version: i64,
-    action: &str,
-    change: impl AsyncFnOnce(
-        &DatabaseTransaction,
-        &orientation::Model,
-    ) -> Result<orientation::ActiveModel, AppError>,
-) -> Result<OrientationRecord> {
-    let state = ctx.data_unchecked::<crate::app::AppState>();
-    let code = crate::graphql::identity::orientation_code(ctx, fiscal_code).await?;
-    let model = store::mutate(
-        state.store.db(),
-        actor,
-        code.as_str(),
-        version,
-        action,
-        change,
-    )
-    .await?;
-    Ok(changed(ctx, model))
-}
-
-impl OrientationMutation {
-    fn checked_measure(
-        state: &crate::app::AppState,
-        m: PactMeasureInput,
-        field: &str,
-    ) -> Result<NewMeasure, AppError> {
-        state.reference.check(
-            field,
-            PACT_MEASURE,
-            m.code.trim(),
-            None,
-            Some(m.planned_on.0),
-        )?;
-        check_optional_text("notes", m.notes.as_deref(), 1000)?;
-        Ok(NewMeasure {
-            code: m.code.trim().to_owned(),
-            planned_on: m.planned_on.0,
-            notes: m.notes,
-        })
-    }
-}
 
 #[Object(guard = "access::MUTATION")]
 impl OrientationMutation {
@@ -184,46 +47,18 @@ impl OrientationMutation {
         input: SignServicePactInput,
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
-        not_future("signedOn", input.signed_on.0)?;
-        let office = actor.office("office", input.office)?;
-        check_optional_text("searchPlan", input.search_plan.as_deref(), 4000)
-            .map_err(AppError::from)?;
-        check_optional_text("profilingNotes", input.profiling_notes.as_deref(), 4000)
-            .map_err(AppError::from)?;
+        let notes = (input.search_plan, input.profiling_notes);
+        let pact = Pact::new(&actor, input.signed_on.0, input.office, notes, today())?;
         let measures = input
             .measures
             .into_iter()
-            .map(|m| Self::checked_measure(state, m, "measures.code"))
+            .map(|m| measure(&state.reference, m, "measures.code"))
             .collect::<Result<Vec<_>, _>>()?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "signServicePact",
-            async |txn, current| {
-                if input.signed_on.0 < current.intake_on {
-                    return Err(AppError::bad_input(
-                        "signedOn",
-                        format!(
-                            "signedOn: {} is before the intake ({})",
-                            input.signed_on.0, current.intake_on
-                        ),
-                    ));
-                }
-                store::add_measures(txn, &current.id, measures, &actor).await?;
-                let mut row = unchanged();
-                row.pact_signed_on = Set(Some(input.signed_on.0));
-                row.pact_office = Set(office);
-                row.pact_operator = Set(Some(actor.subject().to_owned()));
-                row.search_plan = Set(input.search_plan.clone());
-                if input.profiling_notes.is_some() {
-                    row.profiling_notes = Set(input.profiling_notes.clone());
-                }
-                Ok(row)
-            },
-        )
-        .await
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let pact = pact.with_measures(measures);
+        let db = state.store.db();
+        let model = service::sign_service_pact(db, &actor, (&code, input.version), pact).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Adds a measure to a signed pact.
@@ -233,25 +68,11 @@ impl OrientationMutation {
         input: AddPactMeasureInput,
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
-        let measure = Self::checked_measure(state, input.measure, "measure.code")?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "addPactMeasure",
-            async |txn, current| {
-                if current.pact_signed_on.is_none() {
-                    return Err(AppError::bad_input(
-                        "measure",
-                        "measure: the citizen has no service pact yet (signServicePact first)",
-                    ));
-                }
-                store::add_measures(txn, &current.id, vec![measure], &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let new = measure(&state.reference, input.measure, "measure.code")?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model = service::add_pact_measure(db, &actor, (&code, input.version), new).await?;
+        Ok(changed(ctx, model))
     }
 
     /// PLANNED → STARTED → DONE, or → CANCELLED.
@@ -260,27 +81,18 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: UpdatePactMeasureInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        not_future("on", input.on.0)?;
-        apply(
-            ctx,
+        let (actor, state) = writer(ctx)?;
+        service::not_future("on", input.on.0, today())?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let model = service::update_pact_measure(
+            state.store.db(),
             &actor,
-            &input.fiscal_code,
-            input.version,
-            "updatePactMeasure",
-            async |txn, current| {
-                store::move_measure(
-                    txn,
-                    &current.id,
-                    &input.measure_id,
-                    input.status.into(),
-                    input.on.0,
-                )
-                .await?;
-                Ok(unchanged())
-            },
+            (&code, input.version),
+            &input.measure_id,
+            (input.status.into(), input.on.0),
         )
-        .await
+        .await?;
+        Ok(changed(ctx, model))
     }
 
     /// Adds a propensity: at most 3; interview date and at least one origin flag (seed 001).
@@ -291,11 +103,7 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         let today = today();
-        if let Some(sector) = &input.sep_sector {
-            state
-                .reference
-                .check("sepSector", SEP_SECTOR, sector.trim(), None, Some(today))?;
-        }
+        service::check_propensity_sector(&state.reference, input.sep_sector.as_deref(), today)?;
         let draft = PropensityDraft {
             occupation_code: input.occupation_code.trim().to_owned(),
             occupation_label: input.occupation_label,
@@ -308,18 +116,11 @@ impl OrientationMutation {
             last_year_worked: input.last_year_worked,
             notes: input.notes,
         };
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "addPropensity",
-            async |txn, current| {
-                store::add_propensity(txn, &current.id, draft, today, &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model =
+            service::add_propensity(db, &actor, (&code, input.version), draft, today).await?;
+        Ok(changed(ctx, model))
     }
 
     async fn remove_propensity(
@@ -327,19 +128,12 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: RemovePropensityInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "removePropensity",
-            async |txn, current| {
-                store::remove_propensity(txn, &current.id, &input.propensity_id).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let (actor, state) = writer(ctx)?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let id = &input.propensity_id;
+        let model = service::remove_propensity(db, &actor, (&code, input.version), id).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Records an education title of the SAP table (V10).
@@ -349,36 +143,12 @@ impl OrientationMutation {
         input: AddEducationTitleInput,
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
-        let today = today();
-        let title = input.code.trim().to_owned();
-        state
-            .reference
-            .check("code", EDUCATION_TITLE, &title, None, None)?;
-        let year = match input.year {
-            None => None,
-            Some(y) if (1940..=chrono::Datelike::year(&today)).contains(&y) => {
-                i16::try_from(y).ok()
-            }
-            Some(y) => {
-                return Err(AppError::bad_input(
-                    "year",
-                    format!("year: {y} is not between 1940 and this year"),
-                )
-                .into());
-            }
-        };
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "addEducationTitle",
-            async |txn, current| {
-                store::add_education_title(txn, &current.id, &title, year, &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let title =
+            service::checked_education_title(&state.reference, &input.code, input.year, today())?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model = service::add_education_title(db, &actor, (&code, input.version), title).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Saves the CV (PDF): needs an education title and a propensity (seed 001); replaces
@@ -392,18 +162,10 @@ impl OrientationMutation {
         let limit = state.config.documents.max_file_bytes;
         let file = read_upload(ctx, &input.file, limit)?;
         check_text("file", &file.name, 255).map_err(AppError::from)?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "uploadCv",
-            async |txn, current| {
-                store::upload_cv(txn, &current.id, file, limit, &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model = service::upload_cv(db, &actor, (&code, input.version), file, limit).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Deletes our copy of the CV (recorded); the portal profile is not touched (seed 001).
@@ -412,19 +174,10 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: OrientationRefInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "deleteCv",
-            async |txn, current| {
-                store::delete_cv(txn, &current.id, &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let (actor, state) = writer(ctx)?;
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let model = service::delete_cv(state.store.db(), &actor, (&code, input.version)).await?;
+        Ok(changed(ctx, model))
     }
 
     /// Queues the current CV for the job portal (delivered by the worker, retried until the
@@ -436,19 +189,12 @@ impl OrientationMutation {
         ctx: &Context<'_>,
         input: OrientationRefInput,
     ) -> Result<OrientationRecord> {
-        let (actor, _) = writer(ctx)?;
+        let (actor, state) = writer(ctx)?;
         let today = today();
-        apply(
-            ctx,
-            &actor,
-            &input.fiscal_code,
-            input.version,
-            "transferCvToPortal",
-            async |txn, current| {
-                outbox::queue(txn, current, today, &actor).await?;
-                Ok(unchanged())
-            },
-        )
-        .await
+        let code = record_code(ctx, &input.fiscal_code).await?;
+        let db = state.store.db();
+        let model =
+            transfer::transfer_cv_to_portal(db, &actor, (&code, input.version), today).await?;
+        Ok(changed(ctx, model))
     }
 }
