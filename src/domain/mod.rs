@@ -6,6 +6,7 @@ pub mod fiscal_code;
 pub mod identity;
 pub mod ivc;
 pub mod libretto;
+pub mod libretto_rules;
 pub mod orientation;
 
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -2,3 +2,6 @@
 //! command parses its input, calls one function here and wraps the result (STYLE.md 14).
 
 pub mod identity;
+pub mod libretto;
+pub mod prefill;
+pub mod territory;

@@ -36,7 +36,7 @@ fn json(value: &impl serde::Serialize) -> Result<String, AppError> {
 /// The presa in carico: creates the citizen's record (version 1) with the consent given or
 /// not. A second intake is a CONFLICT: the record exists, take the citizen in charge again
 /// with `recordNewIntake` (`consent::retake`). The conflict names the record and its version,
-/// nothing of its content, and only to an operator the territory rule admits.
+/// nothing of its content (the caller checks the territory rule first).
 pub async fn record_intake(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -72,7 +72,6 @@ pub async fn record_intake(
     if let Err(err) = orientation::Entity::insert(row).exec(&txn).await {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
             txn.rollback().await?;
-            write::check_territory(actor, &new.fiscal_code).await?;
             let current = find(db, &new.fiscal_code).await?;
             return Err(AppError::Conflict {
                 message: format!(
@@ -121,7 +120,6 @@ pub async fn find(
 }
 
 /// One orientation write: claims `version` (CONFLICT when stale, NOT_FOUND without intake),
-/// checks the territory rule (before any refusal of `change` could describe the record),
 /// lets `change` validate and write its rows and say what to set on the record, then
 /// writes the audit row. Any error leaves nothing.
 pub async fn mutate(
@@ -144,7 +142,6 @@ pub async fn mutate(
             )),
             other => other,
         })?;
-    write::check_territory(actor, fiscal_code).await?;
     let current = find(&txn, fiscal_code).await?;
     let mut row = change(&txn, &current).await?;
     row.updated_at = Set(Utc::now());
@@ -154,7 +151,7 @@ pub async fn mutate(
         .filter(orientation::Column::Id.eq(fiscal_code))
         .exec(&txn)
         .await?;
-    write::audit_checked(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
+    write::audit(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
     let after = find(&txn, fiscal_code).await?;
     write::commit(txn).await?;
     Ok(after)

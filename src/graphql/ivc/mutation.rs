@@ -86,6 +86,7 @@ impl IvcMutation {
             })?;
         let birth = person.birth_date.as_ref().map(|b| b.value);
         rules::check_age(birth, requested_on, policy)?;
+        crate::services::territory::check(state, &actor, key.as_str()).await?;
         let dossier = store::request(
             state.store.db(),
             &actor,
@@ -113,6 +114,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::take_in_charge(
             state.store.db(),
             &actor,
@@ -156,6 +158,7 @@ impl IvcMutation {
                 no_conflict_of_interest: input.no_conflict_of_interest,
             },
         };
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::add_session(
             state.store.db(),
             &actor,
@@ -176,6 +179,7 @@ impl IvcMutation {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
         let version = input.version;
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::add_competence(
             state.store.db(),
             &actor,
@@ -207,6 +211,7 @@ impl IvcMutation {
             input.file,
         )?;
         let id = input.id.to_string();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::add_evidence(
             state.store.db(),
             &actor,
@@ -238,6 +243,7 @@ impl IvcMutation {
                 .collect(),
             person: person_of(ctx, &id).await?,
         };
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::release_transparency(
             state.store.db(),
             &actor,
@@ -285,6 +291,7 @@ impl IvcMutation {
                 exam_session_on: c.exam_session_on.0,
             }),
         };
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::complete_validation(
             state.store.db(),
             &actor,
@@ -305,6 +312,7 @@ impl IvcMutation {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
         let today = today();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::start_certification(
             state.store.db(),
             &actor,
@@ -333,6 +341,7 @@ impl IvcMutation {
             certificate_number: input.certificate_number,
             decided_on: input.decided_on.0,
         };
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::record_certification(
             state.store.db(),
             &actor,
@@ -353,6 +362,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::close(
             state.store.db(),
             &actor,
@@ -374,6 +384,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::close(
             state.store.db(),
             &actor,
@@ -397,6 +408,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
+        crate::services::territory::check_dossier(state, &actor, &id).await?;
         let dossier = steps::start_phase(
             state.store.db(),
             &actor,

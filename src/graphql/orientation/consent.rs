@@ -138,6 +138,7 @@ impl ConsentMutation {
             ))
             .into());
         }
+        crate::services::territory::check(state, &actor, key.as_str()).await?;
         let model = store::record_intake(
             state.store.db(),
             &actor,

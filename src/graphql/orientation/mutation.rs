@@ -141,6 +141,7 @@ pub(super) async fn apply(
 ) -> Result<OrientationRecord> {
     let state = ctx.data_unchecked::<crate::app::AppState>();
     let code = crate::graphql::identity::orientation_code(ctx, fiscal_code).await?;
+    crate::services::territory::check(state, actor, code.as_str()).await?;
     let model = store::mutate(
         state.store.db(),
         actor,
