@@ -4,4 +4,7 @@
 pub mod consent;
 pub mod identity;
 pub mod ivc;
+pub mod libretto;
 pub mod orientation;
+pub mod prefill;
+pub mod territory;

@@ -213,6 +213,33 @@ pub fn owner_of(model: &evidence::Model) -> Option<EvidenceOwner> {
     }
 }
 
+/// The evidences of these libretti, oldest first (a consolidation freezes them).
+pub async fn of_librettos(
+    db: &impl sea_orm::ConnectionTrait,
+    libretto_ids: &[String],
+) -> Result<Vec<evidence::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    evidence::Entity::find()
+        .filter(evidence::Column::LibrettoId.is_in(libretto_ids.iter().cloned()))
+        .order_by_asc(evidence::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Those of `ids` that are evidences of libretto `libretto_id`.
+pub async fn of_libretto_among(
+    txn: &DatabaseTransaction,
+    libretto_id: &str,
+    ids: &[String],
+) -> Result<Vec<evidence::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    evidence::Entity::find()
+        .filter(evidence::Column::LibrettoId.eq(libretto_id))
+        .filter(evidence::Column::Id.is_in(ids.iter().cloned()))
+        .all(txn)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

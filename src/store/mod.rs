@@ -33,7 +33,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
         options.sqlx_logging(false).max_connections(16);
-        crate::sources::sql::pool_checks(&mut options);
+        crate::db_pool::pool_checks(&mut options);
         if url.starts_with("sqlite:") {
             ensure_sqlite_parent(url);
             // one writer at a time: SQLite serialises writes anyway, and this avoids SQLITE_BUSY

@@ -3,85 +3,17 @@
 
 use super::audit::chain;
 use crate::auth::{Principal, Role};
-use crate::domain::FiscalCode;
-use crate::domain::identity::LinkMap;
 use crate::error::AppError;
-use crate::sources::SourceRegistry;
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use std::sync::Arc;
 
-/// Who writes, for audit rows and `created_by`/`updated_by` columns.
-#[derive(Clone)]
+/// Who writes, for audit rows and `created_by`/`updated_by` columns. The territory rule is
+/// checked before a write begins (`services::territory`), never in here.
+#[derive(Clone, Debug)]
 pub struct Actor {
     pub principal: Principal,
     pub request_id: String,
-    /// Set when `auth.operators_write_own_territory_only` is on: the sources that tell a
-    /// citizen's province (with the fiscal code links in force), checked before every write's
-    /// audit row.
-    pub territory: Option<(Arc<SourceRegistry>, Arc<LinkMap>)>,
-}
-
-impl std::fmt::Debug for Actor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Actor")
-            .field("principal", &self.principal)
-            .field("request_id", &self.request_id)
-            .field("territory", &self.territory.is_some())
-            .finish()
-    }
-}
-
-const TERRITORY_RULE: &str = "auth.operators_write_own_territory_only";
-
-/// The province of a CPI office code: `CPI-XX-…` → `XX` (DESIGN.md "Roles and privacy").
-pub fn office_province(office: &str) -> Option<&str> {
-    let rest = office.strip_prefix("CPI-")?;
-    let (province, tail) = rest.split_once('-')?;
-    (province.len() == 2 && province.bytes().all(|b| b.is_ascii_uppercase()) && !tail.is_empty())
-        .then_some(province)
-}
-
-/// With the territory rule on, an operator writes only for a citizen whose CPI (`cpi_code`)
-/// or residence province, in the merged person record, is their office's province. A
-/// citizen the sources cannot place is refused too: the rule must be proven, not assumed.
-/// A write whose refusals could tell about the citizen's documents checks it first.
-pub async fn check_territory(actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
-    let Some((registry, links)) = &actor.territory else {
-        return Ok(());
-    };
-    if actor.principal.role != Role::Operator {
-        return Ok(());
-    }
-    let Some(province) = actor.principal.office.as_deref().and_then(office_province) else {
-        return Err(AppError::Forbidden(format!(
-            "{TERRITORY_RULE}: the token's office is not a CPI code of the form CPI-XX-… \
-             (XX the province), so the operator's territory is unknown"
-        )));
-    };
-    let key = FiscalCode::parse(fiscal_code).map_err(AppError::internal)?;
-    let gathered = registry.persons(std::slice::from_ref(&key), links).await;
-    let inside = gathered.value.get(&key).is_some_and(|person| {
-        let cpi = person
-            .cpi_code
-            .as_ref()
-            .and_then(|c| office_province(&c.value).map(str::to_owned));
-        let residence = person.residence_province.as_ref().map(|p| p.value.clone());
-        [cpi, residence]
-            .into_iter()
-            .flatten()
-            .any(|p| p.eq_ignore_ascii_case(province))
-    });
-    if inside {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
-            "{TERRITORY_RULE}: operators of an office in province {province} write only for \
-             citizens resident in {province} or in charge of a CPI there; the regional \
-             sources do not place this citizen there"
-        )))
-    }
 }
 
 impl Actor {
@@ -160,20 +92,9 @@ pub async fn claim_version(
     }
 }
 
-/// The audit row of a write (after the territory rule, when on), appended to the audit chain inside the write's transaction
+/// The audit row of a write, appended to the audit chain inside the write's transaction
 /// (DOMAIN.md V25): the write and its row commit together or not at all.
 pub async fn audit(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    fiscal_code: &str,
-    what: String,
-) -> Result<(), AppError> {
-    check_territory(actor, fiscal_code).await?;
-    audit_checked(txn, actor, fiscal_code, what).await
-}
-
-/// `audit` for a write that ran `check_territory` before its changes.
-pub async fn audit_checked(
     txn: &DatabaseTransaction,
     actor: &Actor,
     fiscal_code: &str,
@@ -210,7 +131,6 @@ mod tests {
                 office: office.map(str::to_owned),
             },
             request_id: "r".into(),
-            territory: None,
         }
     }
 
@@ -240,13 +160,5 @@ mod tests {
         );
         let long = admin.office("office", Some("X".repeat(33))).unwrap_err();
         assert_eq!(long.code(), "BAD_USER_INPUT");
-    }
-
-    #[test]
-    fn an_office_code_names_its_province() {
-        assert_eq!(office_province("CPI-FI-01"), Some("FI"));
-        for bad in ["FI-01", "CPI-FI", "CPI-F-01", "CPI-fi-01", "CPI-FI-", ""] {
-            assert_eq!(office_province(bad), None, "{bad}");
-        }
     }
 }

@@ -76,7 +76,6 @@ pub async fn record_intake(
     if let Err(err) = orientation::Entity::insert(row).exec(&txn).await {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
             txn.rollback().await?;
-            write::check_territory(actor, &new.fiscal_code).await?;
             let current = find(db, &new.fiscal_code).await?;
             return Err(AppError::Conflict {
                 message: format!(
@@ -148,7 +147,6 @@ pub async fn mutate(
             )),
             other => other,
         })?;
-    write::check_territory(actor, fiscal_code).await?;
     let current = find(&txn, fiscal_code).await?;
     let mut row = change(&txn, &current).await?.into_row();
     row.updated_at = Set(Utc::now());
@@ -158,7 +156,7 @@ pub async fn mutate(
         .filter(orientation::Column::Id.eq(fiscal_code))
         .exec(&txn)
         .await?;
-    write::audit_checked(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
+    write::audit(&txn, actor, fiscal_code, format!("orientation.{action}")).await?;
     let after = find(&txn, fiscal_code).await?;
     write::commit(txn).await?;
     Ok(after)
