@@ -602,6 +602,10 @@ fn default_file_bytes() -> usize {
     5 * 1024 * 1024
 }
 
+/// The two demo regional databases: the labour information system and the training one.
+/// Here, not in `demo`, because the demo defaults of the config name them.
+pub const DEMO_SOURCES: [&str; 2] = ["lavoro", "formazione"];
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoConfig {
@@ -754,7 +758,7 @@ impl Config {
             self.store.url = Some(format!("sqlite://{dir}/store.db?mode=rwc"));
         }
         if self.sources.is_empty() {
-            for name in crate::demo::DEMO_SOURCES {
+            for name in DEMO_SOURCES {
                 self.sources.push(SourceConfig {
                     name: name.to_owned(),
                     kind: SourceKind::Sql,
@@ -972,7 +976,7 @@ mod tests {
             "sqlite://fascicolo-data/store.db?mode=rwc"
         );
         let names: Vec<_> = config.sources.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, crate::demo::DEMO_SOURCES);
+        assert_eq!(names, DEMO_SOURCES);
     }
 
     #[test]
@@ -1141,5 +1145,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("max_hour"), "{err}");
+    }
+}
+/// A URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
     }
 }

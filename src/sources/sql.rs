@@ -1,7 +1,7 @@
 //! The SQL adapter: reads the contract views of one regional database (PostgreSQL,
 //! MariaDB/MySQL or SQLite) through SeaORM, one statement per view per batch.
 
-use super::cache::View;
+use super::contract::View;
 use super::contract::{
     ColumnKind, EmploymentRow, PERSON_VIEW, PersonRow, TrainingRow, VIEWS, ViewCodes, ViewRows,
 };
