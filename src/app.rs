@@ -4,11 +4,11 @@
 use crate::auth::{AuthError, Authenticator};
 use crate::config::Config;
 use crate::graphql::admission::Admission;
-use crate::graphql::cursor::{CursorKey, KeyOrigin};
-use crate::graphql::{FascicoloSchema, schema_builder};
+use crate::graphql::schema_builder;
 use crate::services::identity::LinkDirectory;
 use crate::sources::SourceRegistry;
 use crate::sources::fault::Fault;
+use crate::state::cursor::{CursorKey, KeyOrigin};
 use crate::store::Store;
 use crate::store::audit::checkpoint::CheckpointLog;
 use crate::store::audit::checkpointer::Checkpointer;
@@ -18,32 +18,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: Store,
-    pub registry: Arc<SourceRegistry>,
-    /// Reference code tables, read from the store once at start-up.
-    pub reference: Arc<ReferenceData>,
-    pub auth: Authenticator,
-    /// Appends the read audit of requests (group commit).
-    pub audit: crate::store::audit::AuditWriter,
-    /// The active links between old and new fiscal codes, for every lookup.
-    pub links: Arc<LinkDirectory>,
-    /// Seals and opens pagination cursors.
-    pub cursors: CursorKey,
-    /// Demo mode only: the operator token GraphiQL sends.
-    pub graphiql_token: Option<String>,
-}
-
-/// What the HTTP layer holds: the services, the schema built over them, and what decides
-/// which documents the schema is given.
-#[derive(Clone)]
-pub struct HttpState {
-    pub app: AppState,
-    pub schema: FascicoloSchema,
-    pub admission: Arc<Admission>,
-}
+// the old paths of what moved below `app`, for the tests and the binary
+pub use crate::config::redact;
+pub use crate::http::HttpState;
+pub use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -258,17 +236,5 @@ impl Application {
             task.abort();
         }
         served
-    }
-}
-
-/// A URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}://{user}:***{}", &url[..scheme], &url[at..])
-        }
-        _ => url.to_owned(),
     }
 }

@@ -13,8 +13,7 @@ use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The two demo regional databases: the labour information system and the training one.
-pub const DEMO_SOURCES: [&str; 2] = ["lavoro", "formazione"];
+pub use crate::config::DEMO_SOURCES;
 /// Same citizens on every machine.
 pub const DEMO_SEED: u64 = 20_111_066;
 

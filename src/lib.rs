@@ -16,6 +16,7 @@ pub mod portal;
 pub mod reporting;
 pub mod services;
 pub mod sources;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod testing;

@@ -1,15 +1,16 @@
 //! The `fascicolo` command: parses the CLI, loads the configuration, sets up logging and
-//! calls the library. Run with no arguments for the demo.
+//! calls the library (each subcommand in `cli/`). Run with no arguments for the demo.
 
-use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use fascicolo::app::{Application, redact};
+use fascicolo::app::redact;
 use fascicolo::auth::{Authenticator, Role};
 use fascicolo::config::Config;
 use fascicolo::store::Store;
 use fascicolo::{demo, graphql};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod cli;
 
 #[derive(Parser)]
 #[command(
@@ -133,7 +134,7 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => serve(config).await,
+        Command::Serve => cli::serve::serve(config).await,
         Command::Migrate => {
             demo::prepare(&mut config).await?;
             let store = Store::connect(config.store_url()).await?;
@@ -147,14 +148,15 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             jsonl,
             ..
         } if libretti.is_some() || ivc.is_some() => {
-            seed_documents(&mut config, libretti.unwrap_or(0), ivc.unwrap_or(0), jsonl).await
+            cli::demo::seed_documents(&mut config, libretti.unwrap_or(0), ivc.unwrap_or(0), jsonl)
+                .await
         }
         Command::SeedDemo {
             citizens,
             url,
             part,
             ..
-        } => seed_demo(&config, citizens, url, part).await,
+        } => cli::demo::seed_demo(&config, citizens, url, part).await,
         Command::ExportSchema { out } => {
             if let Some(dir) = out.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -163,16 +165,16 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             println!("wrote {}", out.display());
             Ok(())
         }
-        Command::CheckSources => check_sources(&config).await,
+        Command::CheckSources => cli::sources::check_sources(&config).await,
         Command::Import {
             kind,
             file,
             rejects,
         } => {
             demo::prepare(&mut config).await?;
-            import(&config, kind, &file, rejects).await
+            cli::import::import(&config, kind, &file, rejects).await
         }
-        Command::Audit { command } => audit(&config, command).await,
+        Command::Audit { command } => cli::audit::audit(&config, command).await,
         Command::Token {
             role,
             office,
@@ -185,305 +187,4 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-async fn serve(mut config: Config) -> anyhow::Result<()> {
-    let started = Instant::now();
-    demo::prepare(&mut config).await?;
-    let demo_token = if config.is_demo() {
-        let auth = Authenticator::from_config(&config.auth)?;
-        Some(auth.mint(
-            "demo-operator",
-            Role::Operator,
-            Some("CPI-FI-01"),
-            Duration::from_secs(12 * 3600),
-        )?)
-    } else {
-        None
-    };
-    let is_demo = config.is_demo();
-    let app = Application::build(config, demo_token.clone()).await?;
-    if is_demo {
-        // first start only; a failure leaves the demo usable without its sample documents
-        match demo::documents::seed_once(app.http_state()).await {
-            Ok(Some(written)) => tracing::info!(
-                libretti = written.libretti,
-                ivc_dossiers = written.dossiers,
-                orientations = written.orientations,
-                "demo documents written"
-            ),
-            Ok(None) => {}
-            Err(err) => tracing::warn!(error = %err, "demo documents not written"),
-        }
-    }
-    let addr = app.local_addr();
-    println!("fascicolo ready in {} ms", started.elapsed().as_millis());
-    println!("GraphiQL:  http://{addr}/");
-    println!("GraphQL:   http://{addr}/graphql");
-    if let Some(token) = demo_token {
-        println!("Demo operator token (GraphiQL already sends it; valid 12 h):\n{token}");
-    }
-    app.run_until(shutdown_signal()).await?;
-    Ok(())
-}
-
-/// A progress bar that follows bytes of a file (`{bytes}/{total_bytes}`), or lines of a known
-/// count (`{pos}/{len}`).
-fn progress_bar(total: u64, counts: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(total);
-    let template = format!("{{bar:40}} {counts} {{eta}}");
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(&template)
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
-}
-
-/// Imports `lines` into the store; prints the summary and writes rejected lines to
-/// `rejects`.
-async fn import_lines(
-    config: &Config,
-    store: &Store,
-    kind: ImportKind,
-    lines: impl IntoIterator<Item = std::io::Result<String>>,
-    progress: impl FnMut(fascicolo::import::Progress),
-    rejects: &std::path::Path,
-) -> anyhow::Result<()> {
-    let started = Instant::now();
-    if store.db().get_database_backend() == sea_orm::DbBackend::Sqlite {
-        // a bulk load touches every page of the UUID indexes: keep them in memory (1 GiB, for
-        // this command's one connection only)
-        use sea_orm::ConnectionTrait;
-        store
-            .db()
-            .execute_unprepared("PRAGMA cache_size = -1048576")
-            .await?;
-    }
-    let reference = fascicolo::store::reference::ReferenceData::load(store.db()).await?;
-    let report = match kind {
-        ImportKind::Libretti => {
-            let region = &config.documents.region;
-            fascicolo::import::libretti(store.db(), &reference, region, lines, progress).await?
-        }
-        ImportKind::Ivc => {
-            fascicolo::import::ivc::dossiers(
-                store.db(),
-                &reference,
-                config.ivc_region(),
-                config.ivc.max_hours,
-                lines,
-                progress,
-            )
-            .await?
-        }
-    };
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "{} lines: {} imported, {} already present, {} rejected ({:.1} s, {:.0} lines/s)",
-        report.lines,
-        report.imported,
-        report.already_present,
-        report.rejected.len(),
-        seconds,
-        report.lines as f64 / seconds.max(0.001)
-    );
-    if !report.rejected.is_empty() {
-        let mut text = String::from("line\treason\n");
-        for (line, reason) in &report.rejected {
-            text.push_str(&format!("{line}\t{}\n", reason.replace(['\t', '\n'], " ")));
-        }
-        std::fs::write(rejects, text)?;
-        println!("rejected lines written to {}", rejects.display());
-    }
-    Ok(())
-}
-
-async fn import(
-    config: &Config,
-    kind: ImportKind,
-    file: &std::path::Path,
-    rejects: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let store = Store::connect(config.store_url()).await?;
-    store.migrate().await?;
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
-    let input = std::io::BufReader::new(std::fs::File::open(file)?);
-    let bar = progress_bar(size, "{bytes}/{total_bytes}");
-    let rejects = rejects.unwrap_or_else(|| {
-        let mut name = file.as_os_str().to_owned();
-        name.push(".rejected.tsv");
-        PathBuf::from(name)
-    });
-    let progress = |p: fascicolo::import::Progress| bar.set_position(p.bytes);
-    let lines = std::io::BufRead::lines(input);
-    let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
-    bar.finish_and_clear();
-    result
-}
-
-/// `seed-demo --libretti N --ivc N`: generated legacy documents, imported (or written as
-/// JSON Lines with `--jsonl DIR`).
-async fn seed_documents(
-    config: &mut Config,
-    libretti: u64,
-    ivc: u64,
-    jsonl: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let kinds = [
-        (ImportKind::Libretti, libretti, "libretti"),
-        (ImportKind::Ivc, ivc, "ivc"),
-    ];
-    let generate = |kind: ImportKind, n: u64| -> Box<dyn Iterator<Item = serde_json::Value>> {
-        match kind {
-            ImportKind::Libretti => Box::new(demo::legacy::libretti(n, demo::DEMO_SEED)),
-            ImportKind::Ivc => Box::new(demo::legacy::dossiers(n, demo::DEMO_SEED + 1)),
-        }
-    };
-    if let Some(dir) = jsonl {
-        std::fs::create_dir_all(&dir)?;
-        for (kind, n, name) in kinds.into_iter().filter(|k| k.1 > 0) {
-            let path = dir.join(format!("{name}.jsonl"));
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
-            for line in generate(kind, n) {
-                serde_json::to_writer(&mut out, &line)?;
-                out.write_all(b"\n")?;
-            }
-            out.flush()?;
-            println!("wrote {n} {name} to {}", path.display());
-        }
-        return Ok(());
-    }
-    demo::prepare(config).await?;
-    let store = Store::connect(config.store_url()).await?;
-    store.migrate().await?;
-    for (kind, n, name) in kinds.into_iter().filter(|k| k.1 > 0) {
-        println!("{name}:");
-        let bar = progress_bar(n, "{pos}/{len} lines");
-        let progress = |p: fascicolo::import::Progress| bar.set_position(p.lines);
-        let lines = generate(kind, n).map(|v| Ok(v.to_string()));
-        let rejects = std::env::temp_dir().join(format!("fascicolo-seed-{name}.rejected.tsv"));
-        let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
-        bar.finish_and_clear();
-        result?;
-    }
-    Ok(())
-}
-
-async fn seed_demo(
-    config: &Config,
-    citizens: Option<usize>,
-    url: Option<String>,
-    part: Option<String>,
-) -> anyhow::Result<()> {
-    let citizens = citizens
-        .or(config.demo.as_ref().map(|d| d.citizens))
-        .unwrap_or(10_000);
-    if let Some(url) = url {
-        let data = fascicolo::sources::demo::generate(demo::DEMO_SEED, citizens);
-        let source = if part.as_deref() == Some("formazione") {
-            &data.formazione
-        } else {
-            &data.lavoro
-        };
-        let db = sea_orm::Database::connect(&url)
-            .await
-            .with_context(|| format!("connecting to {}", redact(&url)))?;
-        fascicolo::sources::demo::create_schema(&db).await?;
-        fascicolo::sources::demo::insert(&db, source).await?;
-        println!(
-            "{}: {} persons, {} employments, {} trainings",
-            redact(&url),
-            source.persons.len(),
-            source.employments.len(),
-            source.trainings.len()
-        );
-        return Ok(());
-    }
-    let Some(demo_config) = &config.demo else {
-        bail!("seed-demo without --url needs the demo configuration (run it without --config)");
-    };
-    demo::seed(&demo_config.data_dir, citizens).await?;
-    println!(
-        "demo sources written to {} ({citizens} citizens)",
-        demo_config.data_dir.display()
-    );
-    Ok(())
-}
-
-async fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
-    use fascicolo::store::audit::{checkpoint::CheckpointLog, prune, verify};
-    let url = config.store_url();
-    let connecting = || format!("connecting to the store {}", redact(url));
-    match command {
-        AuditCommand::Verify { more_files } => {
-            let store = Store::connect_read_only(url)
-                .await
-                .with_context(connecting)?;
-            let report = verify::verify_store(&store, &config.audit, more_files).await?;
-            print!("{report}");
-            if !report.ok() {
-                std::process::exit(1);
-            }
-        }
-        AuditCommand::Prune { older_than_days } => {
-            let store = Store::connect(url).await.with_context(connecting)?;
-            store.migrate().await?;
-            let days = older_than_days.unwrap_or(config.audit.retention_days);
-            let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
-            let log = CheckpointLog::from_config(&config.audit);
-            let retention = config.audit.retention_days;
-            let pruned = prune::prune(store.db(), cutoff, retention, log.as_ref()).await?;
-            match pruned.through_id {
-                Some(through) => println!(
-                    "pruned {} audit rows older than {days} days (before {}); the chain now starts after row {through}",
-                    pruned.rows,
-                    cutoff.format("%Y-%m-%d %H:%M:%S UTC")
-                ),
-                None => println!("no audit rows older than {days} days"),
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn check_sources(config: &Config) -> anyhow::Result<()> {
-    if config.sources.is_empty() {
-        bail!("no [[sources]] configured");
-    }
-    let mut failed = false;
-    for source in &config.sources {
-        let report = fascicolo::sources::check::check_source(source).await;
-        print!("{report}");
-        failed |= !report.passed();
-    }
-    if failed {
-        std::process::exit(1);
-    }
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -2,10 +2,8 @@
 //! recorded where they happen through the `metrics` facade; states (circuits, caches, the
 //! store's pool) are read when `/metrics` is rendered. No label carries personal data: label
 //! values are source and loader names, fixed outcome words and bounded operation names.
+//! It imports nothing of ours: the states it renders are handed in as plain readings.
 
-use crate::sources::SourceRegistry;
-use crate::sources::circuit::CircuitState;
-use crate::store::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
@@ -126,30 +124,41 @@ pub fn upkeep() {
     }
 }
 
-/// The text exposition, with the states read now from `registry` and `store`.
-pub fn render(registry: &SourceRegistry, store: &Store) -> Option<String> {
+/// The state of one regional source when `/metrics` is rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReading {
+    pub name: String,
+    /// The circuit breaker: 0 closed, 1 half-open, 2 open.
+    pub circuit: f64,
+    pub statements: u64,
+    /// Cache hits and misses, for a source with a cache.
+    pub cache: Option<(u64, u64)>,
+}
+
+/// The state of the store when `/metrics` is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreReading {
+    pub statements: u64,
+    pub pool_size: u32,
+    pub pool_idle: u32,
+}
+
+/// The text exposition, with the states of `sources` and `store` read by the caller now.
+pub fn render(sources: &[SourceReading], store: &StoreReading) -> Option<String> {
     let handle = handle()?;
-    for source in registry.sources() {
-        let name = source.name.to_string();
-        let state = match source.circuit_state() {
-            CircuitState::Closed => 0.0,
-            CircuitState::HalfOpen => 1.0,
-            CircuitState::Open => 2.0,
-        };
-        metrics::gauge!(SOURCE_CIRCUIT, "source" => name.clone()).set(state);
-        metrics::counter!(SOURCE_STATEMENTS, "source" => name.clone())
-            .absolute(source.statement_count());
-        if source.cache().is_some() {
-            let stats = source.cache_stats();
-            metrics::counter!(SOURCE_CACHE_HITS, "source" => name.clone()).absolute(stats.hits);
-            metrics::counter!(SOURCE_CACHE_MISSES, "source" => name).absolute(stats.misses);
+    for source in sources {
+        let name = source.name.clone();
+        metrics::gauge!(SOURCE_CIRCUIT, "source" => name.clone()).set(source.circuit);
+        metrics::counter!(SOURCE_STATEMENTS, "source" => name.clone()).absolute(source.statements);
+        if let Some((hits, misses)) = source.cache {
+            metrics::counter!(SOURCE_CACHE_HITS, "source" => name.clone()).absolute(hits);
+            metrics::counter!(SOURCE_CACHE_MISSES, "source" => name).absolute(misses);
         }
     }
-    metrics::counter!(STORE_STATEMENTS).absolute(store.statement_count());
-    let (size, idle) = store.pool_connections();
-    metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(f64::from(idle));
+    metrics::counter!(STORE_STATEMENTS).absolute(store.statements);
+    metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(f64::from(store.pool_idle));
     metrics::gauge!(POOL_CONNECTIONS, "state" => "in_use")
-        .set(f64::from(size.saturating_sub(idle)));
+        .set(f64::from(store.pool_size.saturating_sub(store.pool_idle)));
     handle.run_upkeep();
     Some(handle.render())
 }
@@ -181,7 +190,7 @@ pub fn audit_group(requests: usize) {
 }
 
 /// One DataLoader batch of `size` keys: in the metrics, and on its `batch` span
-/// ([`crate::telemetry::batch_span`]).
+/// (`telemetry::batch_span`).
 pub fn batch_named(loader: &'static str, size: usize) {
     let span = tracing::Span::current();
     span.record("loader", loader);

@@ -118,12 +118,16 @@ fn otlp_provider(
         .build())
 }
 
+/// The header that carries a request's id (`http::request_id` screens it). Defined here so
+/// that telemetry, below `http`, names it without importing `http`.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 /// The span of one HTTP request: its id (set by the request-id layer before this runs),
 /// method and path. The query string is left out: a GET `/graphql` carries variables there.
 pub fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let request_id = request
         .headers()
-        .get(crate::http::request_id::REQUEST_ID_HEADER)
+        .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     tracing::info_span!(

@@ -2,8 +2,8 @@
 //! §9), written on the demo's first start through the GraphQL API itself, as a CPI operator
 //! would, so they obey every rule the API enforces and the demo shows real histories.
 
-use crate::app::HttpState;
 use crate::auth::{Principal, Role};
+use crate::http::HttpState;
 use crate::http::graphql::execute;
 use chrono::{Datelike, Duration, NaiveDate};
 use entities::{ivc_dossier, libretto};

@@ -8,10 +8,10 @@ use super::person::Person;
 use super::plain::{Plain, PlainList};
 use super::scalars::Date;
 use super::scope::{RequestScope, scope};
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
 use crate::sources::search::{PersonSearch, SearchCursor};
+use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 

@@ -4,11 +4,11 @@
 
 use super::access;
 use super::libretto::writer;
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::identity::CodeLink;
 use crate::error::AppError;
 use crate::services::identity as service;
+use crate::state::AppState;
 use crate::store::identity::LinkRecord;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};

@@ -7,7 +7,7 @@ use super::scope::RequestScope;
 use crate::domain::FiscalCode;
 use crate::domain::identity::LinkMap;
 use crate::sources::SourceRegistry;
-use crate::sources::cache::View;
+use crate::sources::contract::View;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{MergedPerson, Sourced};
 use crate::sources::registry::ViewKeys;

@@ -7,8 +7,8 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod reports;
 pub mod request_id;
+pub mod state;
 
-use crate::app::HttpState;
 use crate::error::ErrorCode;
 use crate::sources::registry::SourceState;
 use axum::Router;
@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+pub use state::HttpState;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -162,7 +163,7 @@ async fn metrics(State(state): State<HttpState>, headers: axum::http::HeaderMap)
             return answer;
         }
     }
-    match crate::observe::render(&state.app.registry, &state.app.store) {
+    match state.app.render_metrics() {
         Some(text) => (
             [(
                 axum::http::header::CONTENT_TYPE,

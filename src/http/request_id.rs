@@ -5,7 +5,7 @@
 use axum::extract::Request;
 use axum::http::HeaderMap;
 
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub use crate::telemetry::REQUEST_ID_HEADER;
 
 /// Longest client id kept: an id travels into every audit row of its request (a 60 KB one
 /// was stored whole in each).

@@ -4,33 +4,12 @@
 //! `stale_ttl_ms` stand in, marked stale, when the source fails. Sources are read-only to
 //! us and nothing the gateway writes changes what they answer, so entries only expire.
 
-use super::contract::{EmploymentRow, PersonRow, TrainingRow};
+use super::contract::{EmploymentRow, PersonRow, TrainingRow, View};
 use crate::config::SourceConfig;
 use crate::domain::FiscalCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum View {
-    Person,
-    Employment,
-    Training,
-}
-
-impl View {
-    pub const ALL: [View; 3] = [View::Person, View::Employment, View::Training];
-
-    /// The contract view's name.
-    pub fn as_str(self) -> &'static str {
-        use crate::sources::contract::{EMPLOYMENT_VIEW, PERSON_VIEW, TRAINING_VIEW};
-        match self {
-            View::Person => PERSON_VIEW.name,
-            View::Employment => EMPLOYMENT_VIEW.name,
-            View::Training => TRAINING_VIEW.name,
-        }
-    }
-}
 
 /// One citizen's rows of one view, as the source gave them (empty: the source does not
 /// know the citizen).

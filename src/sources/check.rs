@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use super::fault::{CallError, Fault};
 use super::http::{EMPLOYMENTS, HttpSource, PERSONS, SEARCH, TRAININGS};
 use super::search::PersonSearch;
-use crate::app::redact;
+use crate::config::redact;
 use crate::config::{SourceConfig, SourceKind};
 use crate::domain::FiscalCode;
 

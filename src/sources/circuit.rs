@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 /// `extensions.reason` of a call the circuit refused.
 pub const CIRCUIT_OPEN: &str = "circuit_open";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CircuitState {
     /// Calls go through.
     Closed,

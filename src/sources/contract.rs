@@ -4,7 +4,6 @@
 //! This module owns the column lists and their expected types; the SQL adapter, the demo
 //! generator and `check-sources` all read them from here so the contract lives in one place.
 
-use super::cache::View;
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// Broad SQL type family a contract column must have. Engines spell types differently
@@ -35,6 +34,27 @@ pub struct ContractColumn {
     pub name: &'static str,
     pub kind: ColumnKind,
     pub nullable: bool,
+}
+
+/// The three contract views, as keys (of the cache, of the per-view lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Person,
+    Employment,
+    Training,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Person, View::Employment, View::Training];
+
+    /// The contract view's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Person => PERSON_VIEW.name,
+            View::Employment => EMPLOYMENT_VIEW.name,
+            View::Training => TRAINING_VIEW.name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -32,7 +32,7 @@ pub struct SourceFailure {
     pub stale_age: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceState {
     /// Not asked anything yet.
     Unknown,

@@ -339,6 +339,26 @@ impl SourceRegistry {
             .collect()
     }
 
+    /// Each source's circuit, statements and cache, for `/metrics`.
+    pub fn metric_readings(&self) -> Vec<crate::observe::SourceReading> {
+        self.sources
+            .iter()
+            .map(|source| crate::observe::SourceReading {
+                name: source.name.to_string(),
+                circuit: match source.circuit_state() {
+                    CircuitState::Closed => 0.0,
+                    CircuitState::HalfOpen => 1.0,
+                    CircuitState::Open => 2.0,
+                },
+                statements: source.statement_count(),
+                cache: source.cache().map(|_| {
+                    let stats = source.cache_stats();
+                    (stats.hits, stats.misses)
+                }),
+            })
+            .collect()
+    }
+
     async fn fan_out<'a, T, F, Fut>(&'a self, call: F) -> (Vec<(Arc<str>, T)>, Vec<SourceFailure>)
     where
         F: Fn(&'a SourceAdapter) -> Fut,
