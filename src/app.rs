@@ -18,10 +18,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-// the old paths of what moved below `app`, for the tests and the binary
-pub use crate::config::redact;
-pub use crate::http::HttpState;
-pub use crate::state::AppState;
+use crate::config::redact;
+use crate::http::HttpState;
+use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

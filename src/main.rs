@@ -2,9 +2,9 @@
 //! calls the library (each subcommand in `cli/`). Run with no arguments for the demo.
 
 use clap::{Parser, Subcommand};
-use fascicolo::app::redact;
 use fascicolo::auth::{Authenticator, Role};
 use fascicolo::config::Config;
+use fascicolo::config::redact;
 use fascicolo::store::Store;
 use fascicolo::{demo, graphql};
 use std::path::PathBuf;

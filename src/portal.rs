@@ -8,11 +8,11 @@
 //! built, so the request follows the decision at once; each acknowledged delivery is
 //! recorded with its audit row (action `disclose`) in one transaction.
 
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::config::PortalConfig;
 use crate::domain::FiscalCode;
 use crate::domain::orientation::{cv_valid_until, retry_delay_ms};
+use crate::state::AppState;
 use crate::store::audit::{self, chain};
 use crate::store::orientation::{education_titles_of, propensities_of};
 use crate::store::outbox::{self, Acknowledged};

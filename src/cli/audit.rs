@@ -2,8 +2,8 @@
 
 use crate::AuditCommand;
 use anyhow::Context;
-use fascicolo::app::redact;
 use fascicolo::config::Config;
+use fascicolo::config::redact;
 use fascicolo::store::Store;
 
 pub async fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<()> {

@@ -72,7 +72,7 @@ impl IvcQuery {
         after: Option<String>,
     ) -> Result<Connection<String, IvcDossier>> {
         let scope = super::scope::scope(ctx);
-        let state = ctx.data_unchecked::<crate::app::AppState>();
+        let state = ctx.data_unchecked::<crate::state::AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after: Option<ListCursor> = after
             .map(|text| state.cursors.open_json("ivcDossiers", &text))
@@ -122,7 +122,7 @@ pub(super) async fn person_of(
     ctx: &Context<'_>,
     dossier_id: &str,
 ) -> Result<Option<PersonSnapshot>> {
-    let state = ctx.data_unchecked::<crate::app::AppState>();
+    let state = ctx.data_unchecked::<crate::state::AppState>();
     let dossier = read::find(state.store.db(), dossier_id).await?;
     let Ok(code) = FiscalCode::parse(&dossier.fiscal_code) else {
         return Ok(None);

@@ -6,11 +6,11 @@
 use super::access;
 use super::scalars::Date;
 use super::scope::scope;
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
 use crate::error::AppError;
 use crate::reporting::{self as publishing, Family, Plan, Published, Report};
+use crate::state::AppState;
 use crate::store::reporting::{IvcScope, LibrettoScope};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 

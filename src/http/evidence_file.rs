@@ -2,10 +2,10 @@
 //! administrators, audited as a read of the citizen's data before it is sent.
 
 use super::{error_response, internal_error};
-use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::error::ErrorCode;
+use crate::http::HttpState;
 use crate::store::audit::{self, AccessRecord};
 use crate::store::evidence::file_of;
 use axum::extract::{Path, State};

@@ -3,13 +3,13 @@
 //! error a code, report each failed source once, write the audit rows before answering, and
 //! choose the status the answer's media type calls for.
 
-use crate::app::HttpState;
 use crate::auth::{AuthError, Principal};
 use crate::error::ErrorCode;
 use crate::graphql::admission::Refusal;
 use crate::graphql::error_cap;
 use crate::graphql::loaders::{LoaderContext, add_data_loaders};
 use crate::graphql::scope::{NotedFailure, RequestScope};
+use crate::http::HttpState;
 use crate::http::graphql_http::{Media, Rejection};
 use crate::store::audit;
 use async_graphql::{ErrorExtensionValues, ServerError};

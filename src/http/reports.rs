@@ -3,11 +3,11 @@
 //! Text cells that a spreadsheet would run as a formula are escaped (OWASP "CSV injection").
 
 use super::{error_response, internal_error};
-use crate::app::HttpState;
 use crate::auth::Role;
 use crate::domain::libretto::LibrettoStatus;
 use crate::error::ErrorCode;
 use crate::graphql::reporting::{Breakdown, Disclosure};
+use crate::http::HttpState;
 use crate::reporting::Report;
 use crate::store::reporting::{IvcScope, LibrettoScope};
 use axum::extract::{Path, Query, State};

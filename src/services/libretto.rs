@@ -4,12 +4,12 @@
 //! also read the regional sources (`prefill`).
 
 use super::{prefill, territory};
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::libretto::{ExperienceOrigin, LibrettoStatus};
 use crate::domain::libretto_rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::error::AppError;
 use crate::sources::SourceFailure;
+use crate::state::AppState;
 use crate::store::evidence::{self as evidence_store, EvidenceOwner, NewEvidence};
 use crate::store::libretto::{self as store, NewLibretto};
 use crate::store::reference::{COMPETENCE_TYPE, CONTRACT_TYPE};

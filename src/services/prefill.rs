@@ -3,7 +3,6 @@
 //! source and row id. The failures of the sources go to the caller's `note` (the request's
 //! error list) before anything else is decided.
 
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::codes;
 use crate::domain::libretto::{ExperienceData, ExperienceKind, ExperienceOrigin, PersonSnapshot};
@@ -12,6 +11,7 @@ use crate::sources::SourceFailure;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{Merged, MergedPerson, Sourced};
 use crate::sources::registry::ViewKeys;
+use crate::state::AppState;
 use chrono::Utc;
 
 /// A new libretto's content from the sources.

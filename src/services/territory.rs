@@ -3,10 +3,10 @@
 //! It reads the regional sources, so it runs here, before a write's transaction opens: the
 //! store never calls the sources, and a refusal that comes first tells nothing of the record.
 
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::write::Actor;
 
 const TERRITORY_RULE: &str = "auth.operators_write_own_territory_only";

@@ -2,11 +2,13 @@
 //! written into regional sources through the same code the demo uses.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use fascicolo::app::{AppState, Application, HttpState};
+use fascicolo::app::Application;
 use fascicolo::auth::Role;
 use fascicolo::config::Config;
+use fascicolo::http::HttpState;
 use fascicolo::sources::contract::{EmploymentRow, PersonRow, TrainingRow};
 use fascicolo::sources::demo::{SourceData, create_schema, insert};
+use fascicolo::state::AppState;
 use fascicolo::testing::{Engine, TestDatabase, database_or_skip};
 use serde_json::{Value, json};
 use std::time::Duration;

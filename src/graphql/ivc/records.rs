@@ -2,7 +2,6 @@
 //! and the documents it released (Documento di trasparenza, validation, attestato,
 //! certification), as `IvcDossier`'s fields answer them.
 
-use crate::app::AppState;
 use crate::domain::ivc::{IvcStatus, OperatorRole, SessionKind};
 use crate::domain::libretto::LearningContext;
 use crate::error::AppError;
@@ -10,6 +9,7 @@ use crate::graphql::access;
 use crate::graphql::enums;
 use crate::graphql::libretto::PersonInfo;
 use crate::graphql::scalars::Date;
+use crate::state::AppState;
 use crate::store::libretto::from_json;
 use crate::store::reference::SEP_SECTOR;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};

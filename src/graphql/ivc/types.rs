@@ -2,7 +2,6 @@
 
 use super::loaders::{IvcCompetencesOf, IvcHistoryOf, IvcSessionsOf};
 use super::records::*;
-use crate::app::AppState;
 use crate::domain::ivc::content::Attestato;
 use crate::domain::ivc::rules::{self, cost_cents};
 use crate::domain::ivc::{IvcOutcome, ValidationResult};
@@ -12,6 +11,7 @@ use crate::graphql::enums;
 use crate::graphql::libretto::{Evidence, PersonInfo, evidences_of};
 use crate::graphql::scalars::Date;
 use crate::graphql::store_loaders::loader;
+use crate::state::AppState;
 use crate::store::evidence::EvidenceOwner;
 use crate::store::ivc::{session_facts, status_of};
 use crate::store::libretto::from_json;

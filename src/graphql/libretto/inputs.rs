@@ -1,13 +1,13 @@
 //! The libretto's input objects, and what turns them into the values the service takes:
 //! the rule fields of `domain::libretto_rules`, an evidence with its upload read.
 
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::libretto_rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::error::AppError;
 use crate::graphql::enums::{ExperienceKind, LearningContext, LibrettoStatus};
 use crate::graphql::scalars::Date;
 use crate::services::libretto::Target;
+use crate::state::AppState;
 use crate::store::evidence::{NewEvidence, UploadedFile};
 use crate::store::reference::EVIDENCE_CATEGORY;
 use async_graphql::{Context, ID, InputObject, Upload};

@@ -20,8 +20,8 @@ pub use types::*;
 pub use crate::services::prefill::snapshot;
 
 use super::scope::scope;
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::write::Actor;
 use async_graphql::Context;
 

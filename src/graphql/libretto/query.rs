@@ -3,11 +3,11 @@
 
 use super::inputs::LibrettoFilter;
 use super::types::Libretto;
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::graphql::access;
 use crate::graphql::scope::{RequestScope, scope};
 use crate::graphql::store_loaders::{LibrettoById, loader};
+use crate::state::AppState;
 use crate::store::libretto as store;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object, Result};

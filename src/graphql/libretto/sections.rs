@@ -1,12 +1,12 @@
 //! Sections 1 and 2 of the libretto and its evidences, shared by the working copy and the
 //! frozen versions (and, for evidences, by the IVC dossier).
 
-use crate::app::AppState;
 use crate::domain::libretto::{CompetenceData, EvidenceData, ExperienceData};
 use crate::graphql::access;
 use crate::graphql::enums;
 use crate::graphql::scalars::Date;
 use crate::graphql::store_loaders::{EvidenceIdsOf, EvidencesOf, loader};
+use crate::state::AppState;
 use crate::store::evidence::EvidenceOwner;
 use crate::store::libretto::{self as store, from_json};
 use crate::store::reference::{COMPETENCE_TYPE, CONTRACT_TYPE, EVIDENCE_CATEGORY};

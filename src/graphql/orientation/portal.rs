@@ -3,7 +3,6 @@
 //! nothing more: no notes, no interview dates, no operator names.
 
 use super::{CvsOf, OrientationOf, PropensitiesOf, current_cv, propensities};
-use crate::app::AppState;
 use crate::domain::FiscalCode;
 use crate::domain::orientation::{cv_obsolete, cv_valid_until};
 use crate::error::AppError;
@@ -12,6 +11,7 @@ use crate::graphql::scalars::Date;
 use crate::graphql::scope::scope;
 use crate::graphql::store_loaders::loader;
 use crate::portal::PortalPropensity as Sent;
+use crate::state::AppState;
 use crate::store::consent;
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};

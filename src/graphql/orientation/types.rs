@@ -2,11 +2,11 @@
 //! titles, the CV and its transfers to the portal, each wrapping its store row.
 
 use super::today;
-use crate::app::AppState;
 use crate::domain::orientation::{TransferStatus, cv_obsolete, cv_valid_until};
 use crate::graphql::access;
 use crate::graphql::enums;
 use crate::graphql::scalars::Date;
+use crate::state::AppState;
 use crate::store::reference::EDUCATION_TITLE;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
