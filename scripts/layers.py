@@ -22,20 +22,22 @@ SRC = ROOT / "src"
 ALLOWED = {
     "domain": set(),
     "observe": set(),
+    "db_pool": set(),
     "error": {"domain"},
     "telemetry": {"config", "observe", "error"},
     "config": {"domain", "error"},
     "auth": {"config", "error", "domain", "observe"},
-    "store": {"domain", "error", "config", "observe", "auth"},
-    "sources": {"domain", "error", "config", "observe"},
+    "store": {"domain", "error", "config", "observe", "auth", "db_pool"},
+    "sources": {"domain", "error", "config", "observe", "db_pool"},
     "reporting": {"domain", "error", "config", "store", "observe"},
     "services": {"domain", "error", "config", "store", "sources", "observe", "auth", "reporting"},
     "state": {"domain", "error", "config", "store", "sources", "services", "observe", "auth", "reporting"},
     "import": {"domain", "error", "config", "store", "observe", "services"},
-    "demo": {"domain", "error", "config", "store", "sources", "services", "observe", "import", "auth"},
     "graphql": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "auth", "reporting", "telemetry"},
     "portal": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "auth"},
     "http": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "observe", "auth", "reporting", "telemetry"},
+    # the demo documents are written through the API, as an operator would
+    "demo": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "import", "auth", "graphql", "http"},
     "app": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "http", "portal", "observe", "auth", "reporting", "telemetry", "demo"},
     "cli": None,  # the command line drives everything
     "testing": None,  # helpers for tests build whole applications

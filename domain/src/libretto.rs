@@ -3,6 +3,7 @@
 //! Pure: no I/O.
 
 mod checks;
+pub mod rules;
 
 pub use checks::{
     check_ada, check_ateco, check_cp2011, check_eqf, check_optional_text, check_period, check_text,

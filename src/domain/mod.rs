@@ -7,6 +7,5 @@ pub use fascicolo_domain::*;
 
 pub mod fiscal_code;
 pub mod identity;
-pub mod libretto_rules;
 
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -225,8 +225,8 @@ impl IdentityMutation {
         input: LinkFiscalCodesInput,
     ) -> Result<FiscalCodeLink> {
         let (actor, state) = writer(ctx)?;
-        crate::services::territory::check(state, &actor, input.from.as_str()).await?;
-        crate::services::territory::check(state, &actor, input.to.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, input.from.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, input.to.as_str()).await?;
         let link = service::link(
             &state.store,
             &state.links,
@@ -247,7 +247,7 @@ impl IdentityMutation {
         input: UnlinkFiscalCodesInput,
     ) -> Result<FiscalCodeLink> {
         let (actor, state) = writer(ctx)?;
-        crate::services::territory::check(state, &actor, input.from.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, input.from.as_str()).await?;
         let link = service::unlink(
             &state.store,
             &state.links,
@@ -271,7 +271,8 @@ impl IdentityMutation {
         input: ResolveIdentityReviewInput,
     ) -> Result<IdentityReview> {
         let (actor, state) = writer(ctx)?;
-        crate::services::territory::check(state, &actor, input.fiscal_code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, input.fiscal_code.as_str())
+            .await?;
         let review = service::review::resolve(
             &state.store,
             &actor,

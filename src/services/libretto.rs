@@ -3,13 +3,12 @@
 //! (`store::libretto`: version claimed first, audit row last). Opening and consolidating
 //! also read the regional sources (`prefill`).
 
-use super::{prefill, territory};
+use super::{Deps, prefill, territory};
 use crate::domain::FiscalCode;
+use crate::domain::libretto::rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::domain::libretto::{ExperienceOrigin, LibrettoStatus};
-use crate::domain::libretto_rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::error::AppError;
 use crate::sources::SourceFailure;
-use crate::state::AppState;
 use crate::store::evidence::{self as evidence_store, EvidenceOwner, NewEvidence};
 use crate::store::libretto::{self as store, NewLibretto};
 use crate::store::reference::{COMPETENCE_TYPE, CONTRACT_TYPE};
@@ -33,21 +32,21 @@ fn new_id() -> String {
 /// Opens citizen `key`'s libretto (DRAFT), prefilled from every regional source. `office` is
 /// the office the input names, if any; `note` receives the sources' failures.
 pub async fn open(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     key: &FiscalCode,
     office: Option<String>,
     note: impl FnOnce(&[SourceFailure]),
 ) -> Written {
-    let prefill = prefill::gather(state, key, note).await?;
+    let prefill = prefill::gather(deps, key, note).await?;
     let office = actor.office("office", office)?;
-    territory::check(state, actor, key.as_str()).await?;
+    territory::check(deps, actor, key.as_str()).await?;
     store::open(
-        state.store.db(),
+        deps.store.db(),
         actor,
         NewLibretto {
             fiscal_code: key.as_str().to_owned(),
-            region: state.config.documents.region.clone(),
+            region: deps.config.documents.region.clone(),
             area: prefill.area,
             office,
             person: prefill.person,
@@ -59,15 +58,15 @@ pub async fn open(
 
 /// Runs one change of the libretto after the territory rule.
 async fn change(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     action: &str,
     body: impl AsyncFnOnce(&sea_orm::DatabaseTransaction, &libretto::Model) -> Result<(), AppError>,
 ) -> Written {
-    territory::check_libretto(state, actor, target.id).await?;
+    territory::check_libretto(deps, actor, target.id).await?;
     store::mutate(
-        state.store.db(),
+        deps.store.db(),
         actor,
         target.id,
         target.version,
@@ -78,8 +77,8 @@ async fn change(
 }
 
 /// DRAFT → IN_COMPILATION.
-pub async fn start_compilation(state: &AppState, actor: &Actor, target: Target<'_>) -> Written {
-    change(state, actor, target, "startCompilation", async |txn, m| {
+pub async fn start_compilation(deps: &Deps<'_>, actor: &Actor, target: Target<'_>) -> Written {
+    change(deps, actor, target, "startCompilation", async |txn, m| {
         store::status_of(m)?.step(LibrettoStatus::InCompilation, &m.id, "start compiling it")?;
         store::set_status(txn, m, LibrettoStatus::InCompilation, actor, None).await
     })
@@ -88,7 +87,7 @@ pub async fn start_compilation(state: &AppState, actor: &Actor, target: Target<'
 
 /// An experience as typed, checked against the rules and the contract-type table.
 fn experience(
-    state: &AppState,
+    deps: &Deps<'_>,
     id: String,
     fields: ExperienceFields,
 ) -> Result<crate::domain::libretto::ExperienceData, AppError> {
@@ -99,8 +98,7 @@ fn experience(
         ExperienceOrigin::SelfDeclared,
         today,
         |code, start| {
-            state
-                .reference
+            deps.reference
                 .check("contractType", CONTRACT_TYPE, code, None, Some(start))
                 .map(|_| ())
         },
@@ -109,13 +107,13 @@ fn experience(
 
 /// Adds a self-declared experience (autodichiarazione).
 pub async fn add_experience(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     fields: ExperienceFields,
 ) -> Written {
-    let data = experience(state, new_id(), fields)?;
-    change(state, actor, target, "addExperience", async |txn, m| {
+    let data = experience(deps, new_id(), fields)?;
+    change(deps, actor, target, "addExperience", async |txn, m| {
         store::add_experience(txn, m, &data, actor).await
     })
     .await
@@ -123,7 +121,7 @@ pub async fn add_experience(
 
 /// Changes experience `experience_id`; a prefilled one keeps its provenance and `original`.
 pub async fn update_experience(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     experience_id: Option<String>,
@@ -135,8 +133,8 @@ pub async fn update_experience(
             "experienceId: required to edit an experience",
         ));
     };
-    let data = experience(state, experience_id, fields)?;
-    change(state, actor, target, "updateExperience", async |txn, m| {
+    let data = experience(deps, experience_id, fields)?;
+    change(deps, actor, target, "updateExperience", async |txn, m| {
         store::update_experience(txn, m, &data, actor).await
     })
     .await
@@ -144,7 +142,7 @@ pub async fn update_experience(
 
 /// Drops an experience (it stays traceable), or restores it.
 pub async fn drop_experience(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     experience_id: &str,
@@ -152,7 +150,7 @@ pub async fn drop_experience(
     reason: Option<String>,
 ) -> Written {
     rules::check_drop_reason(reason.as_deref())?;
-    change(state, actor, target, "dropExperience", async |txn, m| {
+    change(deps, actor, target, "dropExperience", async |txn, m| {
         store::drop_experience(txn, m, experience_id, !restore, reason, actor).await
     })
     .await
@@ -160,20 +158,20 @@ pub async fn drop_experience(
 
 /// Adds a competence to section 2, with the evidences that support it.
 pub async fn add_competence(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     fields: CompetenceFields,
 ) -> Written {
-    state.reference.check(
+    deps.reference.check(
         "type",
         COMPETENCE_TYPE,
         &fields.competence_type,
-        Some(&state.config.documents.region),
+        Some(&deps.config.documents.region),
         None,
     )?;
     let data = rules::competence(new_id(), fields, Utc::now().date_naive())?;
-    change(state, actor, target, "addCompetence", async |txn, m| {
+    change(deps, actor, target, "addCompetence", async |txn, m| {
         store::add_competence(txn, m, &data, actor).await
     })
     .await
@@ -181,14 +179,14 @@ pub async fn add_competence(
 
 /// Links more evidences of the libretto to one of its competences.
 pub async fn link_evidences(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     competence_id: &str,
     evidence_ids: Vec<String>,
 ) -> Written {
     rules::check_evidence_ids(&evidence_ids)?;
-    change(state, actor, target, "linkEvidences", async |txn, m| {
+    change(deps, actor, target, "linkEvidences", async |txn, m| {
         store::status_of(m)?.require_editable(&m.id, "link evidences")?;
         store::competence_in(txn, m, competence_id).await?;
         store::link_evidences(txn, m, competence_id, &evidence_ids).await
@@ -198,12 +196,12 @@ pub async fn link_evidences(
 
 /// Removes a competence from the working copy (issued versions keep theirs).
 pub async fn remove_competence(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     competence_id: &str,
 ) -> Written {
-    change(state, actor, target, "removeCompetence", async |txn, m| {
+    change(deps, actor, target, "removeCompetence", async |txn, m| {
         store::remove_competence(txn, m, competence_id).await
     })
     .await
@@ -211,14 +209,14 @@ pub async fn remove_competence(
 
 /// Adds an evidence (checked, its upload read, by the caller) to the libretto's dossier.
 pub async fn add_evidence(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     new: NewEvidence,
 ) -> Written {
-    let max = state.config.documents.max_file_bytes;
+    let max = deps.config.documents.max_file_bytes;
     let owner = EvidenceOwner::Libretto(target.id.to_owned());
-    change(state, actor, target, "addEvidence", async |txn, m| {
+    change(deps, actor, target, "addEvidence", async |txn, m| {
         store::status_of(m)?.require_editable(&m.id, "add an evidence")?;
         evidence_store::insert(txn, &owner, new, max, actor)
             .await
@@ -230,18 +228,18 @@ pub async fn add_evidence(
 /// IN_COMPILATION or IN_UPDATE → CONSOLIDATED: freezes a new immutable version, numbering
 /// and issuing the libretto the first time; section 1.1 is refreshed from the sources.
 pub async fn consolidate(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     citizen_signed: bool,
     note: impl FnOnce(&[SourceFailure]),
 ) -> Written {
-    let current = store::find(state.store.db(), target.id).await?;
+    let current = store::find(deps.store.db(), target.id).await?;
     let key = FiscalCode::parse(&current.fiscal_code).map_err(AppError::internal)?;
-    territory::check(state, actor, key.as_str()).await?;
-    let person = prefill::current_person(state, &key, note).await;
+    territory::check(deps, actor, key.as_str()).await?;
+    let person = prefill::current_person(deps, &key, note).await;
     store::mutate(
-        state.store.db(),
+        deps.store.db(),
         actor,
         target.id,
         target.version,
@@ -253,13 +251,13 @@ pub async fn consolidate(
 
 /// CONSOLIDATED → IN_UPDATE (e.g. a traineeship ended, a course was completed).
 pub async fn reopen_for_update(
-    state: &AppState,
+    deps: &Deps<'_>,
     actor: &Actor,
     target: Target<'_>,
     reason: String,
 ) -> Written {
     rules::check_reason(&reason)?;
-    change(state, actor, target, "update", async |txn, m| {
+    change(deps, actor, target, "update", async |txn, m| {
         store::status_of(m)?.step(LibrettoStatus::InUpdate, &m.id, "update it")?;
         store::set_status(txn, m, LibrettoStatus::InUpdate, actor, Some(reason)).await
     })
@@ -267,14 +265,9 @@ pub async fn reopen_for_update(
 }
 
 /// Any state → CANCELLED; the history and the issued versions stay readable.
-pub async fn cancel(
-    state: &AppState,
-    actor: &Actor,
-    target: Target<'_>,
-    reason: String,
-) -> Written {
+pub async fn cancel(deps: &Deps<'_>, actor: &Actor, target: Target<'_>, reason: String) -> Written {
     rules::check_reason(&reason)?;
-    change(state, actor, target, "cancel", async |txn, m| {
+    change(deps, actor, target, "cancel", async |txn, m| {
         store::status_of(m)?.step(LibrettoStatus::Cancelled, &m.id, "cancel it")?;
         store::set_cancel_reason(txn, m, &reason).await?;
         store::set_status(

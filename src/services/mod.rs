@@ -6,5 +6,23 @@ pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
+pub mod portal_contract;
 pub mod prefill;
 pub mod territory;
+
+use crate::config::Config;
+use crate::sources::SourceRegistry;
+use crate::store::Store;
+use crate::store::reference::ReferenceData;
+use identity::LinkDirectory;
+
+/// What the use cases work with, borrowed from the application state (`crate::state`, which
+/// sits above the services and hands this out with `AppState::deps`).
+#[derive(Clone, Copy)]
+pub struct Deps<'a> {
+    pub config: &'a Config,
+    pub store: &'a Store,
+    pub registry: &'a SourceRegistry,
+    pub reference: &'a ReferenceData,
+    pub links: &'a LinkDirectory,
+}

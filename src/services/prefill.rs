@@ -3,6 +3,7 @@
 //! source and row id. The failures of the sources go to the caller's `note` (the request's
 //! error list) before anything else is decided.
 
+use super::Deps;
 use crate::domain::FiscalCode;
 use crate::domain::codes;
 use crate::domain::libretto::{ExperienceData, ExperienceKind, ExperienceOrigin, PersonSnapshot};
@@ -11,7 +12,6 @@ use crate::sources::SourceFailure;
 use crate::sources::contract::{EmploymentRow, TrainingRow};
 use crate::sources::merge::{Merged, MergedPerson, Sourced};
 use crate::sources::registry::ViewKeys;
-use crate::state::AppState;
 use chrono::Utc;
 
 /// A new libretto's content from the sources.
@@ -25,15 +25,15 @@ pub struct Prefill {
 /// Reads citizen `key` from every source. A source down refuses the prefill: a libretto
 /// prefilled from half the sources would silently miss experiences.
 pub async fn gather(
-    state: &AppState,
+    deps: &Deps<'_>,
     key: &FiscalCode,
     note: impl FnOnce(&[SourceFailure]),
 ) -> Result<Prefill, AppError> {
-    let gathered = state
+    let gathered = deps
         .registry
         .profiles(
             &ViewKeys::all(std::slice::from_ref(key)),
-            &state.links.current(),
+            &deps.links.current(),
         )
         .await;
     note(&gathered.failures);
@@ -79,13 +79,13 @@ pub async fn gather(
 /// than blocking the issue: the other sources alone would freeze a person record that is
 /// partial, or older than the one already kept.
 pub async fn current_person(
-    state: &AppState,
+    deps: &Deps<'_>,
     key: &FiscalCode,
     note: impl FnOnce(&[SourceFailure]),
 ) -> Option<PersonSnapshot> {
-    let persons = state
+    let persons = deps
         .registry
-        .persons(std::slice::from_ref(key), &state.links.current())
+        .persons(std::slice::from_ref(key), &deps.links.current())
         .await;
     note(&persons.failures);
     if persons.failures.is_empty() {

@@ -3,10 +3,10 @@
 //! It reads the regional sources, so it runs here, before a write's transaction opens: the
 //! store never calls the sources, and a refusal that comes first tells nothing of the record.
 
+use super::Deps;
 use crate::auth::Role;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::store::write::Actor;
 
 const TERRITORY_RULE: &str = "auth.operators_write_own_territory_only";
@@ -22,15 +22,15 @@ pub fn office_province(office: &str) -> Option<&str> {
 /// Whether the rule constrains this writer: on in the config, and the writer an operator.
 /// Callers that must read a document to learn its citizen ask this first, so that with the
 /// rule off a write costs no extra statement.
-pub fn applies(state: &AppState, actor: &Actor) -> bool {
-    state.config.auth.operators_write_own_territory_only && actor.principal.role == Role::Operator
+pub fn applies(deps: &Deps<'_>, actor: &Actor) -> bool {
+    deps.config.auth.operators_write_own_territory_only && actor.principal.role == Role::Operator
 }
 
 /// With the territory rule on, an operator writes only for a citizen whose CPI (`cpi_code`)
 /// or residence province, in the merged person record, is their office's province. A
 /// citizen the sources cannot place is refused too: the rule must be proven, not assumed.
-pub async fn check(state: &AppState, actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
-    if !applies(state, actor) {
+pub async fn check(deps: &Deps<'_>, actor: &Actor, fiscal_code: &str) -> Result<(), AppError> {
+    if !applies(deps, actor) {
         return Ok(());
     }
     let Some(province) = actor.principal.office.as_deref().and_then(office_province) else {
@@ -40,9 +40,9 @@ pub async fn check(state: &AppState, actor: &Actor, fiscal_code: &str) -> Result
         )));
     };
     let key = FiscalCode::parse(fiscal_code).map_err(AppError::internal)?;
-    let gathered = state
+    let gathered = deps
         .registry
-        .persons(std::slice::from_ref(&key), &state.links.current())
+        .persons(std::slice::from_ref(&key), &deps.links.current())
         .await;
     let inside = gathered.value.get(&key).is_some_and(|person| {
         let cpi = person
@@ -68,24 +68,24 @@ pub async fn check(state: &AppState, actor: &Actor, fiscal_code: &str) -> Result
 
 /// `check` for a write to libretto `id`. A libretto that does not exist is left to the
 /// write, which reports it as before.
-pub async fn check_libretto(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
-    if !applies(state, actor) {
+pub async fn check_libretto(deps: &Deps<'_>, actor: &Actor, id: &str) -> Result<(), AppError> {
+    if !applies(deps, actor) {
         return Ok(());
     }
-    match crate::store::libretto::find(state.store.db(), id).await {
-        Ok(model) => check(state, actor, &model.fiscal_code).await,
+    match crate::store::libretto::find(deps.store.db(), id).await {
+        Ok(model) => check(deps, actor, &model.fiscal_code).await,
         Err(AppError::NotFound(_)) => Ok(()),
         Err(other) => Err(other),
     }
 }
 
 /// `check` for a write to IVC dossier `id`; a missing dossier is left to the write.
-pub async fn check_dossier(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
-    if !applies(state, actor) {
+pub async fn check_dossier(deps: &Deps<'_>, actor: &Actor, id: &str) -> Result<(), AppError> {
+    if !applies(deps, actor) {
         return Ok(());
     }
-    match crate::store::ivc::read::find(state.store.db(), id).await {
-        Ok(model) => check(state, actor, &model.fiscal_code).await,
+    match crate::store::ivc::read::find(deps.store.db(), id).await {
+        Ok(model) => check(deps, actor, &model.fiscal_code).await,
         Err(AppError::NotFound(_)) => Ok(()),
         Err(other) => Err(other),
     }

@@ -32,6 +32,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the services work with, borrowed from this state.
+    pub fn deps(&self) -> crate::services::Deps<'_> {
+        crate::services::Deps {
+            config: &self.config,
+            store: &self.store,
+            registry: &self.registry,
+            reference: &self.reference,
+            links: &self.links,
+        }
+    }
+
     /// The `/metrics` text, with the states of the sources and the store read now. `observe`
     /// knows neither, so their readings are taken here.
     pub fn render_metrics(&self) -> Option<String> {

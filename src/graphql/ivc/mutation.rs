@@ -51,7 +51,7 @@ impl IvcMutation {
                     input.fiscal_code.as_str()
                 ))
             })?;
-        crate::services::territory::check(state, &actor, key.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, key.as_str()).await?;
         let applicant = Applicant {
             fiscal_code: key,
             birth_date: person.birth_date.as_ref().map(|b| b.value),
@@ -76,7 +76,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::take_in_charge(
             state.store.db(),
             &actor,
@@ -120,7 +120,7 @@ impl IvcMutation {
                 no_conflict_of_interest: input.no_conflict_of_interest,
             },
         };
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::add_session(
             state.store.db(),
             &actor,
@@ -141,7 +141,7 @@ impl IvcMutation {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
         let version = input.version;
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::add_competence(
             state.store.db(),
             &actor,
@@ -173,7 +173,7 @@ impl IvcMutation {
             input.file,
         )?;
         let id = input.id.to_string();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::add_evidence(
             state.store.db(),
             &actor,
@@ -205,7 +205,7 @@ impl IvcMutation {
                 .collect(),
             person: person_of(ctx, &id).await?,
         };
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::release_transparency(
             state.store.db(),
             &actor,
@@ -253,7 +253,7 @@ impl IvcMutation {
                 exam_session_on: c.exam_session_on.0,
             }),
         };
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::complete_validation(
             state.store.db(),
             &actor,
@@ -274,7 +274,7 @@ impl IvcMutation {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
         let today = today();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::start_certification(
             state.store.db(),
             &actor,
@@ -303,7 +303,7 @@ impl IvcMutation {
             certificate_number: input.certificate_number,
             decided_on: input.decided_on.0,
         };
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::record_certification(
             state.store.db(),
             &actor,
@@ -324,7 +324,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::close(
             state.store.db(),
             &actor,
@@ -346,7 +346,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::close(
             state.store.db(),
             &actor,
@@ -370,7 +370,7 @@ impl IvcMutation {
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
-        crate::services::territory::check_dossier(state, &actor, &id).await?;
+        crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::start_phase(
             state.store.db(),
             &actor,

@@ -2,7 +2,7 @@
 //! the rule fields of `domain::libretto_rules`, an evidence with its upload read.
 
 use crate::domain::FiscalCode;
-use crate::domain::libretto_rules::{self as rules, CompetenceFields, ExperienceFields};
+use crate::domain::libretto::rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::error::AppError;
 use crate::graphql::enums::{ExperienceKind, LearningContext, LibrettoStatus};
 use crate::graphql::scalars::Date;

@@ -22,7 +22,7 @@ impl LibrettoMutation {
         let key = current_code(ctx, &input.fiscal_code)?;
         check_family_holds_none(ctx, &key, FamilyDocument::Libretto).await?;
         let scope = scope(ctx);
-        let model = service::open(state, &actor, &key, input.office, |failures| {
+        let model = service::open(&state.deps(), &actor, &key, input.office, |failures| {
             scope.note_failures(failures);
         })
         .await?;
@@ -37,7 +37,7 @@ impl LibrettoMutation {
         input: LibrettoStepInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = service::start_compilation(state, &actor, input.target()).await?;
+        let model = service::start_compilation(&state.deps(), &actor, input.target()).await?;
         Ok(Libretto(model))
     }
 
@@ -48,7 +48,8 @@ impl LibrettoMutation {
         input: LibrettoExperienceInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = service::add_experience(state, &actor, input.target(), input.fields()).await?;
+        let model =
+            service::add_experience(&state.deps(), &actor, input.target(), input.fields()).await?;
         Ok(Libretto(model))
     }
 
@@ -61,7 +62,7 @@ impl LibrettoMutation {
         let (actor, state) = writer(ctx)?;
         let experience_id = input.experience_id.clone().map(|id| id.0);
         let model = service::update_experience(
-            state,
+            &state.deps(),
             &actor,
             input.target(),
             experience_id,
@@ -79,7 +80,7 @@ impl LibrettoMutation {
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model = service::drop_experience(
-            state,
+            &state.deps(),
             &actor,
             input.target(),
             &input.experience_id,
@@ -97,7 +98,8 @@ impl LibrettoMutation {
         input: LibrettoCompetenceInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = service::add_competence(state, &actor, input.target(), input.fields()).await?;
+        let model =
+            service::add_competence(&state.deps(), &actor, input.target(), input.fields()).await?;
         Ok(Libretto(model))
     }
 
@@ -109,7 +111,7 @@ impl LibrettoMutation {
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model = service::link_evidences(
-            state,
+            &state.deps(),
             &actor,
             input.target(),
             &input.competence_id,
@@ -127,7 +129,8 @@ impl LibrettoMutation {
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model =
-            service::remove_competence(state, &actor, input.target(), &input.competence_id).await?;
+            service::remove_competence(&state.deps(), &actor, input.target(), &input.competence_id)
+                .await?;
         Ok(Libretto(model))
     }
 
@@ -152,7 +155,7 @@ impl LibrettoMutation {
             input.issued_on,
             input.file,
         )?;
-        let model = service::add_evidence(state, &actor, target, new).await?;
+        let model = service::add_evidence(&state.deps(), &actor, target, new).await?;
         Ok(Libretto(model))
     }
 
@@ -166,7 +169,7 @@ impl LibrettoMutation {
         let (actor, state) = writer(ctx)?;
         let scope = scope(ctx);
         let model = service::consolidate(
-            state,
+            &state.deps(),
             &actor,
             input.target(),
             input.citizen_signed,
@@ -184,7 +187,8 @@ impl LibrettoMutation {
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
         let model =
-            service::reopen_for_update(state, &actor, input.target(), input.reason.clone()).await?;
+            service::reopen_for_update(&state.deps(), &actor, input.target(), input.reason.clone())
+                .await?;
         Ok(Libretto(model))
     }
 
@@ -195,7 +199,8 @@ impl LibrettoMutation {
         input: LibrettoReasonInput,
     ) -> Result<Libretto> {
         let (actor, state) = writer(ctx)?;
-        let model = service::cancel(state, &actor, input.target(), input.reason.clone()).await?;
+        let model =
+            service::cancel(&state.deps(), &actor, input.target(), input.reason.clone()).await?;
         Ok(Libretto(model))
     }
 }

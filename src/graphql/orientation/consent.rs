@@ -132,7 +132,7 @@ impl ConsentMutation {
             ))
             .into());
         }
-        crate::services::territory::check(state, &actor, key.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, key.as_str()).await?;
         let model = service::record_intake(state.store.db(), &actor, &key, request).await?;
         Ok(changed(ctx, model))
     }
@@ -154,7 +154,7 @@ impl ConsentMutation {
             today(),
         )?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model = service::record_new_intake(db, &actor, (&code, input.version), retake).await?;
         Ok(changed(ctx, model))
@@ -172,7 +172,7 @@ impl ConsentMutation {
         let (actor, state) = writer(ctx)?;
         not_future("on", input.on.0, today())?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let model = service::set_job_matching_consent(
             state.store.db(),
             &actor,

@@ -55,7 +55,7 @@ impl OrientationMutation {
             .map(|m| measure(&state.reference, m, "measures.code"))
             .collect::<Result<Vec<_>, _>>()?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let pact = pact.with_measures(measures);
         let db = state.store.db();
         let model = service::sign_service_pact(db, &actor, (&code, input.version), pact).await?;
@@ -71,7 +71,7 @@ impl OrientationMutation {
         let (actor, state) = writer(ctx)?;
         let new = measure(&state.reference, input.measure, "measure.code")?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model = service::add_pact_measure(db, &actor, (&code, input.version), new).await?;
         Ok(changed(ctx, model))
@@ -86,7 +86,7 @@ impl OrientationMutation {
         let (actor, state) = writer(ctx)?;
         service::not_future("on", input.on.0, today())?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let model = service::update_pact_measure(
             state.store.db(),
             &actor,
@@ -120,7 +120,7 @@ impl OrientationMutation {
             notes: input.notes,
         };
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model =
             service::add_propensity(db, &actor, (&code, input.version), draft, today).await?;
@@ -134,7 +134,7 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let id = &input.propensity_id;
         let model = service::remove_propensity(db, &actor, (&code, input.version), id).await?;
@@ -151,7 +151,7 @@ impl OrientationMutation {
         let title =
             service::checked_education_title(&state.reference, &input.code, input.year, today())?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model = service::add_education_title(db, &actor, (&code, input.version), title).await?;
         Ok(changed(ctx, model))
@@ -169,7 +169,7 @@ impl OrientationMutation {
         let file = read_upload(ctx, &input.file, limit)?;
         check_text("file", &file.name, 255).map_err(AppError::from)?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model = service::upload_cv(db, &actor, (&code, input.version), file, limit).await?;
         Ok(changed(ctx, model))
@@ -183,7 +183,7 @@ impl OrientationMutation {
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let model = service::delete_cv(state.store.db(), &actor, (&code, input.version)).await?;
         Ok(changed(ctx, model))
     }
@@ -200,7 +200,7 @@ impl OrientationMutation {
         let (actor, state) = writer(ctx)?;
         let today = today();
         let code = record_code(ctx, &input.fiscal_code).await?;
-        crate::services::territory::check(state, &actor, code.as_str()).await?;
+        crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
         let model =
             transfer::transfer_cv_to_portal(db, &actor, (&code, input.version), today).await?;

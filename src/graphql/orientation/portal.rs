@@ -10,7 +10,7 @@ use crate::graphql::access;
 use crate::graphql::scalars::Date;
 use crate::graphql::scope::scope;
 use crate::graphql::store_loaders::loader;
-use crate::portal::PortalPropensity as Sent;
+use crate::services::portal_contract::PortalPropensity as Sent;
 use crate::state::AppState;
 use crate::store::consent;
 use async_graphql::{Context, Object, Result};
@@ -153,7 +153,7 @@ impl PortalQuery {
 
 #[cfg(test)]
 mod tests {
-    use crate::portal::{PortalCv, PortalPropensity};
+    use crate::services::portal_contract::{PortalCv, PortalPropensity};
     use std::collections::BTreeSet;
 
     /// The fields of a GraphQL type of the schema.

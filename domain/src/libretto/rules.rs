@@ -3,12 +3,12 @@
 //! tables (a contract type in force on a date) is given by the caller, so that it runs where
 //! it always ran among the others and the first error stays the same.
 
-use super::codes;
-use super::libretto::{
+use super::{
     CompetenceData, ExperienceData, ExperienceKind, ExperienceOrigin, LearningContext, check_ada,
     check_ateco, check_cp2011, check_eqf, check_optional_text, check_period, check_text,
 };
-use crate::error::AppError;
+use crate::codes;
+use crate::error::DomainError;
 use chrono::NaiveDate;
 
 /// The values of an experience as typed (a self-declared one, or the new values of any).
@@ -33,13 +33,13 @@ pub struct ExperienceFields {
 
 /// Checks an experience and builds it under `id`. `contract_type_in_force(code, start)` is
 /// V4: a contract type must be in force at the contract's start date.
-pub fn experience(
+pub fn experience<E: From<DomainError>>(
     id: String,
     input: ExperienceFields,
     origin: ExperienceOrigin,
     today: NaiveDate,
-    contract_type_in_force: impl FnOnce(&str, NaiveDate) -> Result<(), AppError>,
-) -> Result<ExperienceData, AppError> {
+    contract_type_in_force: impl FnOnce(&str, NaiveDate) -> Result<(), E>,
+) -> Result<ExperienceData, E> {
     let start = input.start_date;
     let end = input.end_date;
     check_period("startDate", start, "endDate", end, today)?;
@@ -49,16 +49,18 @@ pub fn experience(
     match input.kind {
         ExperienceKind::Work => {
             if input.organisation.is_none() {
-                return Err(AppError::bad_input(
+                return Err(E::from(DomainError::invalid(
                     "organisation",
+                    "work_names_employer",
                     "organisation: a work experience names the employer",
-                ));
+                )));
             }
             let Some(start) = start else {
-                return Err(AppError::bad_input(
+                return Err(E::from(DomainError::invalid(
                     "startDate",
+                    "work_needs_start",
                     "startDate: a work experience needs its start date",
-                ));
+                )));
             };
             if let Some(code) = &input.contract_type {
                 contract_type_in_force(code, start)?;
@@ -66,10 +68,11 @@ pub fn experience(
         }
         ExperienceKind::Training => {
             if input.title.is_none() {
-                return Err(AppError::bad_input(
+                return Err(E::from(DomainError::invalid(
                     "title",
+                    "training_names_title",
                     "title: a training experience names the course or title",
-                ));
+                )));
             }
             check_one_of(
                 "trainingKind",
@@ -93,16 +96,21 @@ pub fn experience(
         check_eqf("eqfLevel", level)?;
     }
     if input.hours.is_some_and(|h| h < 0) {
-        return Err(AppError::bad_input("hours", "hours: must not be negative"));
+        return Err(E::from(DomainError::invalid(
+            "hours",
+            "not_negative",
+            "hours: must not be negative",
+        )));
     }
     if input
         .weekly_hours
         .is_some_and(|h| !(0.0..=168.0).contains(&h))
     {
-        return Err(AppError::bad_input(
+        return Err(E::from(DomainError::invalid(
             "weeklyHours",
+            "weekly_hours_range",
             "weeklyHours: must be between 0 and 168",
-        ));
+        )));
     }
     Ok(ExperienceData {
         id,
@@ -131,10 +139,11 @@ pub fn experience(
     })
 }
 
-fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), AppError> {
+fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), DomainError> {
     match value {
-        Some(value) if !allowed.contains(&value) => Err(AppError::bad_input(
+        Some(value) if !allowed.contains(&value) => Err(DomainError::invalid(
             field,
+            "one_of",
             format!("{field}: \"{value}\" is not one of {}", allowed.join(", ")),
         )),
         _ => Ok(()),
@@ -159,7 +168,7 @@ pub fn competence(
     id: String,
     input: CompetenceFields,
     today: NaiveDate,
-) -> Result<CompetenceData, AppError> {
+) -> Result<CompetenceData, DomainError> {
     check_text("description", &input.description, 2000)?;
     check_period(
         "periodFrom",
@@ -189,7 +198,7 @@ pub fn check_evidence(
     issuer: Option<&str>,
     issued_on: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<(), AppError> {
+) -> Result<(), DomainError> {
     check_text("title", title, 300)?;
     check_optional_text("issuer", issuer, 200)?;
     Ok(check_period(
@@ -198,10 +207,11 @@ pub fn check_evidence(
 }
 
 /// Linking evidences to a competence names at least one.
-pub fn check_evidence_ids(ids: &[String]) -> Result<(), AppError> {
+pub fn check_evidence_ids(ids: &[String]) -> Result<(), DomainError> {
     if ids.is_empty() {
-        return Err(AppError::bad_input(
+        return Err(DomainError::invalid(
             "evidenceIds",
+            "at_least_one",
             "evidenceIds: name at least one evidence",
         ));
     }
@@ -209,11 +219,11 @@ pub fn check_evidence_ids(ids: &[String]) -> Result<(), AppError> {
 }
 
 /// The reason of an update or a cancellation.
-pub fn check_reason(reason: &str) -> Result<(), AppError> {
+pub fn check_reason(reason: &str) -> Result<(), DomainError> {
     Ok(check_text("reason", reason, 500)?)
 }
 
 /// The optional reason of a dropped experience.
-pub fn check_drop_reason(reason: Option<&str>) -> Result<(), AppError> {
+pub fn check_drop_reason(reason: Option<&str>) -> Result<(), DomainError> {
     Ok(check_optional_text("reason", reason, 500)?)
 }
