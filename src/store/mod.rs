@@ -7,6 +7,7 @@ pub mod consent;
 pub mod evidence;
 pub mod export;
 pub mod identity;
+pub mod import;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
