@@ -201,9 +201,9 @@ pub fn check_evidence(
 ) -> Result<(), DomainError> {
     check_text("title", title, 300)?;
     check_optional_text("issuer", issuer, 200)?;
-    Ok(check_period(
+    check_period(
         "issuedOn", issued_on, "issuedOn", None, today,
-    )?)
+    )
 }
 
 /// Linking evidences to a competence names at least one.
@@ -220,10 +220,10 @@ pub fn check_evidence_ids(ids: &[String]) -> Result<(), DomainError> {
 
 /// The reason of an update or a cancellation.
 pub fn check_reason(reason: &str) -> Result<(), DomainError> {
-    Ok(check_text("reason", reason, 500)?)
+    check_text("reason", reason, 500)
 }
 
 /// The optional reason of a dropped experience.
 pub fn check_drop_reason(reason: Option<&str>) -> Result<(), DomainError> {
-    Ok(check_optional_text("reason", reason, 500)?)
+    check_optional_text("reason", reason, 500)
 }
