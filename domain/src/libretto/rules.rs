@@ -201,9 +201,7 @@ pub fn check_evidence(
 ) -> Result<(), DomainError> {
     check_text("title", title, 300)?;
     check_optional_text("issuer", issuer, 200)?;
-    check_period(
-        "issuedOn", issued_on, "issuedOn", None, today,
-    )
+    check_period("issuedOn", issued_on, "issuedOn", None, today)
 }
 
 /// Linking evidences to a competence names at least one.
