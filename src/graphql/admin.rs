@@ -19,21 +19,39 @@ use sources::SourceStatus;
 #[derive(Default)]
 pub struct AdminQuery;
 
+// The store's audit row (`store::audit::AuditEntry`, its one definition) as GraphQL shows it.
+pub struct AuditEntry(audit::AuditEntry);
+
 /// One audited access to a citizen's data.
-#[derive(SimpleObject)]
-#[graphql(guard = "access::AUDIT_ENTRY")]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    pub request_id: String,
+#[Object(guard = "access::AUDIT_ENTRY")]
+impl AuditEntry {
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    async fn request_id(&self) -> &str {
+        &self.0.request_id
+    }
     /// Who: the token's subject.
-    pub subject: String,
-    pub role: String,
-    pub office: Option<String>,
-    pub fiscal_code: String,
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    async fn office(&self) -> Option<&str> {
+        self.0.office.as_deref()
+    }
+    async fn fiscal_code(&self) -> &str {
+        &self.0.fiscal_code
+    }
     /// `read`, `write`, `access_report`, `export` or `disclose` (see `CitizenAccess`).
-    pub action: String,
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
     /// `read`: the top-level fields returned; `write`: the mutation and the document changed.
-    pub fields: Vec<String>,
+    async fn fields(&self) -> &[String] {
+        &self.0.fields
+    }
 }
 
 /// One access to the citizen's data, in the access report.
@@ -153,19 +171,9 @@ impl AdminQuery {
         rows.truncate(first);
         let mut connection = Connection::new(before.is_some(), has_next);
         for row in rows {
-            connection.edges.push(Edge::new(
-                seal(ctx, "auditLog", row.id),
-                AuditEntry {
-                    at: row.at,
-                    request_id: row.request_id,
-                    subject: row.subject,
-                    role: row.role,
-                    office: row.office,
-                    fiscal_code: row.fiscal_code,
-                    action: row.action,
-                    fields: row.fields,
-                },
-            ));
+            connection
+                .edges
+                .push(Edge::new(seal(ctx, "auditLog", row.id), AuditEntry(row)));
         }
         Ok(connection)
     }
