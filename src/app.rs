@@ -149,6 +149,7 @@ impl Application {
             })?;
         let audit = crate::store::audit::AuditWriter::spawn(store.db().clone());
         let app = AppState {
+            ivc: config.ivc.policy(),
             config,
             audit,
             links: Arc::new(links),

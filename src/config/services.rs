@@ -161,7 +161,7 @@ pub struct IvcConfig {
 }
 
 impl IvcConfig {
-    /// The part of the configuration the domain's IVC rules apply.
+    /// The policy the domain's IVC rules and the IVC service apply, built once at start-up.
     pub fn policy(&self) -> crate::domain::ivc::IvcPolicy {
         crate::domain::ivc::IvcPolicy {
             min_age: self.min_age,
@@ -170,6 +170,9 @@ impl IvcConfig {
             interviews_max: self.interviews_max,
             interview_min_minutes: self.interview_min_minutes,
             interview_max_minutes: self.interview_max_minutes,
+            max_minutes: i32::try_from(self.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
+            hourly_cost_cents: self.hourly_cost_cents(),
+            one_path_per_citizen: self.one_path_per_citizen,
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub audit: AuditWriter,
     /// The active links between old and new fiscal codes, for every lookup.
     pub links: Arc<LinkDirectory>,
+    /// The IVC policy, built from `config.ivc` once at start-up.
+    pub ivc: crate::domain::ivc::IvcPolicy,
     /// Seals and opens pagination cursors.
     pub cursors: CursorKey,
     /// Demo mode only: the operator token GraphiQL sends.

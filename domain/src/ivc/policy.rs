@@ -1,6 +1,6 @@
 //! The regional IVC policy the rules apply: who may ask (V18) and the interview plan (V19).
-//! A value the app builds from its configuration (`config::IvcConfig::policy`), so the rules
-//! read no configuration themselves.
+//! A value the app builds once from its configuration at start-up (`config::IvcConfig::policy`),
+//! so neither the rules nor the services read configuration themselves.
 
 /// The defaults are the seeds' figures (seed 003 ages, seed 000 Toscana interview plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,12 @@ pub struct IvcPolicy {
     pub interviews_max: u32,
     pub interview_min_minutes: i32,
     pub interview_max_minutes: i32,
+    /// seed 003: "durata massima del percorso IVC (26 ore)", in minutes.
+    pub max_minutes: i32,
+    /// The unit cost in force for new dossiers, in cents an hour.
+    pub hourly_cost_cents: i64,
+    /// seed 003: only for citizens "che non abbiano già fruito del servizio di IVC".
+    pub one_path_per_citizen: bool,
 }
 
 impl Default for IvcPolicy {
@@ -24,6 +30,9 @@ impl Default for IvcPolicy {
             interviews_max: 4,
             interview_min_minutes: 60,
             interview_max_minutes: 120,
+            max_minutes: 26 * 60,
+            hourly_cost_cents: 4000,
+            one_path_per_citizen: true,
         }
     }
 }

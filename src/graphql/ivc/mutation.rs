@@ -59,7 +59,7 @@ impl IvcMutation {
         let dossier = steps::request(
             state.store.db(),
             &actor,
-            &state.config.ivc,
+            &state.ivc,
             state.config.ivc_region(),
             request,
             applicant,

@@ -120,11 +120,11 @@ impl IvcDossier {
             .iter()
             .map(session_facts)
             .collect::<Result<Vec<_>, _>>()?;
-        let policy = ctx.data_unchecked::<AppState>().config.ivc.policy();
+        let policy = &ctx.data_unchecked::<AppState>().ivc;
         Ok(rules::warnings(
             self.0.transparency_released_on.is_some(),
             &facts,
-            &policy,
+            policy,
         ))
     }
     /// Interviews, tests and back office, in the order held.

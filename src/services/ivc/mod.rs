@@ -14,8 +14,8 @@ pub use steps::{
     NewSession, add_competence, add_evidence, add_session, close, start_phase, take_in_charge,
 };
 
-use crate::config::IvcConfig;
 use crate::domain::FiscalCode;
+use crate::domain::ivc::IvcPolicy;
 use crate::domain::ivc::rules;
 use crate::domain::libretto::{check_optional_text, check_text};
 use crate::error::AppError;
@@ -71,12 +71,12 @@ pub struct Applicant {
 pub async fn request(
     db: &DatabaseConnection,
     actor: &Actor,
-    policy: &IvcConfig,
+    policy: &IvcPolicy,
     region: &str,
     request: IvcRequest,
     applicant: Applicant,
 ) -> Result<ivc_dossier::Model, AppError> {
-    rules::check_age(applicant.birth_date, request.requested_on, &policy.policy())?;
+    rules::check_age(applicant.birth_date, request.requested_on, policy)?;
     store::request(
         db,
         actor,
@@ -87,8 +87,8 @@ pub async fn request(
             provider: request.provider,
             office: actor.office("office", request.office)?,
             program: request.program,
-            max_minutes: i32::try_from(policy.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
-            hourly_cost_cents: policy.hourly_cost_cents(),
+            max_minutes: policy.max_minutes,
+            hourly_cost_cents: policy.hourly_cost_cents,
             one_path: policy.one_path_per_citizen,
         },
     )
