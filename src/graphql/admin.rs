@@ -6,6 +6,7 @@ mod sources;
 
 use super::access;
 use super::citizen::page_size;
+use super::scalars::FiscalCodeScalar;
 use super::scope::scope;
 use crate::domain::FiscalCode;
 use crate::error::AppError;
@@ -54,30 +55,54 @@ impl AuditEntry {
     }
 }
 
-/// One access to the citizen's data, in the access report.
-#[derive(SimpleObject)]
-#[graphql(guard = "access::CITIZEN_ACCESS")]
+// The same audit row in the access report, with what the report adds: whether the row may
+// concern another person.
 pub struct CitizenAccess {
-    pub at: DateTime<Utc>,
+    row: audit::AuditEntry,
+    ambiguous_identity: bool,
+}
+
+/// One access to the citizen's data, in the access report.
+#[Object(guard = "access::CITIZEN_ACCESS")]
+impl CitizenAccess {
+    async fn at(&self) -> DateTime<Utc> {
+        self.row.at
+    }
     /// Who: the token's subject; `disclose`: the recipient.
-    pub subject: String,
-    pub role: String,
+    async fn subject(&self) -> &str {
+        &self.row.subject
+    }
+    async fn role(&self) -> &str {
+        &self.row.role
+    }
     /// CPI code of the caller's office, when the token carries one.
-    pub office: Option<String>,
+    async fn office(&self) -> Option<&str> {
+        self.row.office.as_deref()
+    }
     /// `read`, `write`, `access_report` (this report was read), `export`
     /// (`exportCitizenData`) or `disclose` (the job portal acknowledged a CV transfer).
-    pub action: String,
+    async fn action(&self) -> &str {
+        &self.row.action
+    }
     /// `read`: the fields returned; `write`: the mutation and the document changed;
     /// `disclose`: the data categories sent.
-    pub fields: Vec<String>,
+    async fn fields(&self) -> &[String] {
+        &self.row.fields
+    }
     /// `disclose`: the transfer's id.
-    pub request_id: String,
+    async fn request_id(&self) -> &str {
+        &self.row.request_id
+    }
     /// The code the row was written under: the citizen's, an older code linked to it, or
     /// (before identity became the exact code, 2026-12) the de-omocoded base.
-    pub recorded_code: String,
+    async fn recorded_code(&self) -> &str {
+        &self.row.fiscal_code
+    }
     /// Written before 2026-12 under a base code that two people shared: it may concern the
     /// other person (DOMAIN.md §3.1).
-    pub ambiguous_identity: bool,
+    async fn ambiguous_identity(&self) -> bool {
+        self.ambiguous_identity
+    }
 }
 
 /// What the access report says besides its entries.
@@ -153,7 +178,7 @@ impl AdminQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        fiscal_code: Option<FiscalCode>,
+        fiscal_code: Option<FiscalCodeScalar>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, AuditEntry>> {
@@ -186,14 +211,14 @@ impl AdminQuery {
     async fn access_report(
         &self,
         ctx: &Context<'_>,
-        fiscal_code: FiscalCode,
+        fiscal_code: FiscalCodeScalar,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<AccessReport> {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = cursor(ctx, after, "accessReport")?;
-        let citizen = fiscal_code;
+        let citizen = fiscal_code.0;
         let db = state.store.db();
         let person = person_rows(ctx, &citizen).await?;
         let total = audit::count_of_citizen(db, &person)
@@ -218,14 +243,7 @@ impl AdminQuery {
                 seal(ctx, "accessReport", row.id),
                 CitizenAccess {
                     ambiguous_identity: person.ambiguous(&row),
-                    at: row.at,
-                    subject: row.subject,
-                    role: row.role,
-                    office: row.office,
-                    action: row.action,
-                    fields: row.fields,
-                    request_id: row.request_id,
-                    recorded_code: row.fiscal_code,
+                    row,
                 },
             )
         }));
@@ -241,10 +259,10 @@ impl AdminQuery {
     async fn export_citizen_data(
         &self,
         ctx: &Context<'_>,
-        fiscal_code: FiscalCode,
+        fiscal_code: FiscalCodeScalar,
     ) -> Result<Json<serde_json::Value>> {
         let state = ctx.data_unchecked::<AppState>();
-        let citizen = fiscal_code;
+        let citizen = fiscal_code.0;
         let person = person_rows(ctx, &citizen).await?;
         let document = crate::store::export::citizen(state.store.db(), &citizen, &person)
             .await
