@@ -4,8 +4,11 @@
 pub mod codes;
 pub mod consent;
 pub mod error;
+pub mod fiscal_code;
+pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
 
 pub use error::{DomainError, DomainResult};
+pub use fiscal_code::{FiscalCode, FiscalCodeError};

@@ -6,7 +6,7 @@ use super::history::{Employment, Training};
 use super::loaders;
 use super::person::Person;
 use super::plain::{Plain, PlainList};
-use super::scalars::Date;
+use super::scalars::{self, Date, FiscalCodeScalar};
 use super::scope::{RequestScope, scope};
 use crate::domain::FiscalCode;
 use crate::error::AppError;
@@ -27,8 +27,12 @@ impl CitizenQuery {
     /// One citizen's profile; null when no regional source knows the code. The code is the
     /// person: an omocodia variant is someone else (see `possibleOmocodes`).
     #[graphql(guard = "access::QUERY_CITIZEN")]
-    async fn citizen(&self, ctx: &Context<'_>, fiscal_code: FiscalCode) -> Result<Option<Citizen>> {
-        Ok(load_citizens(ctx, vec![fiscal_code], "citizen")
+    async fn citizen(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_code: FiscalCodeScalar,
+    ) -> Result<Option<Citizen>> {
+        Ok(load_citizens(ctx, vec![fiscal_code.0], "citizen")
             .await?
             .pop()
             .flatten())
@@ -39,8 +43,9 @@ impl CitizenQuery {
     async fn citizens(
         &self,
         ctx: &Context<'_>,
-        fiscal_codes: Vec<FiscalCode>,
+        fiscal_codes: Vec<FiscalCodeScalar>,
     ) -> Result<Vec<Option<Citizen>>> {
+        let fiscal_codes = scalars::fiscal_codes(fiscal_codes);
         let max = ctx
             .data_unchecked::<AppState>()
             .config
@@ -193,9 +198,9 @@ impl Citizen {
 #[Object(guard = "access::CITIZEN")]
 impl Citizen {
     /// The code as asked: the citizen's identity.
-    async fn fiscal_code(&self, ctx: &Context<'_>) -> &FiscalCode {
+    async fn fiscal_code(&self, ctx: &Context<'_>) -> FiscalCodeScalar {
         self.audited(ctx, "fiscalCode");
-        &self.code
+        FiscalCodeScalar::from(&self.code)
     }
 
     /// Person record merged from every source that knows the citizen.

@@ -4,6 +4,8 @@
 
 use super::access;
 use super::libretto::writer;
+use super::plain::plain_struct;
+use super::scalars::FiscalCodeScalar;
 use crate::domain::FiscalCode;
 use crate::domain::identity::CodeLink;
 use crate::error::AppError;
@@ -20,7 +22,7 @@ use std::sync::Arc;
 #[derive(SimpleObject)]
 #[graphql(guard = "access::POSSIBLE_OMOCODE")]
 pub struct PossibleOmocode {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     /// The sources that hold it.
     pub sources: Vec<String>,
 }
@@ -34,38 +36,38 @@ impl PossibleOmocode {
         by_code
             .into_iter()
             .map(|(fiscal_code, sources)| PossibleOmocode {
-                fiscal_code,
+                fiscal_code: fiscal_code.into(),
                 sources,
             })
             .collect()
     }
 }
 
-/// An old code joined to the code that replaced it, by an administrator.
-#[derive(SimpleObject, Clone)]
-#[graphql(guard = "access::FISCAL_CODE_LINK")]
-pub struct FiscalCodeLink {
-    pub id: ID,
-    /// The old code: its rows show under `to`.
-    #[graphql(name = "from")]
-    pub from_code: FiscalCode,
-    #[graphql(name = "to")]
-    pub to_code: FiscalCode,
-    pub reason: String,
-    pub linked_at: DateTime<Utc>,
-    pub linked_by: String,
-    /// Set once undone (`unlinkFiscalCodes`).
-    pub unlinked_at: Option<DateTime<Utc>>,
-    pub unlinked_by: Option<String>,
-    pub unlink_reason: Option<String>,
+plain_struct! {
+    #[guard(access::FISCAL_CODE_LINK)]
+    /// An old code joined to the code that replaced it, by an administrator.
+    #[derive(Clone)]
+    pub struct FiscalCodeLink {
+        pub id: ID,
+        /// The old code: its rows show under `to`.
+        pub from_code as "from": FiscalCodeScalar,
+        pub to_code as "to": FiscalCodeScalar,
+        pub reason: String,
+        pub linked_at: DateTime<Utc>,
+        pub linked_by: String,
+        /// Set once undone (`unlinkFiscalCodes`).
+        pub unlinked_at: Option<DateTime<Utc>>,
+        pub unlinked_by: Option<String>,
+        pub unlink_reason: Option<String>,
+    }
 }
 
 impl From<&CodeLink> for FiscalCodeLink {
     fn from(link: &CodeLink) -> Self {
         FiscalCodeLink {
             id: ID(link.id.clone()),
-            from_code: link.from.clone(),
-            to_code: link.to.clone(),
+            from_code: FiscalCodeScalar::from(&link.from),
+            to_code: FiscalCodeScalar::from(&link.to),
             reason: link.reason.clone(),
             linked_at: link.linked_at,
             linked_by: link.linked_by.clone(),
@@ -84,42 +86,6 @@ impl From<LinkRecord> for FiscalCodeLink {
             unlink_reason: record.unlink_reason,
             ..FiscalCodeLink::from(&record.link)
         }
-    }
-}
-
-impl super::plain::PlainFields for FiscalCodeLink {
-    const RULE: access::RoleGuard = access::FISCAL_CODE_LINK;
-
-    fn plain_field(
-        &self,
-        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-        _: &super::plain::Walk<'_>,
-    ) -> Option<async_graphql::Value> {
-        use super::plain::ToPlain;
-        Some(match field.node.name.node.as_str() {
-            "id" => self.id.as_str().to_plain(),
-            "from" => (&self.from_code).to_plain(),
-            "to" => (&self.to_code).to_plain(),
-            "reason" => self.reason.as_str().to_plain(),
-            "linkedAt" => self.linked_at.to_plain(),
-            "linkedBy" => self.linked_by.as_str().to_plain(),
-            "unlinkedAt" => self.unlinked_at.to_plain(),
-            "unlinkedBy" => self.unlinked_by.as_deref().to_plain(),
-            "unlinkReason" => self.unlink_reason.as_deref().to_plain(),
-            _ => return None,
-        })
-    }
-}
-
-/// A row's link as the plain pass writes it (null for the citizen's own rows).
-pub fn plain_link(
-    link: Option<&CodeLink>,
-    field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    walk: &super::plain::Walk<'_>,
-) -> Option<async_graphql::Value> {
-    match link {
-        Some(link) => walk.object(&FiscalCodeLink::from(link), &field.node.selection_set.node),
-        None => Some(async_graphql::Value::Null),
     }
 }
 
@@ -189,16 +155,16 @@ impl IdentityQuery {
 #[derive(InputObject)]
 pub struct LinkFiscalCodesInput {
     /// The old code.
-    pub from: FiscalCode,
+    pub from: FiscalCodeScalar,
     /// The code the person holds now.
-    pub to: FiscalCode,
+    pub to: FiscalCodeScalar,
     /// Why (e.g. the Agenzia delle Entrate's rectification and its date): kept in the audit.
     pub reason: String,
 }
 
 #[derive(InputObject)]
 pub struct UnlinkFiscalCodesInput {
-    pub from: FiscalCode,
+    pub from: FiscalCodeScalar,
     pub reason: String,
 }
 
@@ -206,7 +172,7 @@ pub struct UnlinkFiscalCodesInput {
 pub struct ResolveIdentityReviewInput {
     pub id: ID,
     /// One of the review's candidates: the person the document belongs to.
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub reason: String,
 }
 
@@ -231,8 +197,8 @@ impl IdentityMutation {
             &state.store,
             &state.links,
             &actor,
-            input.from,
-            input.to,
+            input.from.0,
+            input.to.0,
             &input.reason,
         )
         .await?;
@@ -252,7 +218,7 @@ impl IdentityMutation {
             &state.store,
             &state.links,
             &actor,
-            input.from,
+            input.from.0,
             &input.reason,
         )
         .await?;

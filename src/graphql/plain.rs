@@ -4,8 +4,10 @@
 //! field that was most of a 50-profile answer's time (155 fields a citizen,
 //! docs/benchmarks.md). The pass builds the same values without the per-field machinery.
 //!
-//! The derived `#[Object]` of each type stays what the schema shows and what answers whenever
-//! the pass does not apply: a role the type's rule refuses (so the `FORBIDDEN` errors are
+//! Each field is written once, in `plain_object!` or `plain_struct!` (`plain/declare.rs`):
+//! the macros generate both the derived resolver and the pass's arm from it, so the two cannot
+//! drift apart. The derived `#[Object]` of each type stays what the schema shows and what
+//! answers whenever the pass does not apply: a role the type's rule refuses (so the `FORBIDDEN` errors are
 //! exactly the derived ones), a response key asked twice, a fragment on another type, a
 //! directive, a field the pass does not know. A test compares both on every field.
 
@@ -19,6 +21,12 @@ use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerRes
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+mod declare;
+mod values;
+
+pub(crate) use declare::{plain_object, plain_struct};
+pub use values::{IntoPlain, is_field};
 
 /// A type the plain pass can resolve.
 pub trait PlainFields: OutputType {
@@ -207,69 +215,4 @@ fn handed_over<T: OutputType>(
         ));
     }
     Ok(())
-}
-
-/// A field's value as its scalar writes it.
-pub trait ToPlain {
-    fn to_plain(self) -> Value;
-}
-
-impl ToPlain for &str {
-    fn to_plain(self) -> Value {
-        Value::String(self.to_owned())
-    }
-}
-
-impl ToPlain for String {
-    fn to_plain(self) -> Value {
-        Value::String(self)
-    }
-}
-
-impl ToPlain for bool {
-    fn to_plain(self) -> Value {
-        Value::Boolean(self)
-    }
-}
-
-impl ToPlain for i64 {
-    fn to_plain(self) -> Value {
-        Value::Number(self.into())
-    }
-}
-
-impl ToPlain for f64 {
-    fn to_plain(self) -> Value {
-        async_graphql::ScalarType::to_value(&self)
-    }
-}
-
-impl ToPlain for super::scalars::Date {
-    fn to_plain(self) -> Value {
-        Value::String(super::scalars::iso_date(self.0))
-    }
-}
-
-impl ToPlain for chrono::NaiveDateTime {
-    fn to_plain(self) -> Value {
-        Value::String(super::scalars::iso_datetime(self))
-    }
-}
-
-impl ToPlain for chrono::DateTime<chrono::Utc> {
-    fn to_plain(self) -> Value {
-        async_graphql::ScalarType::to_value(&self)
-    }
-}
-
-impl ToPlain for &crate::domain::FiscalCode {
-    fn to_plain(self) -> Value {
-        Value::String(self.as_str().to_owned())
-    }
-}
-
-impl<T: ToPlain> ToPlain for Option<T> {
-    fn to_plain(self) -> Value {
-        self.map_or(Value::Null, ToPlain::to_plain)
-    }
 }

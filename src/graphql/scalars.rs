@@ -5,21 +5,52 @@ use crate::domain::FiscalCode;
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
+/// The domain's `FiscalCode` as the GraphQL scalar of that name. The domain crate knows no
+/// GraphQL, so the scalar is this wrapper; it derefs to the code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FiscalCodeScalar(pub FiscalCode);
+
 /// Codice fiscale of a natural person: 16 characters, omocodia letters accepted, check
 /// character verified. Lowercase input is accepted and normalised.
 #[Scalar(name = "FiscalCode")]
-impl ScalarType for FiscalCode {
+impl ScalarType for FiscalCodeScalar {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
             Value::String(s) => FiscalCode::parse(&s)
+                .map(FiscalCodeScalar)
                 .map_err(|e| InputValueError::custom(format!("invalid codice fiscale: {e}"))),
             other => Err(InputValueError::expected_type(other)),
         }
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.as_str().to_owned())
+        Value::String(self.0.as_str().to_owned())
     }
+}
+
+impl std::ops::Deref for FiscalCodeScalar {
+    type Target = FiscalCode;
+
+    fn deref(&self) -> &FiscalCode {
+        &self.0
+    }
+}
+
+impl From<FiscalCode> for FiscalCodeScalar {
+    fn from(code: FiscalCode) -> Self {
+        FiscalCodeScalar(code)
+    }
+}
+
+impl From<&FiscalCode> for FiscalCodeScalar {
+    fn from(code: &FiscalCode) -> Self {
+        FiscalCodeScalar(code.clone())
+    }
+}
+
+/// The codes of a list argument, unwrapped.
+pub fn fiscal_codes(list: Vec<FiscalCodeScalar>) -> Vec<FiscalCode> {
+    list.into_iter().map(|code| code.0).collect()
 }
 
 /// A calendar date, `YYYY-MM-DD`.

@@ -88,8 +88,18 @@ fn every_rule_is_attached_as_a_guard() {
         &mut sources,
     );
     let mut attached = BTreeSet::new();
-    for rest in sources.split("guard = \"").skip(1) {
-        let name = rest.split('"').next().unwrap();
+    // the derives' guard strings, and the guard paths given to `plain_object!`/`plain_struct!`
+    // (the macros' own `$rule` is not a rule)
+    let derived = sources
+        .split("guard = \"")
+        .skip(1)
+        .map(|rest| (rest.split('"').next().unwrap(), rest));
+    let declared = sources
+        .split("#[guard(")
+        .skip(1)
+        .map(|rest| (rest.split(')').next().unwrap(), rest))
+        .filter(|(name, _)| name.starts_with("access::"));
+    for (name, rest) in derived.chain(declared) {
         attached.insert(name);
         let Some(guard) = RULES
             .iter()
@@ -124,8 +134,10 @@ fn every_rule_is_attached_as_a_guard() {
             None if guard.on == "Mutation" => "Mutation {".into(),
             None => format!("{} {{", guard.on),
         };
+        // `impl Employment as sourced row "gw_employment" {` declares the type too
+        let declared_as = format!("impl {} as ", guard.on);
         assert!(
-            target.contains(&on),
+            target.contains(&on) || target.starts_with(&declared_as),
             "{name} ({}) sits on `{target}`",
             guard.on
         );

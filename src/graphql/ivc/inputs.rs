@@ -1,16 +1,16 @@
 //! The IVC mutation inputs. Every change names the dossier and the `version` the client read.
 
-use crate::domain::FiscalCode;
 use crate::domain::ivc::content::{AttestatoDraft, CompetenceDraft};
 use crate::graphql::enums::{
     IvcOutcome, IvcStatus, LearningContext, OperatorRole, SessionKind, ValidationResult,
 };
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::FiscalCodeScalar;
 use async_graphql::{ID, InputObject, Upload};
 
 #[derive(InputObject)]
 pub struct RequestIvcInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub requested_on: Date,
     /// Ente titolato that will deliver the service.
     pub provider: String,

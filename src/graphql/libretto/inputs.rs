@@ -1,11 +1,11 @@
 //! The libretto's input objects, and what turns them into the values the service takes:
 //! the rule fields of `domain::libretto_rules`, an evidence with its upload read.
 
-use crate::domain::FiscalCode;
 use crate::domain::libretto::rules::{self as rules, CompetenceFields, ExperienceFields};
 use crate::error::AppError;
 use crate::graphql::enums::{ExperienceKind, LearningContext, LibrettoStatus};
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::FiscalCodeScalar;
 use crate::services::libretto::Target;
 use crate::state::AppState;
 use crate::store::evidence::{NewEvidence, UploadedFile};
@@ -28,7 +28,7 @@ pub struct LibrettoFilter {
 
 #[derive(InputObject)]
 pub struct OpenLibrettoInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     /// Issuing office (CPI): the token's; only an administrator may name another.
     pub office: Option<String>,
 }

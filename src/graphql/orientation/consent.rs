@@ -4,11 +4,11 @@
 
 use super::mutation::{record_code, today};
 use super::{OrientationRecord, changed};
-use crate::domain::FiscalCode;
 use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::writer;
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::FiscalCodeScalar;
 use crate::services::consent::{self as service, IntakeRequest, Retake};
 use crate::services::orientation::not_future;
 use crate::store::consent;
@@ -69,7 +69,7 @@ pub struct ConsentChange {
 
 #[derive(InputObject)]
 pub struct RecordIntakeInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub taken_on: Date,
     /// CPI code; an operator's is its token's (it may be left out), only an administrator
     /// may name another.
@@ -84,7 +84,7 @@ pub struct RecordIntakeInput {
 
 #[derive(InputObject)]
 pub struct RecordNewIntakeInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     /// Not before the previous presa in carico or consent change.
     pub taken_on: Date,
@@ -96,7 +96,7 @@ pub struct RecordNewIntakeInput {
 
 #[derive(InputObject)]
 pub struct SetConsentInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub given: bool,
     pub on: Date,

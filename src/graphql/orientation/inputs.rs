@@ -1,14 +1,14 @@
 //! The input objects of the orientation mutations; each names the citizen and the `version`
 //! of their orientation record it read.
 
-use crate::domain::FiscalCode;
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::FiscalCodeScalar;
 use async_graphql::{ID, InputObject, Upload};
 
 /// Names the citizen's orientation record and the version read.
 #[derive(InputObject)]
 pub struct OrientationRefInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
 }
 
@@ -22,7 +22,7 @@ pub struct PactMeasureInput {
 
 #[derive(InputObject)]
 pub struct SignServicePactInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub signed_on: Date,
     /// As in `recordIntake`.
@@ -36,14 +36,14 @@ pub struct SignServicePactInput {
 
 #[derive(InputObject)]
 pub struct AddPactMeasureInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub measure: PactMeasureInput,
 }
 
 #[derive(InputObject)]
 pub struct UpdatePactMeasureInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub measure_id: ID,
     pub status: crate::graphql::enums::MeasureStatus,
@@ -52,7 +52,7 @@ pub struct UpdatePactMeasureInput {
 
 #[derive(InputObject)]
 pub struct AddPropensityInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     /// ISTAT CP2011 code.
     pub occupation_code: String,
@@ -73,14 +73,14 @@ pub struct AddPropensityInput {
 
 #[derive(InputObject)]
 pub struct RemovePropensityInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub propensity_id: ID,
 }
 
 #[derive(InputObject)]
 pub struct AddEducationTitleInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     /// SAP titolo di studio code (8 digits).
     pub code: String,
@@ -89,7 +89,7 @@ pub struct AddEducationTitleInput {
 
 #[derive(InputObject)]
 pub struct UploadCvInput {
-    pub fiscal_code: FiscalCode,
+    pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     /// PDF only, at most `documents.max_file_bytes`.
     pub file: Upload,

@@ -7,7 +7,7 @@ use crate::domain::FiscalCode;
 use crate::domain::orientation::{cv_obsolete, cv_valid_until};
 use crate::error::AppError;
 use crate::graphql::access;
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{self, Date, FiscalCodeScalar};
 use crate::graphql::scope::scope;
 use crate::graphql::store_loaders::loader;
 use crate::services::portal_contract::PortalPropensity as Sent;
@@ -105,8 +105,9 @@ impl PortalQuery {
     async fn portal_candidates(
         &self,
         ctx: &Context<'_>,
-        fiscal_codes: Vec<FiscalCode>,
+        fiscal_codes: Vec<FiscalCodeScalar>,
     ) -> Result<Vec<Option<PortalCandidate>>> {
+        let fiscal_codes = scalars::fiscal_codes(fiscal_codes);
         let state = ctx.data_unchecked::<AppState>();
         let max = state.config.limits.max_fiscal_codes;
         if fiscal_codes.len() > max {
