@@ -16,6 +16,7 @@ mod disclosure;
 mod document_bombs;
 mod fake_portal;
 mod fake_region;
+mod field_order;
 mod fixtures;
 mod gdpr;
 mod graphql_http;
