@@ -93,6 +93,7 @@ impl Config {
                     .into(),
             );
         }
+        self.server.validate_cors().map_err(ConfigError::Invalid)?;
         if self.auth.leeway_secs > MAX_LEEWAY_SECS {
             return invalid(format!(
                 "auth.leeway_secs ({}) must be at most {MAX_LEEWAY_SECS}",

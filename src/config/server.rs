@@ -39,6 +39,11 @@ pub struct ServerConfig {
     /// The secret pagination cursors are sealed with (`graphql::cursor`), the same on every
     /// replica; unset, it is derived from `auth.hs256_secret`, else random per process.
     pub cursor_key: Option<SecretString>,
+    /// Browser origins (`https://host[:port]`) whose pages may call the API: their CORS
+    /// preflights are answered for `/graphql`, `/evidences` and `/reports`. Empty (the
+    /// default): no cross-origin page may call it.
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -55,6 +60,7 @@ impl Default for ServerConfig {
             metrics: true,
             metrics_token: None,
             cursor_key: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -63,6 +69,28 @@ impl ServerConfig {
     /// Whether GraphiQL is served (after the demo defaults are filled in).
     pub fn graphiql(&self) -> bool {
         self.graphiql.unwrap_or(false)
+    }
+
+    /// Each of `cors_origins` must be an origin as a browser sends it: scheme and host (and
+    /// port), nothing else; `*` is refused, since every answer carries personal data.
+    pub(super) fn validate_cors(&self) -> Result<(), String> {
+        for (i, origin) in self.cors_origins.iter().enumerate() {
+            let rest = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            let plain_host = rest.is_some_and(|host| {
+                !host.is_empty()
+                    && host
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            });
+            if !plain_host {
+                return Err(format!(
+                    "server.cors_origins[{i}] = {origin:?} must be an origin such as                      \"https://operatori.example\" or \"http://localhost:5173\": scheme and                      host (and port), no path, no trailing slash, no wildcard"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether introspection queries are answered (after the demo defaults are filled in).

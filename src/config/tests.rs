@@ -197,3 +197,27 @@ fn ivc_defaults_follow_the_seeds_and_bad_values_are_named() {
         .to_string();
     assert!(err.contains("max_hour"), "{err}");
 }
+
+#[test]
+fn cors_origins_must_be_plain_origins() {
+    let with = |origins: &str| {
+        Config::from_toml(&format!(
+            "[server]\ncors_origins = {origins}\n[store]\nurl = \"sqlite::memory:\"\n\
+             [auth]\nhs256_secret = \"0123456789abcdef0123456789abcdef\"\n"
+        ))
+    };
+    let config = with(r#"["https://operatori.example", "http://localhost:5173"]"#).unwrap();
+    assert_eq!(config.server.cors_origins.len(), 2);
+    for bad in [
+        "*",
+        "https://operatori.example/",
+        "operatori.example",
+        "https://a.example/x",
+    ] {
+        let err = with(&format!("[{bad:?}]")).unwrap_err().to_string();
+        assert!(
+            err.contains("server.cors_origins[0]") && err.contains(bad),
+            "{bad}: {err}"
+        );
+    }
+}

@@ -36,7 +36,7 @@ pub fn router(state: HttpState) -> Router {
     if state.app.config.server.graphiql() {
         router = router.route("/", get(graphiql));
     }
-    router
+    let router = router
         .layer(RequestBodyLimitLayer::new(
             state.app.config.server.max_body_bytes,
         ))
@@ -59,8 +59,38 @@ pub fn router(state: HttpState) -> Router {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         // before the id is set: a client's id that is not kept leaves room for the server's
-        .layer(axum::middleware::map_request(request_id::screen))
-        .with_state(state)
+        .layer(axum::middleware::map_request(request_id::screen));
+    // outermost: a preflight is answered before anything else looks at it
+    match cors(&state.app.config.server.cors_origins) {
+        Some(cors) => router.layer(cors).with_state(state),
+        None => router.with_state(state),
+    }
+}
+
+/// The CORS rules for the configured origins (none configured: no CORS answer at all). Only
+/// what a front end needs: GET and POST with a bearer token and a JSON or multipart body.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    // validated with the configuration: each is a plain origin, so each is a header value
+    let origins = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok());
+    let request_id = HeaderName::from_static(request_id::REQUEST_ID_HEADER);
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                request_id.clone(),
+            ])
+            .expose_headers([request_id])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
 }
 
 async fn graphiql(State(state): State<HttpState>) -> Html<String> {

@@ -11,6 +11,7 @@ mod auth_jwks;
 mod batching;
 mod citizen;
 mod cli;
+mod cors;
 mod demo_documents;
 mod disclosure;
 mod document_bombs;
