@@ -52,10 +52,7 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the store, prepares the sources (a source that is down only logs
     /// a warning) and binds `server.listen`.
-    pub async fn build(
-        config: Config,
-        graphiql_token: Option<String>,
-    ) -> Result<Self, StartupError> {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
         let url = config.store_url().to_owned();
         let store = Store::connect(&url)
             .await
@@ -158,7 +155,6 @@ impl Application {
             registry: Arc::new(registry),
             reference: Arc::new(reference),
             auth,
-            graphiql_token,
         };
         let mut schema = schema_builder()
             .limit_recursive_depth(admission.max_nesting())

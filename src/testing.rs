@@ -74,7 +74,7 @@ impl Drop for TempDirGuard {
 }
 
 /// Whether we run under CI, where skipping a database suite is not allowed.
-fn in_ci() -> bool {
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| {
         let v = v.trim();
         !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false")

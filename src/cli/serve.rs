@@ -1,27 +1,23 @@
 //! `fascicolo serve`: the demo preparation, the server, and its stop on a signal.
 
 use fascicolo::app::Application;
-use fascicolo::auth::{Authenticator, Role};
+use fascicolo::auth::Authenticator;
+use fascicolo::auth::demo::demo_tokens;
 use fascicolo::config::Config;
 use fascicolo::demo;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     let started = Instant::now();
     demo::prepare(&mut config).await?;
-    let demo_token = if config.is_demo() {
-        let auth = Authenticator::from_config(&config.auth)?;
-        Some(auth.mint(
-            "demo-operator",
-            Role::Operator,
-            Some("CPI-FI-01"),
-            Duration::from_secs(12 * 3600),
-        )?)
+    let demo_tokens = if config.is_demo() {
+        demo_tokens(&Authenticator::from_config(&config.auth)?)?
     } else {
-        None
+        Vec::new()
     };
     let is_demo = config.is_demo();
-    let app = Application::build(config, demo_token.clone()).await?;
+    let graphiql = config.server.graphiql();
+    let app = Application::build(config).await?;
     if is_demo {
         // first start only; a failure leaves the demo usable without its sample documents
         match demo::documents::seed_once(app.http_state()).await {
@@ -37,10 +33,24 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     }
     let addr = app.local_addr();
     println!("fascicolo ready in {} ms", started.elapsed().as_millis());
-    println!("GraphiQL:  http://{addr}/");
+    if graphiql {
+        println!("GraphiQL:  http://{addr}/");
+    }
     println!("GraphQL:   http://{addr}/graphql");
-    if let Some(token) = demo_token {
-        println!("Demo operator token (GraphiQL already sends it; valid 12 h):\n{token}");
+    if !demo_tokens.is_empty() {
+        println!(
+            "Demo tokens, valid 12 h (GraphiQL mints fresh ones at each load; pick the role there):"
+        );
+    }
+    for demo in demo_tokens {
+        let office = demo
+            .office
+            .map(|o| format!(", office {o}"))
+            .unwrap_or_default();
+        println!(
+            "Demo {} token ({}{office}):\n{}",
+            demo.role, demo.subject, demo.token
+        );
     }
     app.run_until(shutdown_signal()).await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! `/metrics`. Every answer carries `Cache-Control: no-store` and the request's id.
 
 pub mod evidence_file;
+pub mod graphiql;
 pub mod graphql;
 pub mod graphql_http;
 pub mod reports;
@@ -14,7 +15,7 @@ use crate::sources::registry::SourceState;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 pub use state::HttpState;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -34,7 +35,9 @@ pub fn router(state: HttpState) -> Router {
         router = router.route("/metrics", get(metrics));
     }
     if state.app.config.server.graphiql() {
-        router = router.route("/", get(graphiql));
+        router = router
+            .route("/", get(graphiql::page))
+            .route("/graphiql/{file}", get(graphiql::asset));
     }
     let router = router
         .layer(RequestBodyLimitLayer::new(
@@ -91,17 +94,6 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
             .expose_headers([request_id])
             .max_age(std::time::Duration::from_secs(600)),
     )
-}
-
-async fn graphiql(State(state): State<HttpState>) -> Html<String> {
-    let mut page = async_graphql::http::GraphiQLSource::build().endpoint("/graphql");
-    let bearer;
-    if let Some(token) = &state.app.graphiql_token {
-        // demo mode only: the page carries a ready operator token
-        bearer = format!("Bearer {token}");
-        page = page.header("Authorization", &bearer);
-    }
-    Html(page.title("fascicolo").finish())
 }
 
 async fn healthz() -> &'static str {

@@ -29,8 +29,6 @@ pub struct AppState {
     pub ivc: crate::domain::ivc::IvcPolicy,
     /// Seals and opens pagination cursors.
     pub cursors: CursorKey,
-    /// Demo mode only: the operator token GraphiQL sends.
-    pub graphiql_token: Option<String>,
 }
 
 impl AppState {

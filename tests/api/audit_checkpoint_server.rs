@@ -332,7 +332,7 @@ async fn a_server_that_cannot_write_its_checkpoints_does_not_start() {
         file.display()
     );
     let config = Config::from_toml(&toml).unwrap();
-    let Err(err) = Application::build(config, None).await else {
+    let Err(err) = Application::build(config).await else {
         panic!("the server started");
     };
     let err = err.to_string();

@@ -335,7 +335,7 @@ async fn a_short_hs256_secret_stops_the_start_up() {
         ))
         .unwrap()
     };
-    let Err(err) = fascicolo::app::Application::build(config(&SECRET[..31]), None).await else {
+    let Err(err) = fascicolo::app::Application::build(config(&SECRET[..31])).await else {
         panic!("a 31-byte secret must not start");
     };
     let err = err.to_string();
@@ -343,6 +343,6 @@ async fn a_short_hs256_secret_stops_the_start_up() {
         err.contains("auth.hs256_secret is 31 bytes: HS256 needs at least 32"),
         "{err}"
     );
-    let app = fascicolo::app::Application::build(config(&SECRET[..32]), None).await;
+    let app = fascicolo::app::Application::build(config(&SECRET[..32])).await;
     assert!(app.is_ok(), "32 bytes are enough");
 }

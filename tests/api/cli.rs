@@ -159,7 +159,7 @@ async fn token_mints_a_jwt_the_server_accepts_and_bad_config_names_the_key() {
 }
 
 /// `fascicolo` with no configuration seeds the demo, prints a working token, and GraphiQL
-/// carries it. (A small `FASCICOLO_DEMO__CITIZENS` keeps the test fast.)
+/// offers one per role. (A small `FASCICOLO_DEMO__CITIZENS` keeps the test fast.)
 #[tokio::test]
 async fn demo_serves_with_no_configuration_and_its_token_works() {
     let dir = tempfile::tempdir().unwrap();
@@ -194,7 +194,35 @@ async fn demo_serves_with_no_configuration_and_its_token_works() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(&token), "GraphiQL sends the printed token");
+    // the page offers a token per role, minted at its load; the admin's one has admin rights
+    let config: serde_json::Value = serde_json::from_str(
+        page.split(r#"<script id="fascicolo-config" type="application/json">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .expect("GraphiQL page carries its configuration"),
+    )
+    .unwrap();
+    let roles: Vec<&str> = config["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["operator", "admin", "reporting", "portal"]);
+    let admin_token = config["tokens"][1]["token"].as_str().unwrap();
+    let audit: serde_json::Value = client
+        .post(&graphql_url)
+        .bearer_auth(admin_token)
+        .json(
+            &serde_json::json!({ "query": "{ auditLog(first: 1) { edges { node { action } } } }" }),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(audit["errors"].is_null(), "{audit}");
 
     // a citizen the demo put in both sources answers with both listed
     let data = generate(fascicolo::demo::DEMO_SEED, 300);

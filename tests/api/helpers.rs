@@ -258,7 +258,7 @@ pub async fn spawn_app_auth(
 
 async fn start(toml: String, databases: Vec<TestDatabase>) -> TestApp {
     let config = Config::from_toml(&toml).expect("test config");
-    let app = Application::build(config, None).await.expect("build app");
+    let app = Application::build(config).await.expect("build app");
     let addr = app.local_addr();
     let state = app.state().clone();
     let http = app.http_state().clone();

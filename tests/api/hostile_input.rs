@@ -410,7 +410,7 @@ async fn trusted_documents_only_run_the_listed_documents() {
         dir.path().display()
     ))
     .unwrap();
-    let Err(err) = fascicolo::app::Application::build(config, None).await else {
+    let Err(err) = fascicolo::app::Application::build(config).await else {
         panic!("a wrong list must not start");
     };
     let err = err.to_string();

@@ -20,6 +20,7 @@ mod fake_region;
 mod field_order;
 mod fixtures;
 mod gdpr;
+mod graphiql;
 mod graphql_http;
 mod helpers;
 mod hostile_input;
