@@ -37,11 +37,22 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {source}{}", bind_hint(.source))]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
     },
+}
+
+/// What to do when the port is taken: the usual case on a developer's machine.
+fn bind_hint(error: &std::io::Error) -> &'static str {
+    if error.kind() == std::io::ErrorKind::AddrInUse {
+        "; another process holds that port: stop it, or pick another address with \
+         `fascicolo serve --listen 127.0.0.1:8081` (or FASCICOLO_SERVER__LISTEN, or \
+         server.listen in the configuration)"
+    } else {
+        ""
+    }
 }
 
 pub struct Application {

@@ -29,7 +29,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve GraphQL (the default).
-    Serve,
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8081 or 0.0.0.0:8080 (default: server.listen,
+        /// 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Apply the store migrations and exit.
     Migrate,
     /// (Re)create the demo regional databases with synthetic citizens; or, with --libretti
@@ -126,7 +131,11 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
     let telemetry = fascicolo::telemetry::init(&config.log)?;
-    let outcome = run(cli.command.unwrap_or(Command::Serve), config).await;
+    let outcome = run(
+        cli.command.unwrap_or(Command::Serve { listen: None }),
+        config,
+    )
+    .await;
     // spans still buffered for the OTLP collector go out before the process ends
     telemetry.shutdown();
     outcome
@@ -134,7 +143,12 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => cli::serve::serve(config).await,
+        Command::Serve { listen } => {
+            if let Some(addr) = listen {
+                config.server.listen = addr;
+            }
+            cli::serve::serve(config).await
+        }
         Command::Migrate => {
             demo::prepare(&mut config).await?;
             let store = Store::connect(config.store_url()).await?;

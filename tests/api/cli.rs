@@ -371,3 +371,57 @@ async fn seed_demo_documents_follow_the_seeds_and_reimport_adds_nothing() {
     let years = report(Report::IvcDossiersByYear).await.cells;
     assert_eq!(years.len(), 4, "2022-2025: {years:?}");
 }
+
+/// `serve --listen ADDR` listens there; a port another process holds stops the start with
+/// what to do about it.
+#[test]
+fn serve_listens_where_asked_and_a_taken_port_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fascicolo.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\nurl = \"sqlite://{}/s.db?mode=rwc\"\n[auth]\nhs256_secret = \"{SECRET}\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_addr = taken.local_addr().unwrap().to_string();
+    let output = fascicolo()
+        .args(["serve", "--listen", &taken_addr, "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&taken_addr) && stderr.contains("--listen 127.0.0.1:8081"),
+        "{stderr}"
+    );
+
+    let free_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = fascicolo()
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{free_port}"),
+            "--config",
+        ])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("GraphQL:").map(|u| u.trim().to_owned()));
+    server.kill().ok();
+    server.wait().ok();
+    assert_eq!(url, Some(format!("http://127.0.0.1:{free_port}/graphql")));
+}
