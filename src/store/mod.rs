@@ -30,24 +30,35 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects (creating a SQLite file when the URL says `mode=rwc`) and counts statements.
+    /// Connects (creating a SQLite file unless the URL says another `mode`) and counts
+    /// statements. A server that does not answer fails within `CONNECT_TIMEOUT`, naming its
+    /// address and the cause, instead of the pool's silent retries.
     pub async fn connect(url: &str) -> Result<Store, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false).max_connections(16);
+        options
+            .sqlx_logging(false)
+            .max_connections(16)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .acquire_timeout(CONNECT_TIMEOUT);
         crate::db_pool::pool_checks(&mut options);
         if url.starts_with("sqlite:") {
             ensure_sqlite_parent(url);
+            // `sqlite://fascicolo.db` means "this file": create it as `mode=rwc` would
+            let create = !url.contains("mode=");
             // one writer at a time: SQLite serialises writes anyway, and this avoids SQLITE_BUSY
             options.max_connections(1);
             // write-ahead log (a commit appends instead of copying pages to a rollback journal),
             // synced at checkpoints, with a 64 MiB page cache: the import of a million
             // libretti spends its time writing, not re-reading index pages
-            options.map_sqlx_sqlite_opts(|o| {
+            options.map_sqlx_sqlite_opts(move |o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                let o = if create { o.create_if_missing(true) } else { o };
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .pragma("cache_size", "-65536")
             });
+        } else {
+            reachable(url).await?;
         }
         let mut db = Database::connect(options).await?;
         let upkeep = db.clone();
@@ -132,6 +143,41 @@ impl Store {
             }
         };
         (size, u32::try_from(idle).unwrap_or(u32::MAX))
+    }
+}
+
+/// How long the store's server has to answer at start-up.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether the server of a `postgres://` or `mysql://` URL accepts a TCP connection within
+/// `CONNECT_TIMEOUT`: the pool retries a refused connection until its deadline and then says
+/// only "pool timed out", so the cause is read here first.
+async fn reachable(url: &str) -> Result<(), DbErr> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(()); // the driver names what is wrong with the URL itself
+    };
+    let Some(host) = parsed.host_str() else {
+        return Ok(()); // a Unix socket: the driver reports it
+    };
+    let port = parsed
+        .port_or_known_default()
+        .unwrap_or(match parsed.scheme() {
+            "mysql" | "mariadb" => 3306,
+            _ => 5432,
+        });
+    let address = format!("{host}:{port}");
+    let unreachable = |cause: String| {
+        DbErr::Conn(sea_orm::RuntimeErr::Internal(format!(
+            "cannot reach the store's server at {address}: {cause}"
+        )))
+    };
+    match tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(&address)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => Err(unreachable(error.to_string())),
+        Err(_) => Err(unreachable(format!(
+            "no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
     }
 }
 

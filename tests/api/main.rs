@@ -43,6 +43,7 @@ mod search;
 mod source_cache;
 mod source_circuit;
 mod source_faults;
+mod store_startup;
 mod telemetry;
 mod territory;
 mod variable_bombs;
