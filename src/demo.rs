@@ -61,6 +61,10 @@ pub fn source_path(dir: &Path, name: &str) -> PathBuf {
 /// renamed when complete, so an interrupted seed is never mistaken for a finished one.
 pub async fn seed(dir: &Path, citizens: usize) -> Result<(), DemoError> {
     let started = Instant::now();
+    std::fs::create_dir_all(dir).map_err(|source| DemoError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
     let data = generator::generate(DEMO_SEED, citizens);
     for (name, part) in [
         (DEMO_SOURCES[0], &data.lavoro),

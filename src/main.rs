@@ -6,6 +6,7 @@ use fascicolo::auth::{Authenticator, Role};
 use fascicolo::config::Config;
 use fascicolo::config::redact;
 use fascicolo::store::Store;
+use fascicolo::telemetry::LogTarget;
 use fascicolo::{demo, graphql};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -61,6 +62,10 @@ enum Command {
         /// Which demo source to write with --url.
         #[arg(long, value_parser = ["lavoro", "formazione"])]
         part: Option<String>,
+        /// With --url: drop the demo tables and views an earlier run wrote, then write them
+        /// again (without it, a database that already holds the same source is left as is).
+        #[arg(long, requires = "url")]
+        reset: bool,
     },
     /// Write the GraphQL SDL.
     ExportSchema {
@@ -129,8 +134,17 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let config = Config::load(cli.config.as_deref())?;
-    let telemetry = fascicolo::telemetry::init(&config.log)?;
+    let mut config = Config::load(cli.config.as_deref())?;
+    // a command other than serve answers on stdout and logs only warnings, on stderr, unless
+    // RUST_LOG asks for more
+    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
+    let target = if serving {
+        LogTarget::Stdout
+    } else {
+        config.log.level = "warn".into();
+        LogTarget::Stderr
+    };
+    let telemetry = fascicolo::telemetry::init(&config.log, target)?;
     let outcome = run(
         cli.command.unwrap_or(Command::Serve { listen: None }),
         config,
@@ -169,8 +183,9 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             citizens,
             url,
             part,
+            reset,
             ..
-        } => cli::demo::seed_demo(&config, citizens, url, part).await,
+        } => cli::demo::seed_demo(&config, citizens, url, part, reset).await,
         Command::ExportSchema { out } => {
             if let Some(dir) = out.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -195,7 +210,18 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             ttl,
             subject,
         } => {
+            let demo_dir = config.demo.as_ref().map(|d| d.data_dir.clone());
+            let existed = demo_dir.as_ref().is_some_and(|dir| dir.exists());
             demo::prepare(&mut config).await?;
+            if let Some(dir) = demo_dir {
+                // stdout stays the token alone; say on stderr whose secret signed it
+                let created = if existed { "" } else { ", created just now" };
+                eprintln!(
+                    "no --config: signed with the demo's secret ({}{created}); a token for a \
+                     real deployment needs --config with its auth.hs256_secret",
+                    dir.display()
+                );
+            }
             let auth = Authenticator::from_config(&config.auth)?;
             println!("{}", auth.mint(&subject, role, office.as_deref(), ttl)?);
             Ok(())

@@ -47,8 +47,8 @@ impl Telemetry {
     }
 }
 
-/// The subscriber for `log`: its filter (`RUST_LOG` wins), text or JSON lines into `writer`,
-/// and the OTLP layer when `log.otlp_endpoint` is set.
+/// The subscriber for `log`: its filter (`RUST_LOG` wins), text or JSON lines into `writer`
+/// (no colour codes), and the OTLP layer when `log.otlp_endpoint` is set.
 pub fn subscriber<W>(
     log: &LogConfig,
     writer: W,
@@ -56,8 +56,21 @@ pub fn subscriber<W>(
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
+    build(log, writer, false)
+}
+
+fn build<W>(
+    log: &LogConfig,
+    writer: W,
+    ansi: bool,
+) -> Result<(impl Subscriber + Send + Sync + use<W>, Telemetry), TelemetryError>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.level));
-    let lines = tracing_subscriber::fmt::layer().with_writer(writer);
+    let lines = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(ansi);
     let lines = match log.format {
         LogFormat::Json => lines.json().boxed(),
         LogFormat::Text => lines.boxed(),
@@ -74,9 +87,29 @@ where
     Ok((subscriber, Telemetry { provider }))
 }
 
-/// Installs [`subscriber`] for the whole process, writing to stdout.
-pub fn init(log: &LogConfig) -> Result<Telemetry, TelemetryError> {
-    let (subscriber, telemetry) = subscriber(log, std::io::stdout)?;
+/// Installs the subscriber for the whole process, writing to `target`.
+pub fn init(log: &LogConfig, target: LogTarget) -> Result<Telemetry, TelemetryError> {
+    use std::io::IsTerminal;
+    // colour codes only for a person at a terminal, never into a file or a collector
+    match target {
+        LogTarget::Stdout => install(log, std::io::stdout, std::io::stdout().is_terminal()),
+        LogTarget::Stderr => install(log, std::io::stderr, std::io::stderr().is_terminal()),
+    }
+}
+
+/// Where the log lines go: stdout for the server; stderr for a command whose stdout is its
+/// answer (a token, a report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTarget {
+    Stdout,
+    Stderr,
+}
+
+fn install<W>(log: &LogConfig, writer: W, ansi: bool) -> Result<Telemetry, TelemetryError>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let (subscriber, telemetry) = build(log, writer, ansi)?;
     // a second init in one process (tests) keeps the first subscriber
     let _ = tracing::subscriber::set_global_default(subscriber);
     Ok(telemetry)

@@ -64,6 +64,7 @@ pub async fn seed_demo(
     citizens: Option<usize>,
     url: Option<String>,
     part: Option<String>,
+    reset: bool,
 ) -> anyhow::Result<()> {
     let citizens = citizens
         .or(config.demo.as_ref().map(|d| d.citizens))
@@ -78,6 +79,26 @@ pub async fn seed_demo(
         let db = sea_orm::Database::connect(&url)
             .await
             .with_context(|| format!("connecting to {}", redact(&url)))?;
+        let shown = redact(&url);
+        match fascicolo::sources::demo::persons_written(&db).await {
+            Some(n) if reset => {
+                fascicolo::sources::demo::drop_schema(&db).await?;
+                println!("{shown}: the demo source written before ({n} persons) dropped");
+            }
+            Some(n) if n == source.persons.len() as u64 => {
+                println!(
+                    "{shown}: already holds this demo source ({n} persons); nothing written \
+                     (--reset writes it again)"
+                );
+                return Ok(());
+            }
+            Some(n) => bail!(
+                "{shown} already holds a demo source of {n} persons, not {}: pass --reset to \
+                 replace it",
+                source.persons.len()
+            ),
+            None => {}
+        }
         fascicolo::sources::demo::create_schema(&db).await?;
         fascicolo::sources::demo::insert(&db, source).await?;
         println!(

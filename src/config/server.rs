@@ -283,6 +283,7 @@ fn default_apq_entries() -> usize {
     1000
 }
 fn default_level() -> String {
-    // statements are logged by our own spans; sqlx's per-statement lines would drown them
-    "info,sqlx=warn".into()
+    // statements are logged by our own spans; sqlx's per-statement lines would drown them,
+    // and a first start's two lines per migration would bury the address and the tokens
+    "info,sqlx=warn,sea_orm_migration=warn".into()
 }

@@ -56,7 +56,14 @@ pub async fn graphql_handler(State(state): State<HttpState>, request: Request) -
         Err(rejection) => return rejection.into_response(media),
     };
     let over_get = parts.method == Method::GET || parts.method == Method::HEAD;
-    let outcome = run(&state, principal, request_id, request, over_get).await;
+    let outcome = run(
+        &state,
+        principal,
+        request_id,
+        request,
+        Caller::Http { over_get },
+    )
+    .await;
     respond(outcome, media)
 }
 
@@ -81,22 +88,43 @@ pub async fn execute(
     request_id: String,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
-    run(state, principal, request_id, request, false).await.0
+    run(state, principal, request_id, request, Caller::InProcess)
+        .await
+        .0
 }
 
 /// Runs the request and records it in the metrics (`/metrics`): by operation name, never by
 /// query text.
+/// Who asks: an HTTP client, or fascicolo itself (the demo writing its sample documents
+/// through the API), whose hundreds of requests at a first start log at debug only.
+#[derive(Clone, Copy)]
+enum Caller {
+    Http { over_get: bool },
+    InProcess,
+}
+
+/// `tracing::info!` for a client's request, `tracing::debug!` for one of ours.
+macro_rules! request_log {
+    ($caller:expr, $($arg:tt)*) => {
+        if matches!($caller, Caller::InProcess) {
+            tracing::debug!($($arg)*)
+        } else {
+            tracing::info!($($arg)*)
+        }
+    };
+}
+
 async fn run(
     state: &HttpState,
     principal: Principal,
     request_id: String,
     request: async_graphql::Request,
-    over_get: bool,
+    caller: Caller,
 ) -> (async_graphql::Response, Outcome) {
     let started = std::time::Instant::now();
     let operation = crate::observe::operation_label(request.operation_name.as_deref());
     tracing::Span::current().record("operation", operation.as_str());
-    let mut answer = run_observed(state, principal, request_id, request, over_get).await;
+    let mut answer = run_observed(state, principal, request_id, request, caller).await;
     error_cap::cap(&mut answer.0.errors, state.app.config.limits.max_errors);
     crate::observe::graphql_request(&operation, metric_outcome(&answer), started.elapsed());
     answer
@@ -123,8 +151,9 @@ async fn run_observed(
     principal: Principal,
     request_id: String,
     request: async_graphql::Request,
-    over_get: bool,
+    caller: Caller,
 ) -> (async_graphql::Response, Outcome) {
+    let over_get = matches!(caller, Caller::Http { over_get: true });
     let scope = Arc::new(RequestScope::new(principal, request_id));
     let admitted = state.admission.admit(request, over_get);
     let request = match admitted.and_then(crate::graphql::bounds::admit) {
@@ -140,7 +169,8 @@ async fn run_observed(
                     Outcome::MutationOverGet,
                 ),
             };
-            tracing::info!(
+            request_log!(
+                caller,
                 request_id = %scope.request_id,
                 role = scope.principal.role.as_str(),
                 errors = errors.len(),
@@ -187,7 +217,8 @@ async fn run_observed(
         )]);
         return (withheld, Outcome::Withheld);
     }
-    tracing::info!(
+    request_log!(
+        caller,
         request_id = %scope.request_id,
         role = scope.principal.role.as_str(),
         citizens = access.citizens(),

@@ -74,7 +74,7 @@ mod sectors;
 mod sqlite;
 mod trainings;
 
-pub use sqlite::{create_schema, insert};
+pub use sqlite::{create_schema, drop_schema, insert, persons_written};
 
 // ---------------------------------------------------------------------------------------------
 // The generator

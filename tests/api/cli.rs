@@ -425,3 +425,50 @@ fn serve_listens_where_asked_and_a_taken_port_says_what_to_do() {
     server.wait().ok();
     assert_eq!(url, Some(format!("http://127.0.0.1:{free_port}/graphql")));
 }
+
+/// A first start shows the address and the tokens within 20 lines, without colour codes when
+/// stdout is not a terminal; a command's stdout is its answer alone (logs go to stderr).
+#[test]
+fn first_start_output_is_short_plain_and_commands_answer_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = fascicolo()
+        .env_remove("RUST_LOG")
+        .current_dir(dir.path())
+        .env("FASCICOLO_SERVER__LISTEN", "127.0.0.1:0")
+        .env("FASCICOLO_DEMO__CITIZENS", "300")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut before_ready = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref().map_while(Result::ok) {
+        if line.starts_with("fascicolo ready") {
+            break;
+        }
+        before_ready.push(line);
+    }
+    let banner: Vec<String> = lines.by_ref().take(10).map_while(Result::ok).collect();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(before_ready.len() <= 20, "{before_ready:#?}");
+    assert!(
+        banner.iter().any(|l| l.starts_with("Demo portal token")),
+        "{banner:#?}"
+    );
+    for line in before_ready.iter().chain(&banner) {
+        assert!(!line.contains('\u{1b}'), "colour code in {line:?}");
+    }
+
+    let token = fascicolo()
+        .env_remove("RUST_LOG")
+        .current_dir(dir.path())
+        .args(["token", "--role", "reporting"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(token.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(stdout.trim().matches('.').count(), 2, "a JWT: {stdout}");
+    let stderr = String::from_utf8_lossy(&token.stderr);
+    assert!(stderr.contains("demo's secret"), "{stderr}");
+}

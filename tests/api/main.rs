@@ -40,6 +40,7 @@ mod pool;
 mod portal_consent;
 mod reporting;
 mod search;
+mod seed_demo;
 mod source_cache;
 mod source_circuit;
 mod source_faults;

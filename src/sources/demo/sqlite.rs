@@ -60,6 +60,33 @@ const TRAINING_COLUMNS: [&str; 11] = [
 /// Creates the base tables and the three contract views on a fresh database (SQLite,
 /// PostgreSQL or MySQL/MariaDB). Column types follow the contract: the views select the base
 /// columns unchanged, so each view column keeps its table's declared type.
+/// How many persons an earlier run wrote into `db`; `None` when it holds no demo source.
+pub async fn persons_written(db: &DatabaseConnection) -> Option<u64> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {PERSON_TABLE}"),
+        ))
+        .await
+        .ok()??;
+    row.try_get::<i64>("", "n")
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
+}
+
+/// Removes what `create_schema` creates (views first), where it exists.
+pub async fn drop_schema(db: &DatabaseConnection) -> Result<(), DbErr> {
+    for view in ["gw_person", "gw_employment", "gw_training"] {
+        db.execute_unprepared(&format!("DROP VIEW IF EXISTS {view}"))
+            .await?;
+    }
+    for table in [EMPLOYMENT_TABLE, TRAINING_TABLE, PERSON_TABLE] {
+        db.execute_unprepared(&format!("DROP TABLE IF EXISTS {table}"))
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn create_schema(db: &DatabaseConnection) -> Result<(), DbErr> {
     for statement in schema_statements(db.get_database_backend()) {
         db.execute_unprepared(&statement).await?;
