@@ -3,7 +3,10 @@
 //! ends: only its documents run, by hash or by exact text).
 //!
 //! The protocol: `extensions.persistedQuery = { "version": 1, "sha256Hash": "<hex>" }`, with
-//! or without the `query` text; the hash is SHA-256 of the exact text.
+//! or without the `query` text; the hash is SHA-256 of the exact text. The GraphQL-over-HTTP
+//! persisted-documents proposal's `documentId: "sha256:<hex>"` is read as the same
+//! (`http::graphql_http`), and an allow-list may key its documents either way (GraphQL Code
+//! Generator writes `sha256:<hex>`).
 
 use crate::error::AppError;
 use async_graphql::ServerError;
@@ -51,12 +54,17 @@ impl PersistedDocuments {
         let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         let entries: HashMap<String, String> = serde_json::from_str(&text).map_err(|e| {
             fail(format!(
-                "expected a JSON object of \"<sha256>\": \"<document>\": {e}"
+                "expected a JSON object of \"<sha256>\" (or \"sha256:<sha256>\"): \
+                 \"<document>\": {e}"
             ))
         })?;
         let mut list = HashMap::with_capacity(entries.len());
         for (hash, document) in entries {
             let key = hash.to_ascii_lowercase();
+            let key = key
+                .strip_prefix(DOCUMENT_ID_PREFIX)
+                .unwrap_or(&key)
+                .to_owned();
             let actual = sha256(&document);
             if key != actual {
                 return Err(fail(format!(
@@ -157,6 +165,9 @@ impl PersistedDocuments {
         }
     }
 }
+
+/// The one kind of document id this server knows: `sha256:` and the hash of the text.
+pub const DOCUMENT_ID_PREFIX: &str = "sha256:";
 
 pub fn sha256(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());

@@ -265,9 +265,47 @@ fn from_json(body: &[u8]) -> Result<async_graphql::Request, Rejection> {
         Some(Value::String(name)) => Some(name),
         Some(_) => return Err(Rejection::bad("`operationName` must be a string")),
     };
+    let document_id = match take("documentId") {
+        None => None,
+        Some(Value::String(id)) => Some(id),
+        Some(_) => return Err(Rejection::bad("`documentId` must be a string")),
+    };
     let variables = object(take("variables"), "variables")?;
     let extensions = object(take("extensions"), "extensions")?;
+    let extensions = with_document_id(extensions, document_id)?;
     request(query, operation_name, variables, extensions)
+}
+
+/// `documentId: "sha256:<hex>"` (the GraphQL-over-HTTP persisted-documents proposal) as the
+/// `persistedQuery` extension the admission already resolves.
+fn with_document_id(
+    extensions: Option<Map<String, Value>>,
+    document_id: Option<String>,
+) -> Result<Option<Map<String, Value>>, Rejection> {
+    let Some(id) = document_id else {
+        return Ok(extensions);
+    };
+    let prefix = crate::graphql::persisted::DOCUMENT_ID_PREFIX;
+    let hash = id
+        .strip_prefix(prefix)
+        .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| {
+            Rejection::bad(format!(
+                "`documentId` must be \"{prefix}\" and the 64 hex digits of the document's \
+                 SHA-256"
+            ))
+        })?;
+    let mut extensions = extensions.unwrap_or_default();
+    if extensions.contains_key("persistedQuery") {
+        return Err(Rejection::bad(
+            "send `documentId` or `extensions.persistedQuery`, not both",
+        ));
+    }
+    extensions.insert(
+        "persistedQuery".into(),
+        serde_json::json!({ "version": 1, "sha256Hash": hash.to_ascii_lowercase() }),
+    );
+    Ok(Some(extensions))
 }
 
 fn object(value: Option<Value>, name: &str) -> Result<Option<Map<String, Value>>, Rejection> {
@@ -302,7 +340,7 @@ fn from_query_string(uri: &Uri) -> Result<async_graphql::Request, Rejection> {
         }
     };
     let variables = json("variables")?;
-    let extensions = json("extensions")?;
+    let extensions = with_document_id(json("extensions")?, params.get("documentId").cloned())?;
     request(
         params.get("query").cloned(),
         params.get("operationName").cloned(),

@@ -420,6 +420,64 @@ async fn trusted_documents_only_run_the_listed_documents() {
     );
 }
 
+/// An allow-list keyed `sha256:<hex>` (as GraphQL Code Generator writes it) starts, and a
+/// request may name its document with `documentId` (the GraphQL-over-HTTP persisted-documents
+/// proposal), by POST or GET.
+#[tokio::test]
+async fn trusted_documents_by_document_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = "{ sources { name } }";
+    let list = dir.path().join("trusted.json");
+    let id = format!("sha256:{}", sha256(sources));
+    std::fs::write(&list, json!({ id.clone(): sources }).to_string()).unwrap();
+    let Some(app) = spawn_app_configured(
+        "trusted_documents_by_document_id",
+        Engine::Sqlite,
+        vec![],
+        &[],
+        &format!("trusted_documents = {:?}", list.display().to_string()),
+        "",
+    )
+    .await
+    else {
+        return;
+    };
+    let (status, body) = send(&app, None, &json!({ "documentId": id })).await;
+    assert_eq!((status, body), (200, json!({ "data": { "sources": [] } })));
+    let got: Value = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("documentId", id.as_str())])
+        .bearer_auth(app.operator())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got, json!({ "data": { "sources": [] } }));
+
+    let other = format!("sha256:{}", sha256("{ sources { name state } }"));
+    let (_, body) = send(&app, None, &json!({ "documentId": other })).await;
+    assert_eq!(error_codes(&body), ["OPERATION_NOT_ALLOWED"], "{body}");
+    for bad in [
+        json!({ "documentId": format!("md5:{}", sha256(sources)) }),
+        json!({ "documentId": "sha256:xyz" }),
+        json!({ "documentId": 7 }),
+        json!({ "documentId": id, "extensions": persisted(&sha256(sources)) }),
+    ] {
+        let (status, body) = send(&app, Some(GRAPHQL_RESPONSE), &bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("documentId")),
+            "{bad}: {body}"
+        );
+    }
+    app.stop().await;
+}
+
 /// The id of an `internal error (id …)` message.
 fn internal_id(body: &Value) -> String {
     assert_eq!(error_codes(body), ["INTERNAL"], "{body}");
