@@ -25,6 +25,7 @@ impl Config {
             }
             None => Figment::from(Toml::string(DEMO_TOML)),
         };
+        super::report::unknown_environment_sections()?;
         Self::from_figment(&base.merge(environment()))
     }
 
@@ -34,7 +35,9 @@ impl Config {
     }
 
     fn from_figment(figment: &Figment) -> Result<Config, ConfigError> {
-        let mut config: Config = figment.extract()?;
+        let mut config: Config = figment
+            .extract()
+            .map_err(|error| super::report::describe(figment, error))?;
         config.fill_demo_defaults();
         config.validate()?;
         Ok(config)

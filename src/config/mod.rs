@@ -7,6 +7,7 @@
 mod audit;
 mod auth;
 mod load;
+mod report;
 mod server;
 mod services;
 mod sources;

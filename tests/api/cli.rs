@@ -472,3 +472,39 @@ fn first_start_output_is_short_plain_and_commands_answer_alone() {
     let stderr = String::from_utf8_lossy(&token.stderr);
     assert!(stderr.contains("demo's secret"), "{stderr}");
 }
+
+/// A typo in a variable's section is refused as the same typo in the file is; a refused value
+/// is echoed with the key as the file writes it and the variable it came from.
+#[test]
+fn environment_typos_are_refused_and_bad_values_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = fascicolo()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .env("FASCICOLO_SEVER__LISTEN", "127.0.0.1:9")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(!typo.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("FASCICOLO_SEVER__LISTEN") && stderr.contains("no such section"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("fascicolo-data").exists(), "nothing done");
+
+    let bad = fascicolo()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .env("FASCICOLO_SERVER__LISTEN", "nowhere")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success());
+    assert!(
+        stderr.contains(r#"server.listen = "nowhere""#)
+            && stderr.contains("FASCICOLO_SERVER__LISTEN")
+            && !stderr.contains("default.")
+            && !stderr.contains("``"),
+        "{stderr}"
+    );
+}
