@@ -53,11 +53,13 @@ pub(crate) fn derived_id(key: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes()).to_string()
 }
 
-/// How far an import got, after each batch.
+/// How far an import got, after each batch; once every line is written, the last call says
+/// the secondary indexes dropped for the load are being rebuilt (which can take a while).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Progress {
     pub bytes: u64,
     pub lines: u64,
+    pub rebuilding_indexes: bool,
 }
 
 /// The loop every import shares: reads lines, lets `parse` check each (a rejection keeps its
@@ -78,8 +80,15 @@ where
     R: Send + 'static,
     F: Future<Output = Result<Written, sea_orm::DbErr>> + Send + 'static,
 {
+    let mut progress = progress;
     let deferred = crate::store::bulk::defer(db, tables).await?;
-    let loaded = load(db, tables, deferred > 0, input, progress, parse, write).await;
+    let loaded = load(db, tables, deferred > 0, input, &mut progress, parse, write).await;
+    if deferred > 0 {
+        progress(Progress {
+            rebuilding_indexes: true,
+            ..Progress::default()
+        });
+    }
     let rebuilt = crate::store::bulk::restore(db).await;
     let mut report = loaded?;
     report.rebuilt = rebuilt?;

@@ -83,6 +83,10 @@ enum Command {
         /// Where to write the rejected lines (line number, reason); default FILE.rejected.tsv.
         #[arg(long)]
         rejects: Option<PathBuf>,
+        /// Exit 0 even when lines were rejected (by default a rejected line makes the exit
+        /// status 1, the other lines staying imported).
+        #[arg(long)]
+        allow_rejects: bool,
     },
     /// The audit log: check its hash chain, or delete what is past its retention.
     Audit {
@@ -199,9 +203,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             kind,
             file,
             rejects,
+            allow_rejects,
         } => {
             demo::prepare(&mut config).await?;
-            cli::import::import(&config, kind, &file, rejects).await
+            cli::import::import(&config, kind, &file, rejects, allow_rejects).await
         }
         Command::Audit { command } => cli::audit::audit(&config, command).await,
         Command::Token {

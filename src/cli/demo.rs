@@ -1,6 +1,6 @@
 //! `fascicolo seed-demo`: the demo regional sources, or demo documents in the store.
 
-use super::import::{import_lines, progress_bar};
+use super::import::{follow, import_lines, progress_bar};
 use crate::ImportKind;
 use anyhow::Context;
 use anyhow::bail;
@@ -49,10 +49,11 @@ pub async fn seed_documents(
     for (kind, n, name) in kinds.into_iter().filter(|k| k.1 > 0) {
         println!("{name}:");
         let bar = progress_bar(n, "{pos}/{len} lines");
-        let progress = |p: fascicolo::import::Progress| bar.set_position(p.lines);
+        let progress = follow(&bar, false);
         let lines = generate(kind, n).map(|v| Ok(v.to_string()));
         let rejects = std::env::temp_dir().join(format!("fascicolo-seed-{name}.rejected.tsv"));
-        let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
+        // generated lines are all valid: a rejected one is a bug worth stopping for
+        let result = import_lines(config, &store, kind, lines, progress, &rejects, false).await;
         bar.finish_and_clear();
         result?;
     }

@@ -10,7 +10,7 @@ use std::time::Instant;
 /// count (`{pos}/{len}`).
 pub fn progress_bar(total: u64, counts: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total);
-    let template = format!("{{bar:40}} {counts} {{eta}}");
+    let template = format!("{{bar:40}} {counts} {{eta}} {{msg}}");
     bar.set_style(
         indicatif::ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -27,6 +27,7 @@ pub async fn import_lines(
     lines: impl IntoIterator<Item = std::io::Result<String>>,
     progress: impl FnMut(fascicolo::import::Progress),
     rejects: &std::path::Path,
+    allow_rejects: bool,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     if store.db().get_database_backend() == sea_orm::DbBackend::Sqlite {
@@ -58,8 +59,8 @@ pub async fn import_lines(
     };
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "{} lines: {} imported, {} already present, {} rejected ({:.1} s, {:.0} lines/s)",
-        report.lines,
+        "{}: {} imported, {} already present, {} rejected ({:.1} s, {:.0} lines/s)",
+        lines_count(report.lines as u64),
         report.imported,
         report.already_present,
         report.rejected.len(),
@@ -73,8 +74,38 @@ pub async fn import_lines(
         }
         std::fs::write(rejects, text)?;
         println!("rejected lines written to {}", rejects.display());
+        if !allow_rejects {
+            anyhow::bail!(
+                "{} rejected (the others are imported; a re-run skips them): fix and import \
+                 again, or pass --allow-rejects to accept a partial import",
+                lines_count(report.rejected.len() as u64)
+            );
+        }
     }
     Ok(())
+}
+
+/// "1 line", "2 lines".
+fn lines_count(n: u64) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
+/// The bar follows the bytes (or lines) written, then says when the indexes are rebuilt.
+pub fn follow(
+    bar: &indicatif::ProgressBar,
+    by_bytes: bool,
+) -> impl FnMut(fascicolo::import::Progress) {
+    move |p: fascicolo::import::Progress| {
+        if p.rebuilding_indexes {
+            bar.set_message("all lines written; rebuilding the indexes…");
+        } else {
+            bar.set_position(if by_bytes { p.bytes } else { p.lines });
+        }
+    }
 }
 
 pub async fn import(
@@ -82,6 +113,7 @@ pub async fn import(
     kind: ImportKind,
     file: &std::path::Path,
     rejects: Option<PathBuf>,
+    allow_rejects: bool,
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let store = Store::connect(config.store_url()).await?;
@@ -96,9 +128,28 @@ pub async fn import(
         name.push(".rejected.tsv");
         PathBuf::from(name)
     });
-    let progress = |p: fascicolo::import::Progress| bar.set_position(p.bytes);
     let lines = std::io::BufRead::lines(input);
-    let result = import_lines(config, &store, kind, lines, progress, &rejects).await;
+    let progress = follow(&bar, true);
+    let result = import_lines(
+        config,
+        &store,
+        kind,
+        lines,
+        progress,
+        &rejects,
+        allow_rejects,
+    )
+    .await;
     bar.finish_and_clear();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_line_is_one_line() {
+        assert_eq!(super::lines_count(1), "1 line");
+        assert_eq!(super::lines_count(0), "0 lines");
+        assert_eq!(super::lines_count(12), "12 lines");
+    }
 }

@@ -211,19 +211,22 @@ fn import_file(app: &TestApp, kind: &str, lines: &[Value]) -> (String, Vec<(usiz
     let file = dir.path().join("legacy.jsonl");
     let text: Vec<String> = lines.iter().map(Value::to_string).collect();
     std::fs::write(&file, text.join("\n")).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fascicolo"))
-        .env_remove("FASCICOLO_CONFIG")
-        .env("RUST_LOG", "warn")
-        .args(["import", kind, "--config"])
-        .arg(&config)
-        .arg(&file)
-        .output()
-        .unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fascicolo"))
+            .env_remove("FASCICOLO_CONFIG")
+            .env("RUST_LOG", "warn")
+            .args(["import", kind, "--config"])
+            .arg(&config)
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
     let out = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{output:?}");
     let rejects =
         std::fs::read_to_string(dir.path().join("legacy.jsonl.rejected.tsv")).unwrap_or_default();
-    let rows = rejects
+    let rows: Vec<(usize, String)> = rejects
         .lines()
         .skip(1)
         .map(|l| {
@@ -231,6 +234,14 @@ fn import_file(app: &TestApp, kind: &str, lines: &[Value]) -> (String, Vec<(usiz
             (line.parse().unwrap(), reason.to_owned())
         })
         .collect();
+    // a rejected line makes the exit status 1, unless --allow-rejects accepts a partial import
+    assert_eq!(output.status.success(), rows.is_empty(), "{output:?}");
+    if !rows.is_empty() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--allow-rejects"), "{stderr}");
+        let accepted = run(&["--allow-rejects"]);
+        assert!(accepted.status.success(), "{accepted:?}");
+    }
     (out, rows)
 }
 
