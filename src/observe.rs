@@ -88,7 +88,7 @@ fn describe() {
     );
     describe_counter!(
         SOURCE_CALLS,
-        "Calls to regional sources by outcome (ok, error, timeout, circuit_open)"
+        "Calls to regional sources by outcome (ok, error, timeout, unreachable, contract, rejected, circuit_open)"
     );
     describe_histogram!(
         SOURCE_DURATION,
@@ -171,8 +171,8 @@ pub fn graphql_request(operation: &str, outcome: &'static str, elapsed: Duration
         .record(elapsed.as_secs_f64());
 }
 
-/// One call to a source (`outcome`: ok, error, timeout, circuit_open); `elapsed` is `None`
-/// for a call that was not made.
+/// One call to a source (`outcome`: ok, error, timeout, unreachable, contract, rejected,
+/// circuit_open); `elapsed` is `None` for a call that was not made.
 pub fn source_call(source: &str, outcome: &'static str, elapsed: Option<Duration>) {
     metrics::counter!(SOURCE_CALLS, "source" => source.to_owned(), "outcome" => outcome)
         .increment(1);
