@@ -158,6 +158,10 @@ pub struct IvcConfig {
     pub interview_min_minutes: i32,
     #[serde(default = "default_ivc_interview_max_minutes")]
     pub interview_max_minutes: i32,
+    /// seed 003: the "durata massima ... di ogni singolo servizio"; no figure in the seed, so a
+    /// working day: a longer session is refused as an entry error.
+    #[serde(default = "default_ivc_max_session_minutes")]
+    pub max_session_minutes: i32,
 }
 
 impl IvcConfig {
@@ -171,6 +175,7 @@ impl IvcConfig {
             interview_min_minutes: self.interview_min_minutes,
             interview_max_minutes: self.interview_max_minutes,
             max_minutes: i32::try_from(self.max_hours.saturating_mul(60)).unwrap_or(i32::MAX),
+            max_session_minutes: self.max_session_minutes,
             hourly_cost_cents: self.hourly_cost_cents(),
             one_path_per_citizen: self.one_path_per_citizen,
         }
@@ -191,6 +196,7 @@ impl Default for IvcConfig {
             interviews_max: default_ivc_interviews_max(),
             interview_min_minutes: default_ivc_interview_min_minutes(),
             interview_max_minutes: default_ivc_interview_max_minutes(),
+            max_session_minutes: default_ivc_max_session_minutes(),
         }
     }
 }
@@ -211,6 +217,11 @@ impl IvcConfig {
         }
         if self.min_age < 0 || self.min_age > self.max_age {
             return invalid("min_age must be between 0 and max_age");
+        }
+        if self.max_session_minutes <= 0
+            || i64::from(self.max_session_minutes) > i64::from(self.max_hours) * 60
+        {
+            return invalid("max_session_minutes must be between 1 and max_hours × 60");
         }
         if self.interviews_min > self.interviews_max
             || self.interview_min_minutes > self.interview_max_minutes
@@ -250,6 +261,9 @@ fn default_ivc_interview_min_minutes() -> i32 {
 }
 fn default_ivc_interview_max_minutes() -> i32 {
     120
+}
+fn default_ivc_max_session_minutes() -> i32 {
+    8 * 60
 }
 
 fn default_region() -> String {

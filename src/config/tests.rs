@@ -221,3 +221,18 @@ fn cors_origins_must_be_plain_origins() {
         );
     }
 }
+
+#[test]
+fn one_ivc_session_has_a_bounded_length() {
+    let with = |minutes: &str| {
+        Config::from_toml(&format!(
+            "[store]\nurl = \"sqlite::memory:\"\n[auth]\nhs256_secret = \
+             \"0123456789abcdef0123456789abcdef\"\n[ivc]\nmax_session_minutes = {minutes}\n"
+        ))
+    };
+    assert_eq!(with("240").unwrap().ivc.policy().max_session_minutes, 240);
+    for bad in ["0", "1561"] {
+        let err = with(bad).unwrap_err().to_string();
+        assert!(err.contains("max_session_minutes"), "{bad}: {err}");
+    }
+}

@@ -15,6 +15,9 @@ pub struct IvcPolicy {
     pub interview_max_minutes: i32,
     /// seed 003: "durata massima del percorso IVC (26 ore)", in minutes.
     pub max_minutes: i32,
+    /// seed 003: a "durata massima ... di ogni singolo servizio" too; the seed gives no figure,
+    /// so the default is a working day (8 h): a longer session is an entry error.
+    pub max_session_minutes: i32,
     /// The unit cost in force for new dossiers, in cents an hour.
     pub hourly_cost_cents: i64,
     /// seed 003: only for citizens "che non abbiano già fruito del servizio di IVC".
@@ -31,6 +34,7 @@ impl Default for IvcPolicy {
             interview_min_minutes: 60,
             interview_max_minutes: 120,
             max_minutes: 26 * 60,
+            max_session_minutes: 8 * 60,
             hourly_cost_cents: 4000,
             one_path_per_citizen: true,
         }

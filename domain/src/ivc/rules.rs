@@ -89,6 +89,23 @@ pub fn check_hours(
     Ok(())
 }
 
+/// Seed 003: "durata massima ... di ogni singolo servizio" (`ivc.max_session_minutes`).
+pub fn check_session_length(minutes: i64, max_session_minutes: i64) -> Result<(), DomainError> {
+    if minutes > max_session_minutes {
+        return Err(DomainError::invalid(
+            "minutes",
+            "max_session_minutes",
+            format!(
+                "minutes: one session may last at most {} (ivc.max_session_minutes; seed 003: \
+                 \"durata massima di ogni singolo servizio\"); this one lasts {}",
+                describe_minutes(max_session_minutes),
+                describe_minutes(minutes)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Seed 003 UCS: hours × hourly cost, in cents (rounded to the cent).
 pub fn cost_cents(minutes: i64, hourly_cost_cents: i64) -> i64 {
     (minutes * hourly_cost_cents + 30) / 60

@@ -99,7 +99,8 @@ impl IvcMutation {
     }
 
     /// Records an interview, test or back-office slot of the current phase. The path may
-    /// last at most `ivc.max_hours` (seed 003: 26 h); in validation and certification a
+    /// last at most `ivc.max_hours` (seed 003: 26 h) and one session at most
+    /// `ivc.max_session_minutes` (default 8 h); in validation and certification a
     /// CONTENT_EXPERT may not be an operator of the identification (terzietà).
     async fn add_ivc_session(
         &self,
@@ -126,6 +127,7 @@ impl IvcMutation {
             &actor,
             (&id, input.version),
             session,
+            &state.ivc,
             today(),
         )
         .await?;

@@ -4,7 +4,8 @@
 
 use crate::domain::ivc::content::CompetenceDraft;
 use crate::domain::ivc::rules::{
-    check_assessor, check_event_date, check_hours, check_session_kind, check_terzieta,
+    check_assessor, check_event_date, check_hours, check_session_kind, check_session_length,
+    check_terzieta,
 };
 use crate::domain::ivc::{IvcOutcome, IvcStatus};
 use crate::domain::libretto::{check_optional_text, check_text};
@@ -95,6 +96,7 @@ pub async fn add_session(
     actor: &Actor,
     (id, version): (&str, i64),
     session: NewSession,
+    policy: &crate::domain::ivc::IvcPolicy,
     today: NaiveDate,
 ) -> Result<Dossier, AppError> {
     mutate(
@@ -116,6 +118,10 @@ pub async fn add_session(
             check_event_date("heldOn", session.held_on, current.state_since, today)?;
             check_text("operator", &session.operator, 128)?;
             check_optional_text("notes", session.notes.as_deref(), 2000)?;
+            check_session_length(
+                i64::from(session.minutes),
+                i64::from(policy.max_session_minutes),
+            )?;
             check_hours(
                 i64::from(current.minutes_used),
                 i64::from(session.minutes),

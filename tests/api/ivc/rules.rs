@@ -92,6 +92,71 @@ async fn ivc_hours_cap_postgres() {
     hours_cap("ivc_hours_cap_postgres", Engine::Postgres).await;
 }
 
+/// Seed 003: "durata massima ... di ogni singolo servizio": a 25-hour interview (once
+/// accepted) is refused, naming the field, the limit and the session's length; nothing is
+/// written. A session of exactly the limit passes.
+async fn session_length(test: &str, store: Engine) {
+    let Some(app) = spawn_app(test, store, ivc_sources(Engine::Sqlite), &[]).await else {
+        return;
+    };
+    let d = request(&app, MARIO, "2026-01-12").await;
+    let d = IVC
+        .step(
+            &app,
+            &d,
+            "takeIvcInCharge",
+            json!({ "adhesionSignedOn": "2026-01-15" }),
+        )
+        .await;
+    let d = IVC
+        .step(
+            &app,
+            &d,
+            "startIvcIdentification",
+            json!({ "startedOn": "2026-01-20" }),
+        )
+        .await;
+    let long = session(
+        "IDENTIFICATION_INTERVIEW",
+        "2026-02-02",
+        25 * 60,
+        "op-ident",
+        "IDENTIFICATION_OPERATOR",
+    );
+    let err = IVC.refused(&app, &d, "addIvcSession", long).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "minutes");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("at most 8 h") && message.contains("this one lasts 25 h"),
+        "{message}"
+    );
+    let after = read(&app, &d["id"]).await;
+    assert_eq!(after["version"], d["version"], "nothing written");
+    assert_eq!(after["hoursUsed"], 0.0);
+
+    let full_day = session(
+        "IDENTIFICATION_INTERVIEW",
+        "2026-02-02",
+        8 * 60,
+        "op-ident",
+        "IDENTIFICATION_OPERATOR",
+    );
+    let d = IVC.step(&app, &d, "addIvcSession", full_day).await;
+    assert_eq!(d["hoursUsed"], 8.0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ivc_session_length_sqlite() {
+    session_length("ivc_session_length_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn ivc_session_length_postgres() {
+    session_length("ivc_session_length_postgres", Engine::Postgres).await;
+}
+
 /// Terzietà, transitions, stale versions, the attestato's content, eligibility, one path.
 #[tokio::test]
 async fn ivc_rules_are_enforced() {

@@ -186,3 +186,18 @@ fn interview_warnings_follow_the_toscana_pilot() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("30 min"));
 }
+
+#[test]
+fn one_session_has_a_maximum_length() {
+    assert!(check_session_length(8 * 60, 8 * 60).is_ok());
+    let err = check_session_length(25 * 60, 8 * 60).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("at most 8 h") && text.contains("25 h"),
+        "{text}"
+    );
+    assert!(matches!(
+        err,
+        DomainError::Invalid { ref field, rule: "max_session_minutes", .. } if field == "minutes"
+    ));
+}
