@@ -39,6 +39,11 @@ fn line(figment: &Figment, error: &figment::Error) -> String {
             format!("\"{found}\" is not one of: {}", expected.join(", "))
         }
         Kind::MissingField(name) => format!("the key \"{name}\" is required"),
+        // figment's own words quote the value ("found string …"): not for a secret
+        Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) if is_secret(&key) => {
+            format!("expected {expected}")
+        }
+        _ if is_secret(&key) => "not a valid value".into(),
         other => other.to_string(),
     };
     // the refused value, when the key holds one (an unknown key has none)
@@ -60,19 +65,25 @@ fn line(figment: &Figment, error: &figment::Error) -> String {
     }
 }
 
-/// A value as TOML would write it, with a secret's text left out.
-fn shown(key: &str, value: &figment::value::Value) -> String {
-    let secret = ["secret", "token", "key", "password", "url"]
+/// Whether the key (`auth.hs256_secret`, `server.metrics_token`, …) holds a secret.
+fn is_secret(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or_default();
+    ["secret", "token", "key", "password"]
         .iter()
-        .any(|word| {
-            key.rsplit('.')
-                .next()
-                .is_some_and(|last| last.contains(word))
-        });
-    if secret {
+        .any(|word| last.contains(word))
+}
+
+/// A value as TOML would write it: a secret's text left out, a URL without its password
+/// (`config::redact`, as every other message that names a URL).
+fn shown(key: &str, value: &figment::value::Value) -> String {
+    if is_secret(key) {
         return "(value not shown)".into();
     }
+    let last = key.rsplit('.').next().unwrap_or_default();
     match value {
+        figment::value::Value::String(_, text) if last.contains("url") => {
+            format!("{:?}", super::redact(text))
+        }
         figment::value::Value::String(_, text) => format!("{text:?}"),
         other => serde_json::to_string(other).unwrap_or_else(|_| "(a value)".into()),
     }

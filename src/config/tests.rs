@@ -236,3 +236,25 @@ fn one_ivc_session_has_a_bounded_length() {
         assert!(err.contains("max_session_minutes"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_refused_url_is_echoed_without_its_password_and_a_secret_not_at_all() {
+    let err = Config::from_toml(
+        "[store]\nurl = 7\n[auth]\nhs256_secret = \"0123456789abcdef0123456789abcdef\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("store.url = 7"), "{err}");
+    let err = Config::from_toml(
+        "[store]\nurl = \"postgres://u:pw@h/db\"\n[auth]\nhs256_secret = 12\n\
+         [[sources]]\nname = \"x\"\nkind = \"sql\"\nurl = \"postgres://u:s3cr3t@h/db\"\n\
+         timeout_ms = \"soon\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("auth.hs256_secret = (value not shown)"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cr3t") && !err.contains("12"), "{err}");
+}
