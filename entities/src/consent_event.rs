@@ -15,6 +15,8 @@ pub struct Model {
     pub on_date: Date,
     pub at: DateTimeUtc,
     pub by: String,
+    /// The citizen's own act (`setMyJobMatchingConsent`), not an operator's.
+    pub by_citizen: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261123_000010_audit_chain;
 mod m20261203_000011_deferred_ddl;
 mod m20261206_000012_exact_identity;
 mod m20261207_000013_consent_at_intake;
+mod m20261208_000014_consent_by_citizen;
 mod shared;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_deferred_ddl::Migration),
             Box::new(m20261206_000012_exact_identity::Migration),
             Box::new(m20261207_000013_consent_at_intake::Migration),
+            Box::new(m20261208_000014_consent_by_citizen::Migration),
         ]
     }
 }

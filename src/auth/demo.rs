@@ -17,13 +17,18 @@ pub struct DemoToken {
 }
 
 /// Who each demo token is: an operator of the Florence CPI, an administrator, a reporting
-/// tool and the job portal's service account.
-const DEMO_PRINCIPALS: [(Role, &str, Option<&str>); 4] = [
+/// tool, the job portal's service account, and Paola Bianchi, the demo's citizen whom every
+/// source knows, signed in as herself.
+const DEMO_PRINCIPALS: [(Role, &str, Option<&str>); 5] = [
     (Role::Operator, "demo-operator", Some("CPI-FI-01")),
     (Role::Admin, "demo-admin", None),
     (Role::Reporting, "demo-reporting", None),
     (Role::Portal, "demo-portal", None),
+    (Role::Citizen, DEMO_CITIZEN, None),
 ];
+
+/// The demo citizen's codice fiscale (Paola Bianchi).
+pub const DEMO_CITIZEN: &str = "BNCPLA60A62I726C";
 
 /// A fresh token for every role (HS256: the demo signs with its own secret).
 pub fn demo_tokens(auth: &Authenticator) -> Result<Vec<DemoToken>, AuthError> {

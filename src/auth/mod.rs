@@ -25,6 +25,9 @@ pub enum Role {
     Portal,
     /// Sources status, audit log.
     Admin,
+    /// A citizen, signed in through the region's identity provider (SPID, CIE): reads their
+    /// own fascicolo only; the token's subject is their codice fiscale.
+    Citizen,
 }
 
 impl Role {
@@ -34,6 +37,7 @@ impl Role {
             Role::Reporting => "reporting",
             Role::Portal => "portal",
             Role::Admin => "admin",
+            Role::Citizen => "citizen",
         }
     }
 }
@@ -41,6 +45,8 @@ impl Role {
 /// Who is calling, taken from a verified token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
+    /// Who: an operator's or a service's id, or for a citizen their codice fiscale as
+    /// `FiscalCode` writes it.
     pub subject: String,
     pub role: Role,
     /// CPI code of the operator's office.
@@ -60,6 +66,9 @@ struct Claims {
     iss: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aud: Option<String>,
+    /// A citizen's code under `auth.citizen_fiscal_code_claim` when that is not `sub`.
+    #[serde(flatten)]
+    fiscal_code: std::collections::BTreeMap<String, String>,
 }
 
 /// The claims read from a verified token; `exp`, `nbf`, `iss` and `aud` are checked by
@@ -70,6 +79,40 @@ struct VerifiedClaims {
     role: Role,
     #[serde(default)]
     office: Option<String>,
+    /// Every other claim, for a citizen's `auth.citizen_fiscal_code_claim`.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The prefix SPID and CIE put before an Italian codice fiscale (`fiscalNumber`).
+const TAX_ID_PREFIX: &str = "TINIT-";
+
+/// A citizen's codice fiscale from their token: the configured claim, `TINIT-` dropped.
+fn citizen_code(claim: &str, claims: &VerifiedClaims) -> Result<String, AuthError> {
+    let value = if claim == "sub" {
+        Some(claims.sub.as_str())
+    } else {
+        claims.other.get(claim).and_then(|v| v.as_str())
+    }
+    .ok_or_else(|| {
+        AuthError::InvalidClaims(format!(
+            "a citizen token needs the {claim} claim (auth.citizen_fiscal_code_claim) with \
+             the codice fiscale"
+        ))
+    })?;
+    let trimmed = value.trim();
+    let code = match trimmed.get(..TAX_ID_PREFIX.len()) {
+        Some(head) if head.eq_ignore_ascii_case(TAX_ID_PREFIX) => &trimmed[TAX_ID_PREFIX.len()..],
+        _ => trimmed,
+    };
+    // the message names the claim, never its value: it is personal data
+    crate::domain::FiscalCode::parse(code)
+        .map(|code| code.to_string())
+        .map_err(|_| {
+            AuthError::InvalidClaims(format!(
+                "the {claim} claim of a citizen token is not a valid codice fiscale"
+            ))
+        })
 }
 
 /// Why a request is not authenticated. Each reason has its own message; none repeats the
@@ -126,6 +169,7 @@ pub struct Authenticator {
     leeway: u64,
     issuer: Option<String>,
     audience: Option<String>,
+    citizen_claim: String,
 }
 
 impl Authenticator {
@@ -182,6 +226,7 @@ impl Authenticator {
             leeway: config.leeway_secs,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
+            citizen_claim: config.citizen_fiscal_code_claim.clone(),
         })
     }
 
@@ -276,16 +321,26 @@ impl Authenticator {
                     }
                     // a payload that parses as JSON but not as our claims (e.g. an unknown role)
                     ErrorKind::Json(_) => AuthError::InvalidClaims(
-                        "sub (string) and role (operator, reporting, portal, admin) are required"
+                        "sub (string) and role (operator, reporting, portal, admin, citizen) are \
+                         required"
                             .into(),
                     ),
                     _ => AuthError::MalformedToken,
                 }
             })?;
+        let claims = data.claims;
+        if claims.role == Role::Citizen {
+            // a citizen has no office, and is known only by the code
+            return Ok(Principal {
+                subject: citizen_code(&self.citizen_claim, &claims)?,
+                role: Role::Citizen,
+                office: None,
+            });
+        }
         Ok(Principal {
-            subject: data.claims.sub,
-            role: data.claims.role,
-            office: data.claims.office,
+            subject: claims.sub,
+            role: claims.role,
+            office: claims.office,
         })
     }
 
@@ -300,6 +355,18 @@ impl Authenticator {
         let signer = self.signer.as_ref().ok_or_else(|| {
             AuthError::Config("minting needs auth.hs256_secret (RS256 keys only verify)".into())
         })?;
+        let mut fiscal_code = std::collections::BTreeMap::new();
+        if role == Role::Citizen {
+            let code = crate::domain::FiscalCode::parse(subject).map_err(|e| {
+                AuthError::Config(format!(
+                    "a citizen token's subject must be a codice fiscale: {e}"
+                ))
+            })?;
+            if self.citizen_claim != "sub" {
+                // as an identity provider would send it
+                fiscal_code.insert(self.citizen_claim.clone(), format!("{TAX_ID_PREFIX}{code}"));
+            }
+        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -312,6 +379,7 @@ impl Authenticator {
             exp: now + ttl.as_secs(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
+            fiscal_code,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, signer)
             .map_err(|e| AuthError::Config(format!("signing: {e}")))
@@ -319,72 +387,4 @@ impl Authenticator {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::SecretString;
-
-    fn auth(secret: &str) -> Authenticator {
-        Authenticator::from_config(&AuthConfig {
-            hs256_secret: Some(SecretString::from(secret.to_owned())),
-            ..AuthConfig::default()
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn minted_token_round_trips() {
-        let a = auth("0123456789abcdef0123456789abcdef");
-        let token = a
-            .mint(
-                "mrossi",
-                Role::Operator,
-                Some("CPI-FI-01"),
-                Duration::from_secs(60),
-            )
-            .unwrap();
-        let p = a.authenticate(Some(&format!("Bearer {token}"))).unwrap();
-        assert_eq!(p.subject, "mrossi");
-        assert_eq!(p.role, Role::Operator);
-        assert_eq!(p.office.as_deref(), Some("CPI-FI-01"));
-    }
-
-    #[test]
-    fn missing_wrong_key_and_garbage_are_rejected() {
-        let a = auth("0123456789abcdef0123456789abcdef");
-        let other = auth("another-secret-of-32-bytes-01234");
-        let token = other
-            .mint("x", Role::Admin, None, Duration::from_secs(60))
-            .unwrap();
-        assert!(matches!(a.authenticate(None), Err(AuthError::Missing)));
-        assert!(matches!(
-            a.authenticate(Some(&format!("Bearer {token}"))),
-            Err(AuthError::BadSignature)
-        ));
-        assert!(matches!(
-            a.authenticate(Some("Bearer abc")),
-            Err(AuthError::MalformedToken)
-        ));
-        assert!(matches!(
-            a.authenticate(Some("Basic abc")),
-            Err(AuthError::MalformedHeader)
-        ));
-    }
-
-    #[test]
-    fn a_secret_shorter_than_32_bytes_is_refused() {
-        let secret = |s: &str| {
-            Authenticator::from_config(&AuthConfig {
-                hs256_secret: Some(SecretString::from(s.to_owned())),
-                ..AuthConfig::default()
-            })
-        };
-        let err = secret(&"s".repeat(31)).err().unwrap().to_string();
-        assert!(
-            err.contains("auth.hs256_secret is 31 bytes: HS256 needs at least 32"),
-            "{err}"
-        );
-        // bytes, not characters: 16 two-byte characters are enough
-        assert!(secret(&"è".repeat(16)).is_ok());
-        assert!(secret(&"s".repeat(32)).is_ok());
-    }
-}
+mod tests;

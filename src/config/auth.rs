@@ -23,6 +23,11 @@ pub struct AuthConfig {
     /// Operators write only for citizens of their office's province (`CPI-XX-…` → `XX`).
     #[serde(default)]
     pub operators_write_own_territory_only: bool,
+    /// The claim of a `citizen` token that holds the citizen's codice fiscale: `sub`, or the
+    /// claim the identity provider fills from SPID or CIE (e.g. `fiscalNumber`, whose value
+    /// reads `TINIT-<code>`; the prefix is dropped).
+    #[serde(default = "default_citizen_claim")]
+    pub citizen_fiscal_code_claim: String,
 }
 
 impl Default for AuthConfig {
@@ -36,6 +41,7 @@ impl Default for AuthConfig {
             issuer: None,
             audience: None,
             operators_write_own_territory_only: false,
+            citizen_fiscal_code_claim: default_citizen_claim(),
         }
     }
 }
@@ -45,6 +51,10 @@ pub const MAX_LEEWAY_SECS: u64 = 300;
 
 fn default_jwks_refresh() -> u64 {
     300
+}
+
+fn default_citizen_claim() -> String {
+    "sub".into()
 }
 
 fn default_leeway() -> u64 {

@@ -103,6 +103,19 @@ impl Config {
                 self.auth.leeway_secs
             ));
         }
+        let claim = self.auth.citizen_fiscal_code_claim.as_str();
+        if claim.is_empty()
+            || !claim
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-:.".contains(c))
+            || ["role", "office", "exp", "nbf", "iat", "iss", "aud"].contains(&claim)
+        {
+            return invalid(format!(
+                "auth.citizen_fiscal_code_claim ({claim:?}) must name the claim that carries \
+                 the citizen's codice fiscale, e.g. \"sub\" or \"fiscalNumber\" (letters, \
+                 digits, _ - : .; not a registered or role claim)"
+            ));
+        }
         if self.auth.rs256_public_key_file.is_some() && self.auth.jwks_file.is_some() {
             return invalid(
                 "auth: set auth.rs256_public_key_file or auth.jwks_file, not both".into(),

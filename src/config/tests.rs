@@ -120,6 +120,20 @@ fn auth_leeway_is_bounded_and_a_jwks_file_is_a_key_source() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("auth.leeway_secs"), "{err}");
+    assert_eq!(config.auth.citizen_fiscal_code_claim, "sub");
+    for bad in ["", "role", "fiscal number", "exp"] {
+        let err = Config::from_toml(&format!(
+            "{base}hs256_secret = \"s\"\ncitizen_fiscal_code_claim = \"{bad}\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("auth.citizen_fiscal_code_claim"), "{bad}: {err}");
+    }
+    let ok = Config::from_toml(&format!(
+        "{base}hs256_secret = \"s\"\ncitizen_fiscal_code_claim = \"fiscalNumber\"\n"
+    ))
+    .unwrap();
+    assert_eq!(ok.auth.citizen_fiscal_code_claim, "fiscalNumber");
 }
 
 #[test]

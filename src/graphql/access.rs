@@ -7,12 +7,23 @@
 
 use super::scope::RequestScope;
 use crate::auth::Role;
+use crate::domain::FiscalCode;
 use crate::error::AppError;
 use async_graphql::{Context, Guard};
 use std::sync::Arc;
 
-/// Citizens' personal data: read by operators (audited) and administrators.
-const PERSONAL_DATA: &[Role] = &[Role::Operator, Role::Admin];
+/// Citizens' personal data: read by operators (audited) and administrators, and by the
+/// citizen it is about. A citizen reaches these types only through the root fields ruled
+/// `STAFF_OR_SELF`, `ADMIN_OR_SELF` or `SELF`, whose resolvers call `own` first.
+const PERSONAL_DATA: &[Role] = &[Role::Operator, Role::Admin, Role::Citizen];
+/// The CPI's work: lists and searches over many citizens, and writes.
+const STAFF: &[Role] = &[Role::Operator, Role::Admin];
+/// One citizen's data: staff, or the citizen themselves (`own`).
+const STAFF_OR_SELF: &[Role] = PERSONAL_DATA;
+/// The GDPR requests (art. 15, 20): an administrator for anyone, a citizen for themselves.
+const ADMIN_OR_SELF: &[Role] = &[Role::Admin, Role::Citizen];
+/// The citizen's own acts.
+const SELF: &[Role] = &[Role::Citizen];
 const PORTAL: &[Role] = &[Role::Portal, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 const AGGREGATES: &[Role] = &[Role::Reporting, Role::Admin];
@@ -68,6 +79,41 @@ impl Guard for RoleGuard {
     }
 }
 
+/// A citizen caller reads only their own fascicolo: the code of their token and the older
+/// codes an administrator linked to it. Every root field whose rule lets a citizen in calls
+/// this (or `is_own`) before it reads anything; other roles pass (their rule decides).
+pub fn own(ctx: &Context<'_>, asked: &FiscalCode) -> Result<(), AppError> {
+    if is_own(ctx, asked.as_str()) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(
+        "a citizen may read only their own data: ask with the codice fiscale of your token".into(),
+    ))
+}
+
+/// Whether the caller may see what is stored under `fiscal_code`: always for staff; for a
+/// citizen, only their own. A document found by id that is not the citizen's is answered as
+/// absent, so ids tell nothing.
+pub fn is_own(ctx: &Context<'_>, fiscal_code: &str) -> bool {
+    let Some(scope) = ctx.data_opt::<Arc<RequestScope>>() else {
+        return false;
+    };
+    if scope.principal.role != Role::Citizen {
+        return true;
+    }
+    // fail closed without the links or with a subject that is not a code
+    let (Some(links), Ok(me)) = (
+        ctx.data_opt::<Arc<crate::domain::identity::LinkMap>>(),
+        FiscalCode::parse(&scope.principal.subject),
+    ) else {
+        return false;
+    };
+    links
+        .family(&me)
+        .iter()
+        .any(|code| code.as_str() == fiscal_code)
+}
+
 macro_rules! rules {
     ($($name:ident: $on:literal => $roles:ident,)*) => {
         $(pub const $name: RoleGuard = RoleGuard { on: $on, roles: $roles };)*
@@ -78,22 +124,23 @@ macro_rules! rules {
 
 rules! {
     // root fields
-    QUERY_CITIZEN: "Query.citizen" => PERSONAL_DATA,
-    QUERY_CITIZENS: "Query.citizens" => PERSONAL_DATA,
-    QUERY_SEARCH_CITIZENS: "Query.searchCitizens" => PERSONAL_DATA,
+    QUERY_CITIZEN: "Query.citizen" => STAFF_OR_SELF,
+    QUERY_CITIZENS: "Query.citizens" => STAFF_OR_SELF,
+    QUERY_SEARCH_CITIZENS: "Query.searchCitizens" => STAFF,
     QUERY_SOURCES: "Query.sources" => OPERATIONS,
     QUERY_AUDIT_LOG: "Query.auditLog" => ADMIN,
-    QUERY_ACCESS_REPORT: "Query.accessReport" => ADMIN,
-    QUERY_EXPORT_CITIZEN_DATA: "Query.exportCitizenData" => ADMIN,
-    QUERY_LIBRETTO: "Query.libretto" => PERSONAL_DATA,
-    QUERY_LIBRETTOS: "Query.librettos" => PERSONAL_DATA,
-    QUERY_IVC_DOSSIER: "Query.ivcDossier" => PERSONAL_DATA,
-    QUERY_IVC_DOSSIERS: "Query.ivcDossiers" => PERSONAL_DATA,
+    QUERY_ACCESS_REPORT: "Query.accessReport" => ADMIN_OR_SELF,
+    QUERY_EXPORT_CITIZEN_DATA: "Query.exportCitizenData" => ADMIN_OR_SELF,
+    QUERY_LIBRETTO: "Query.libretto" => STAFF_OR_SELF,
+    QUERY_LIBRETTOS: "Query.librettos" => STAFF,
+    QUERY_IVC_DOSSIER: "Query.ivcDossier" => STAFF_OR_SELF,
+    QUERY_IVC_DOSSIERS: "Query.ivcDossiers" => STAFF,
     QUERY_PORTAL_CANDIDATES: "Query.portalCandidates" => PORTAL,
     QUERY_STATISTICS: "Query.statistics" => AGGREGATES,
     QUERY_IDENTITY_REVIEWS: "Query.identityReviews" => ADMIN,
-    // every mutation writes citizens' documents
-    MUTATION: "Mutation" => PERSONAL_DATA,
+    // every mutation but the citizen's own writes citizens' documents
+    MUTATION: "Mutation" => STAFF,
+    MUTATION_SET_MY_JOB_MATCHING_CONSENT: "Mutation.setMyJobMatchingConsent" => SELF,
     // identity (DOMAIN.md §3.1): joining or separating codes is an administrator's act
     MUTATION_LINK_FISCAL_CODES: "Mutation.linkFiscalCodes" => ADMIN,
     MUTATION_UNLINK_FISCAL_CODES: "Mutation.unlinkFiscalCodes" => ADMIN,
@@ -105,9 +152,9 @@ rules! {
     FIELD_PROVENANCE: "FieldProvenance" => PERSONAL_DATA,
     EMPLOYMENT: "Employment" => PERSONAL_DATA,
     TRAINING: "Training" => PERSONAL_DATA,
-    // identity: other codes are flagged to the CPI's operators, never to anyone else
-    CITIZEN_POSSIBLE_OMOCODES: "Citizen.possibleOmocodes" => PERSONAL_DATA,
-    POSSIBLE_OMOCODE: "PossibleOmocode" => PERSONAL_DATA,
+    // identity: other codes are other people, flagged to the CPI's staff and to nobody else
+    CITIZEN_POSSIBLE_OMOCODES: "Citizen.possibleOmocodes" => STAFF,
+    POSSIBLE_OMOCODE: "PossibleOmocode" => STAFF,
     FISCAL_CODE_LINK: "FiscalCodeLink" => PERSONAL_DATA,
     IDENTITY_REVIEW: "IdentityReview" => ADMIN,
     // libretto formativo
@@ -147,8 +194,8 @@ rules! {
     PORTAL_CV: "PortalCv" => PORTAL,
     // audit log and the citizen's access report
     AUDIT_ENTRY: "AuditEntry" => ADMIN,
-    CITIZEN_ACCESS: "CitizenAccess" => ADMIN,
-    ACCESS_REPORT: "AccessReport" => ADMIN,
+    CITIZEN_ACCESS: "CitizenAccess" => ADMIN_OR_SELF,
+    ACCESS_REPORT: "AccessReport" => ADMIN_OR_SELF,
     // operations
     SOURCE_STATUS: "SourceStatus" => OPERATIONS,
     // aggregates

@@ -203,10 +203,9 @@ impl AdminQuery {
         Ok(connection)
     }
     /// Every recorded access to one citizen's data (GDPR art. 15; with the older codes linked
-    /// to the citizen's),
-    /// oldest first: who, with which role and office, when, how (`action`) and which
-    /// fields, under which request id; `admin` only. Reading it is itself recorded
-    /// (`access_report`) and appears in the next report.
+    /// to the citizen's), oldest first: who, with which role and office, when, how (`action`)
+    /// and which fields, under which request id; `admin`, or the citizen for their own code.
+    /// Reading it is itself recorded (`access_report`) and appears in the next report.
     #[graphql(guard = "access::QUERY_ACCESS_REPORT")]
     async fn access_report(
         &self,
@@ -215,6 +214,7 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<AccessReport> {
+        access::own(ctx, &fiscal_code)?;
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, state.config.limits.max_page_size)?;
         let after = cursor(ctx, after, "accessReport")?;
@@ -254,13 +254,15 @@ impl AdminQuery {
     /// Everything fascicolo stores about one citizen (their code) as one JSON
     /// document (GDPR art. 15 and 20): libretti, IVC dossiers, the orientation record and
     /// the audit rows about them, with `schema`, `version` and `generated_at`; file contents
-    /// are described, not included. `admin` only; recorded as `export`.
+    /// are described, not included. `admin`, or the citizen for their own code; recorded as
+    /// `export`.
     #[graphql(guard = "access::QUERY_EXPORT_CITIZEN_DATA")]
     async fn export_citizen_data(
         &self,
         ctx: &Context<'_>,
         fiscal_code: FiscalCodeScalar,
     ) -> Result<Json<serde_json::Value>> {
+        access::own(ctx, &fiscal_code)?;
         let state = ctx.data_unchecked::<AppState>();
         let citizen = fiscal_code.0;
         let person = person_rows(ctx, &citizen).await?;

@@ -32,6 +32,7 @@ impl CitizenQuery {
         ctx: &Context<'_>,
         fiscal_code: FiscalCodeScalar,
     ) -> Result<Option<Citizen>> {
+        access::own(ctx, &fiscal_code)?;
         Ok(load_citizens(ctx, vec![fiscal_code.0], "citizen")
             .await?
             .pop()
@@ -46,6 +47,9 @@ impl CitizenQuery {
         fiscal_codes: Vec<FiscalCodeScalar>,
     ) -> Result<Vec<Option<Citizen>>> {
         let fiscal_codes = scalars::fiscal_codes(fiscal_codes);
+        for code in &fiscal_codes {
+            access::own(ctx, code)?;
+        }
         let max = ctx
             .data_unchecked::<AppState>()
             .config

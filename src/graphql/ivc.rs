@@ -54,7 +54,10 @@ impl IvcQuery {
     #[graphql(guard = "access::QUERY_IVC_DOSSIER")]
     async fn ivc_dossier(&self, ctx: &Context<'_>, id: ID) -> Result<Option<IvcDossier>> {
         let scope = super::scope::scope(ctx);
-        let dossier = loader(ctx).load_one(IvcDossierById(id.to_string())).await?;
+        let dossier = loader(ctx)
+            .load_one(IvcDossierById(id.to_string()))
+            .await?
+            .filter(|d| access::is_own(ctx, &d.fiscal_code));
         if let Some(d) = &dossier {
             note_read(scope, d, "ivcDossier");
         }

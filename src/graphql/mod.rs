@@ -42,6 +42,7 @@ pub struct Mutation(
     libretto::LibrettoMutation,
     ivc::IvcMutation,
     orientation::consent::ConsentMutation,
+    orientation::consent::OwnConsentMutation,
     orientation::mutation::OrientationMutation,
     identity::IdentityMutation,
 );

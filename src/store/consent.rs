@@ -37,6 +37,7 @@ pub async fn record_event(
         on_date: Set(on),
         at: Set(Utc::now()),
         by: Set(actor.subject().to_owned()),
+        by_citizen: Set(actor.principal.role == crate::auth::Role::Citizen),
         ..Default::default()
     }
     .insert(txn)

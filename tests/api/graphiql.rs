@@ -90,7 +90,7 @@ fn graphiql_renders_and_runs_the_demo_query_offline() {
     );
     assert_eq!(
         seen["roles"],
-        serde_json::json!(["operator", "admin", "reporting", "portal"])
+        serde_json::json!(["operator", "admin", "reporting", "portal", "citizen"])
     );
     let result = seen["result"].as_str().unwrap();
     assert!(result.contains(r#""familyName": "Bianchi""#), "{result}");

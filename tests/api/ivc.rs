@@ -90,7 +90,7 @@ async fn read(app: &TestApp, id: &Value) -> Value {
     body["data"]["ivcDossier"].clone()
 }
 
-async fn request(app: &TestApp, fiscal_code: &str, on: &str) -> Value {
+pub async fn request(app: &TestApp, fiscal_code: &str, on: &str) -> Value {
     let body = IVC
         .call(
             app,

@@ -10,6 +10,7 @@ mod auth_audit;
 mod auth_jwks;
 mod batching;
 mod citizen;
+mod citizen_self;
 mod cli;
 mod cors;
 mod demo_documents;

@@ -66,10 +66,8 @@ async fn every_type_and_root_field_has_a_rule() {
     );
 }
 
-/// Every rule is attached as a guard exactly where it says, and nothing else guards:
-/// the derive macros keep guards out of the registry, so the sources are read.
-#[test]
-fn every_rule_is_attached_as_a_guard() {
+/// Every source file of the schema, concatenated (the guard tests read the attributes).
+fn graphql_sources() -> String {
     fn walk(dir: &std::path::Path, out: &mut String) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -87,6 +85,65 @@ fn every_rule_is_attached_as_a_guard() {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/graphql"),
         &mut sources,
     );
+    sources
+}
+
+fn snake(camel: &str) -> String {
+    camel
+        .chars()
+        .flat_map(|c| {
+            if c.is_ascii_uppercase() {
+                vec!['_', c.to_ascii_lowercase()]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// A root field that lets a citizen in must keep them to their own data: its resolver calls
+/// `access::own` or `access::is_own`. A new one that forgets fails here.
+#[test]
+fn root_fields_open_to_citizens_check_whose_data() {
+    let sources = graphql_sources();
+    let mut checked = Vec::new();
+    for (name, guard) in RULES {
+        if !(guard.on.starts_with("Query.") || guard.on.starts_with("Mutation."))
+            || !guard.allows(Role::Citizen)
+        {
+            continue;
+        }
+        // the resolver the guard sits on, up to the next one
+        let attribute = format!("guard = \"access::{name}\"");
+        let after = sources
+            .split(&attribute)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{attribute} not found"));
+        let body = after.split("async fn ").nth(1).unwrap();
+        assert!(
+            body.contains("access::own(") || body.contains("access::is_own("),
+            "{} lets citizens in but never checks the data is theirs",
+            guard.on
+        );
+        checked.push(guard.on);
+    }
+    assert_eq!(checked.len(), 7, "{checked:?}");
+    // and the types that name other people stay the staff's
+    for on in [
+        "Citizen.possibleOmocodes",
+        "PossibleOmocode",
+        "IdentityReview",
+        "AuditEntry",
+    ] {
+        assert!(!rule(on).unwrap().allows(Role::Citizen), "{on}");
+    }
+}
+
+/// Every rule is attached as a guard exactly where it says, and nothing else guards:
+/// the derive macros keep guards out of the registry, so the sources are read.
+#[test]
+fn every_rule_is_attached_as_a_guard() {
+    let sources = graphql_sources();
     let mut attached = BTreeSet::new();
     // the derives' guard strings, and the guard paths given to `plain_object!`/`plain_struct!`
     // (the macros' own `$rule` is not a rule)
@@ -116,19 +173,7 @@ fn every_rule_is_attached_as_a_guard() {
             .find(|l| !l.starts_with('#') && !l.starts_with("//"))
             .unwrap();
         let on = match guard.on.split_once('.') {
-            Some((_, field)) => {
-                let snake: String = field
-                    .chars()
-                    .flat_map(|c| {
-                        if c.is_ascii_uppercase() {
-                            vec!['_', c.to_ascii_lowercase()]
-                        } else {
-                            vec![c]
-                        }
-                    })
-                    .collect();
-                format!("async fn {snake}(")
-            }
+            Some((_, field)) => format!("async fn {}(", snake(field)),
             // the access report's own fields are a connection's additional fields
             None if guard.on == "AccessReport" => "pub struct AccessReportSummary ".into(),
             None if guard.on == "Mutation" => "Mutation {".into(),
@@ -216,7 +261,13 @@ async fn root_guards_refuse_the_roles_they_leave_out() {
             ""
         };
         let document = format!("{{ {name}{args}{selection} }}");
-        for role in [Role::Operator, Role::Reporting, Role::Portal, Role::Admin] {
+        for role in [
+            Role::Operator,
+            Role::Reporting,
+            Role::Portal,
+            Role::Admin,
+            Role::Citizen,
+        ] {
             if guard.roles.contains(&role) {
                 continue;
             }

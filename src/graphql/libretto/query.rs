@@ -20,7 +20,10 @@ impl LibrettoQuery {
     #[graphql(guard = "access::QUERY_LIBRETTO")]
     async fn libretto(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Libretto>> {
         let scope = scope(ctx);
-        let found = loader(ctx).load_one(LibrettoById(id.0)).await?;
+        let found = loader(ctx)
+            .load_one(LibrettoById(id.0))
+            .await?
+            .filter(|l| access::is_own(ctx, &l.fiscal_code));
         if let Some(l) = &found {
             note_read(scope, &l.fiscal_code, "libretto");
         }

@@ -50,6 +50,7 @@ impl Consent {
                     on: Date(e.on_date),
                     at: e.at,
                     by: e.by,
+                    by_citizen: e.by_citizen,
                 })
                 .collect(),
         }
@@ -64,7 +65,10 @@ pub struct ConsentChange {
     pub at_intake: bool,
     pub on: Date,
     pub at: DateTime<Utc>,
+    /// Who recorded it: an operator's id, or the citizen's own code.
     pub by: String,
+    /// The citizen's own act (`setMyJobMatchingConsent`), not an operator's on their word.
+    pub by_citizen: bool,
 }
 
 #[derive(InputObject)]
@@ -179,6 +183,47 @@ impl ConsentMutation {
             (&code, input.version),
             input.given,
             input.on.0,
+        )
+        .await?;
+        Ok(changed(ctx, model))
+    }
+}
+
+#[derive(InputObject)]
+pub struct SetMyConsentInput {
+    /// The orientation record's version the citizen saw (`citizen { orientation { version } }`).
+    pub version: i64,
+    pub given: bool,
+}
+
+/// The citizen's own act on their consent (issue 23; GDPR art. 7(3): withdrawing is as easy
+/// as giving).
+#[derive(Default)]
+pub struct OwnConsentMutation;
+
+#[Object]
+impl OwnConsentMutation {
+    /// The citizen gives or withdraws their own consent to job matching, today, with the same
+    /// effects as `setJobMatchingConsent` (a withdrawal cancels the transfers still queued for
+    /// the portal); recorded as the citizen's own act (`ConsentChange.byCitizen`). `citizen`
+    /// only: staff use `setJobMatchingConsent`.
+    #[graphql(guard = "access::MUTATION_SET_MY_JOB_MATCHING_CONSENT")]
+    async fn set_my_job_matching_consent(
+        &self,
+        ctx: &Context<'_>,
+        input: SetMyConsentInput,
+    ) -> Result<OrientationRecord> {
+        let (actor, state) = writer(ctx)?;
+        let me = crate::domain::FiscalCode::parse(actor.subject())
+            .map_err(|_| AppError::Forbidden("the token names no citizen".into()))?;
+        access::own(ctx, &me)?;
+        let code = record_code(ctx, &me).await?;
+        let model = service::set_job_matching_consent(
+            state.store.db(),
+            &actor,
+            (&code, input.version),
+            input.given,
+            today(),
         )
         .await?;
         Ok(changed(ctx, model))
