@@ -30,15 +30,16 @@ ALLOWED = {
     "store": {"domain", "error", "config", "observe", "auth", "db_pool"},
     "sources": {"domain", "error", "config", "observe", "db_pool"},
     "reporting": {"domain", "error", "config", "store", "observe"},
+    "documents": {"domain", "error", "config", "store", "observe"},
     "services": {"domain", "error", "config", "store", "sources", "observe", "auth", "reporting"},
     "state": {"domain", "error", "config", "store", "sources", "services", "observe", "auth", "reporting"},
     "import": {"domain", "error", "config", "store", "observe", "services"},
     "graphql": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "auth", "reporting", "telemetry"},
     "portal": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "auth"},
-    "http": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "observe", "auth", "reporting", "telemetry"},
+    "http": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "observe", "auth", "reporting", "telemetry", "documents"},
     # the demo documents are written through the API, as an operator would
-    "demo": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "import", "auth", "graphql", "http"},
-    "app": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "http", "portal", "observe", "auth", "reporting", "telemetry", "demo"},
+    "demo": {"domain", "error", "config", "store", "sources", "services", "state", "observe", "import", "auth", "graphql", "http", "documents"},
+    "app": {"domain", "error", "config", "store", "sources", "services", "state", "graphql", "http", "portal", "observe", "auth", "reporting", "telemetry", "demo", "documents"},
     "cli": None,  # the command line drives everything
     "testing": None,  # helpers for tests build whole applications
     "main": None,

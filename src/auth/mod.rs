@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod citizen;
 pub mod demo;
 mod jwks;
+
+use citizen::{TAX_ID_PREFIX, citizen_code};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, clap::ValueEnum,
@@ -53,6 +56,25 @@ pub struct Principal {
     pub office: Option<String>,
 }
 
+impl Principal {
+    /// Whether this caller may see what is stored under `fiscal_code`: staff always (their
+    /// role rules decide what); a citizen only their own, under their token's code or an
+    /// older code an administrator linked to it (`links`).
+    pub fn may_see(&self, links: &crate::domain::identity::LinkMap, fiscal_code: &str) -> bool {
+        if self.role != Role::Citizen {
+            return true;
+        }
+        // fail closed on a subject that is not a code
+        let Ok(me) = crate::domain::FiscalCode::parse(&self.subject) else {
+            return false;
+        };
+        links
+            .family(&me)
+            .iter()
+            .any(|code| code.as_str() == fiscal_code)
+    }
+}
+
 /// The claims `mint` writes.
 #[derive(Debug, Serialize)]
 struct Claims {
@@ -82,37 +104,6 @@ struct VerifiedClaims {
     /// Every other claim, for a citizen's `auth.citizen_fiscal_code_claim`.
     #[serde(flatten)]
     other: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The prefix SPID and CIE put before an Italian codice fiscale (`fiscalNumber`).
-const TAX_ID_PREFIX: &str = "TINIT-";
-
-/// A citizen's codice fiscale from their token: the configured claim, `TINIT-` dropped.
-fn citizen_code(claim: &str, claims: &VerifiedClaims) -> Result<String, AuthError> {
-    let value = if claim == "sub" {
-        Some(claims.sub.as_str())
-    } else {
-        claims.other.get(claim).and_then(|v| v.as_str())
-    }
-    .ok_or_else(|| {
-        AuthError::InvalidClaims(format!(
-            "a citizen token needs the {claim} claim (auth.citizen_fiscal_code_claim) with \
-             the codice fiscale"
-        ))
-    })?;
-    let trimmed = value.trim();
-    let code = match trimmed.get(..TAX_ID_PREFIX.len()) {
-        Some(head) if head.eq_ignore_ascii_case(TAX_ID_PREFIX) => &trimmed[TAX_ID_PREFIX.len()..],
-        _ => trimmed,
-    };
-    // the message names the claim, never its value: it is personal data
-    crate::domain::FiscalCode::parse(code)
-        .map(|code| code.to_string())
-        .map_err(|_| {
-            AuthError::InvalidClaims(format!(
-                "the {claim} claim of a citizen token is not a valid codice fiscale"
-            ))
-        })
 }
 
 /// Why a request is not authenticated. Each reason has its own message; none repeats the

@@ -127,7 +127,10 @@ fn auth_leeway_is_bounded_and_a_jwks_file_is_a_key_source() {
         ))
         .unwrap_err()
         .to_string();
-        assert!(err.contains("auth.citizen_fiscal_code_claim"), "{bad}: {err}");
+        assert!(
+            err.contains("auth.citizen_fiscal_code_claim"),
+            "{bad}: {err}"
+        );
     }
     let ok = Config::from_toml(&format!(
         "{base}hs256_secret = \"s\"\ncitizen_fiscal_code_claim = \"fiscalNumber\"\n"

@@ -98,20 +98,11 @@ pub fn is_own(ctx: &Context<'_>, fiscal_code: &str) -> bool {
     let Some(scope) = ctx.data_opt::<Arc<RequestScope>>() else {
         return false;
     };
-    if scope.principal.role != Role::Citizen {
-        return true;
+    match ctx.data_opt::<Arc<crate::domain::identity::LinkMap>>() {
+        Some(links) => scope.principal.may_see(links, fiscal_code),
+        // fail closed for a citizen when the links are missing
+        None => scope.principal.role != Role::Citizen,
     }
-    // fail closed without the links or with a subject that is not a code
-    let (Some(links), Ok(me)) = (
-        ctx.data_opt::<Arc<crate::domain::identity::LinkMap>>(),
-        FiscalCode::parse(&scope.principal.subject),
-    ) else {
-        return false;
-    };
-    links
-        .family(&me)
-        .iter()
-        .any(|code| code.as_str() == fiscal_code)
 }
 
 macro_rules! rules {

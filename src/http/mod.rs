@@ -2,6 +2,7 @@
 //! `/evidences/{id}/file`, CSV reports at `/reports/<name>.csv`, `/healthz`, `/readyz` and
 //! `/metrics`. Every answer carries `Cache-Control: no-store` and the request's id.
 
+pub mod documents;
 pub mod evidence_file;
 pub mod graphiql;
 pub mod graphql;
@@ -28,6 +29,8 @@ pub fn router(state: HttpState) -> Router {
     let request_id = HeaderName::from_static(request_id::REQUEST_ID_HEADER);
     let mut router = Router::new()
         .route("/evidences/{id}/file", get(evidence_file::download))
+        .route("/documents/libretti/{file}", get(documents::libretto))
+        .route("/documents/ivc/{id}/{file}", get(documents::ivc))
         .route("/reports/{file}", get(reports::csv))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));

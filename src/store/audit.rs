@@ -20,6 +20,7 @@ use entities::audit_log;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const READ: &str = "read";
@@ -32,11 +33,14 @@ pub const EXPORT: &str = "export";
 /// transfer (subject: the recipient; fields: the data categories sent; request id: the
 /// transfer's id).
 pub const DISCLOSE: &str = "disclose";
+/// A document of the citizen's was downloaded as PDF (fields: which document and version,
+/// e.g. `libretto:LIB-…:v2`, `ivc-attestato:IVC-…`).
+pub const DOCUMENT: &str = "document";
 
 /// Accesses of one request, collected while the query runs: (citizen, action) → fields.
 #[derive(Debug, Default)]
 pub struct AccessRecord {
-    accesses: BTreeMap<(FiscalCode, &'static str), BTreeSet<&'static str>>,
+    accesses: BTreeMap<(FiscalCode, &'static str), BTreeSet<Cow<'static, str>>>,
     /// Citizens an answer told about whatever fields it gave (issue 19 §3): a `citizen`
     /// answered with only `__typename` says whether the code is known, a search page with only
     /// cursors says who matches. Each becomes a read row of its own unless a field of the
@@ -50,11 +54,16 @@ impl AccessRecord {
         self.note_action(citizen, READ, field);
     }
 
-    pub fn note_action(&mut self, citizen: &FiscalCode, action: &'static str, field: &'static str) {
+    pub fn note_action(
+        &mut self,
+        citizen: &FiscalCode,
+        action: &'static str,
+        field: impl Into<Cow<'static, str>>,
+    ) {
         self.accesses
             .entry((citizen.clone(), action))
             .or_default()
-            .insert(field);
+            .insert(field.into());
     }
 
     /// The answer told about `citizen` through `field` (a root field), whatever was selected.
@@ -68,7 +77,7 @@ impl AccessRecord {
         for (citizen, field) in std::mem::take(&mut self.lookups) {
             let read = (citizen, READ);
             if !self.accesses.contains_key(&read) {
-                self.accesses.entry(read).or_default().insert(field);
+                self.accesses.entry(read).or_default().insert(field.into());
             }
         }
     }
@@ -111,7 +120,11 @@ pub async fn write(
             office: principal.office.clone(),
             fiscal_code: citizen.as_str().to_owned(),
             action: (*action).to_owned(),
-            fields: fields.iter().copied().collect::<Vec<_>>().join(","),
+            fields: fields
+                .iter()
+                .map(|f| f.as_ref())
+                .collect::<Vec<_>>()
+                .join(","),
         })
         .collect();
     writer.append(rows).await

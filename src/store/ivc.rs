@@ -3,6 +3,7 @@
 //! lifecycle steps and their rules are `services::ivc`'s; what a step writes on the row is in
 //! `update`, the sessions and competences in `parts`, the batched reads in `read`.
 
+pub mod frozen;
 pub mod parts;
 pub mod read;
 pub mod update;

@@ -197,3 +197,10 @@ fn ensure_sqlite_parent(url: &str) {
         let _ = std::fs::create_dir_all(parent);
     }
 }
+
+/// Lowercase hex SHA-256 of a frozen document's stored text (a libretto version's content,
+/// `ivc::frozen`): the fingerprint a PDF's verification line prints.
+pub fn content_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}

@@ -208,7 +208,10 @@ async fn demo_serves_with_no_configuration_and_its_token_works() {
         .iter()
         .map(|t| t["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["operator", "admin", "reporting", "portal", "citizen"]);
+    assert_eq!(
+        roles,
+        ["operator", "admin", "reporting", "portal", "citizen"]
+    );
     let admin_token = config["tokens"][1]["token"].as_str().unwrap();
     let audit: serde_json::Value = client
         .post(&graphql_url)

@@ -55,6 +55,7 @@ async fn demo_documents(test: &str, store: Engine) {
     dossiers_in_every_state(&app).await;
     orientation_records(&app, written.orientations).await;
     the_reporting_api_counts_them(&app).await;
+    their_pdfs_render(&app).await;
     assert_eq!(seed_once(&app.http).await.expect("second run"), None);
     app.stop().await;
 }
@@ -156,6 +157,58 @@ async fn dossiers_in_every_state(app: &TestApp) {
 }
 
 /// Orientation: consent given, refused and withdrawn; pacts, propensities, CVs.
+/// Issue 23: a consolidated libretto, and a dossier closed with its attestato, download as
+/// PDFs that read back with their numbers.
+async fn their_pdfs_render(app: &TestApp) {
+    let body = app
+        .query(
+            "{ librettos(filter: { status: CONSOLIDATED }, first: 1) { edges { node { id number } } } \
+             ivcDossiers(filter: { outcome: DOSSIER_AND_ATTESTATO }, first: 1) { edges { node { \
+             id attestato { number } } } } }",
+            json!({}),
+        )
+        .await;
+    let libretto = &body["data"]["librettos"]["edges"][0]["node"];
+    let dossier = &body["data"]["ivcDossiers"]["edges"][0]["node"];
+    let token = app.operator();
+    for (path, number) in [
+        (
+            format!(
+                "/documents/libretti/{}.pdf",
+                libretto["id"].as_str().unwrap()
+            ),
+            &libretto["number"],
+        ),
+        (
+            format!(
+                "/documents/ivc/{}/attestato.pdf",
+                dossier["id"].as_str().unwrap()
+            ),
+            &dossier["attestato"]["number"],
+        ),
+        (
+            format!(
+                "/documents/ivc/{}/transparency.pdf",
+                dossier["id"].as_str().unwrap()
+            ),
+            &dossier["id"],
+        ),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let pdf = response.bytes().await.unwrap();
+        if let Some(text) = crate::documents::pdf_text(&pdf) {
+            assert!(text.contains(number.as_str().unwrap()), "{path}: {text}");
+        }
+    }
+}
+
 async fn orientation_records(app: &TestApp, orientations_written: usize) {
     // orientation: consent given, refused and withdrawn; pacts, propensities, CVs
     assert_eq!(orientations_written, ORIENTATIONS);

@@ -34,7 +34,7 @@ fn teenager() -> FiscalCode {
 }
 
 /// The fixture sources plus a registry that knows the teenager.
-fn ivc_sources(engine: Engine) -> Vec<SourceSpec> {
+pub(crate) fn ivc_sources(engine: Engine) -> Vec<SourceSpec> {
     let mut all = fixtures::sources(engine, engine);
     let mut young = person(
         teenager().as_str(),
@@ -73,7 +73,7 @@ fn input_type(mutation: &str) -> &'static str {
 }
 
 /// The dossier's mutations: addressed by `id`, each selecting the whole dossier.
-const IVC: Document = Document {
+pub(crate) const IVC: Document = Document {
     fields: DOSSIER,
     key: "id",
     input_type,
@@ -105,7 +105,7 @@ pub async fn request(app: &TestApp, fiscal_code: &str, on: &str) -> Value {
 
 /// A session; a CONTENT_EXPERT comes with the V22 declaration (EQF 6, no conflict of
 /// interest), which the assessing phases require.
-fn session(kind: &str, on: &str, minutes: i32, operator: &str, role: &str) -> Value {
+pub(crate) fn session(kind: &str, on: &str, minutes: i32, operator: &str, role: &str) -> Value {
     let mut s = json!({ "kind": kind, "heldOn": on, "minutes": minutes, "operator": operator,
             "operatorRole": role });
     if role == "CONTENT_EXPERT" {
@@ -122,7 +122,7 @@ fn competence() -> Value {
             "learningContext": "INFORMAL" })
 }
 
-fn attestato() -> Value {
+pub(crate) fn attestato() -> Value {
     json!({ "number": "TOS-IVC-2026-0001", "issuedOn": "2026-03-25",
             "authorisedProvider": "Agenzia formativa Alfa", "adaCodes": ["ADA.22.01.07"],
             "qualificationCode": "TOS-OSS", "qualificationName": "Operatore socio-sanitario",
@@ -130,7 +130,7 @@ fn attestato() -> Value {
 }
 
 /// Request → identification with two interviews and a competence → Documento di trasparenza.
-async fn to_transparency(app: &TestApp, fiscal_code: &str) -> Value {
+pub(crate) async fn to_transparency(app: &TestApp, fiscal_code: &str) -> Value {
     let d = request(app, fiscal_code, "2026-01-12").await;
     advance_to_transparency(app, d).await
 }
@@ -195,7 +195,7 @@ async fn add_evidence(app: &TestApp, d: &Value, file: Option<(&str, Vec<u8>)>) -
 }
 
 /// Drives the libretto through its own API to CONSOLIDATED; its number.
-async fn consolidate_libretto(app: &TestApp, id: &Value) -> Value {
+pub(crate) async fn consolidate_libretto(app: &TestApp, id: &Value) -> Value {
     async fn run(app: &TestApp, query: &str, input: Value) -> Value {
         let body = app.query(query, json!({ "input": input })).await;
         assert!(body.get("errors").is_none(), "{query}: {body}");

@@ -16,6 +16,7 @@ mod cors;
 mod demo_documents;
 mod disclosure;
 mod document_bombs;
+mod documents;
 mod fake_portal;
 mod fake_region;
 mod field_order;

@@ -207,6 +207,12 @@ impl LibrettoVersion {
     async fn consolidated_by(&self) -> &str {
         &self.row.consolidated_by
     }
+    /// SHA-256 (lowercase hex) of the version's frozen content: the fingerprint the PDF's
+    /// verification line prints (`/documents/libretti/{id}.pdf?version=n`), so a printed copy
+    /// can be checked against the store.
+    async fn content_sha256(&self) -> String {
+        crate::store::content_sha256(&self.row.content)
+    }
     async fn person(&self) -> PersonInfo {
         PersonInfo(self.content.person.clone())
     }

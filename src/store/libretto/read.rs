@@ -96,6 +96,30 @@ pub async fn versions_of(
         .await
 }
 
+/// One consolidated version of a libretto: number `n`, or the latest when `n` is `None`.
+pub async fn version_of(
+    db: &impl ConnectionTrait,
+    libretto_id: &str,
+    n: Option<i32>,
+) -> Result<Option<libretto_version::Model>, sea_orm::DbErr> {
+    let query = libretto_version::Entity::find()
+        .filter(libretto_version::Column::LibrettoId.eq(libretto_id));
+    match n {
+        Some(n) => {
+            query
+                .filter(libretto_version::Column::N.eq(n))
+                .one(db)
+                .await
+        }
+        None => {
+            query
+                .order_by_desc(libretto_version::Column::N)
+                .one(db)
+                .await
+        }
+    }
+}
+
 pub async fn transitions_of(
     db: &impl ConnectionTrait,
     libretto_ids: &[String],
