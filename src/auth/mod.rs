@@ -347,8 +347,9 @@ impl Authenticator {
             AuthError::Config("minting needs auth.hs256_secret (RS256 keys only verify)".into())
         })?;
         let mut fiscal_code = std::collections::BTreeMap::new();
+        let mut subject = subject.to_owned();
         if role == Role::Citizen {
-            let code = crate::domain::FiscalCode::parse(subject).map_err(|e| {
+            let code = crate::domain::FiscalCode::parse(&subject).map_err(|e| {
                 AuthError::Config(format!(
                     "a citizen token's subject must be a codice fiscale: {e}"
                 ))
@@ -357,13 +358,14 @@ impl Authenticator {
                 // as an identity provider would send it
                 fiscal_code.insert(self.citizen_claim.clone(), format!("{TAX_ID_PREFIX}{code}"));
             }
+            subject = code.to_string();
         }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
         let claims = Claims {
-            sub: subject.to_owned(),
+            sub: subject,
             role,
             office: office.map(str::to_owned),
             iat: now,

@@ -130,7 +130,7 @@ fn work_table(kept: &[&ExperienceData]) -> Block {
             "Provenienza".into(),
         ],
         rows,
-        widths: vec![0.2, 0.27, 0.35, 0.18],
+        widths: vec![0.19, 0.25, 0.34, 0.22],
     }
 }
 
@@ -186,7 +186,7 @@ fn training_table(kept: &[&ExperienceData]) -> Block {
             "Provenienza".into(),
         ],
         rows,
-        widths: vec![0.2, 0.37, 0.25, 0.18],
+        widths: vec![0.19, 0.35, 0.24, 0.22],
     }
 }
 

@@ -1,5 +1,6 @@
 //! GET `/evidences/{id}/file`: the file attached to an evidence, for operators and
-//! administrators, audited as a read of the citizen's data before it is sent.
+//! administrators and for the citizen whose evidence it is (someone else's answers 404 like
+//! an unknown id), audited as a read of the citizen's data before it is sent.
 
 use super::{error_response, internal_error};
 use crate::auth::Role;
@@ -23,7 +24,7 @@ pub async fn download(
     let principal = match super::authorize(
         &state,
         &headers,
-        &[Role::Operator, Role::Admin],
+        &[Role::Operator, Role::Admin, Role::Citizen],
         "download evidence files",
     ) {
         Ok(p) => p,
@@ -31,8 +32,10 @@ pub async fn download(
     };
     let db = state.app.store.db();
     let stored = match file_of(db, &id).await {
-        Ok(Some(stored)) => stored,
-        Ok(None) => {
+        Ok(Some(stored)) if principal.may_see(&state.app.links.current(), &stored.fiscal_code) => {
+            stored
+        }
+        Ok(_) => {
             return error_response(
                 ErrorCode::NotFound,
                 &format!("evidence {id} does not exist or has no file"),

@@ -4,7 +4,7 @@
 //! nothing about anyone else — on SQLite and PostgreSQL stores.
 
 use crate::fixtures::{MARIO, anna};
-use crate::helpers::{TestApp, error_codes, mutate, ok, spawn_fixture_app};
+use crate::helpers::{TestApp, error_codes, mutate, mutate_with_file, ok, pdf, spawn_fixture_app};
 use crate::orientation::intake;
 use fascicolo::auth::Role;
 use fascicolo::testing::Engine;
@@ -173,7 +173,56 @@ async fn reads_own_data_only(test: &str, store: Engine) {
             .contains(&json!("libretto"))),
         "{own:?}"
     );
+    evidence_files(&app, &mine).await;
     app.stop().await;
+}
+
+/// The file of an evidence: the citizen downloads their own; someone else's answers 404 like
+/// an unknown id.
+async fn evidence_files(app: &TestApp, mine: &Value) {
+    let step = "mutation($input: LibrettoStepInput!) { startLibrettoCompilation(input: $input) { version } }";
+    let body = app
+        .query(step, json!({ "input": { "id": mine, "version": 1 } }))
+        .await;
+    let version = ok(&body, "startLibrettoCompilation")["version"].clone();
+    let input = json!({ "librettoId": mine, "version": version, "category": "OTHER",
+        "title": "Attestato", "file": null });
+    let body = mutate_with_file(
+        app,
+        "addLibrettoEvidence",
+        "LibrettoEvidenceInput",
+        "evidences { file { downloadPath } }",
+        input,
+        Some(("attestato.pdf", pdf())),
+    )
+    .await;
+    let path = ok(&body, "addLibrettoEvidence")["evidences"][0]["file"]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = async |token: &str, path: &str| {
+        let response = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    };
+    assert_eq!(get(&mario(app), &path).await, 200);
+    let anna = app
+        .state
+        .auth
+        .mint(
+            anna().as_str(),
+            Role::Citizen,
+            None,
+            Duration::from_secs(600),
+        )
+        .unwrap();
+    assert_eq!(get(&anna, &path).await, 404);
+    assert_eq!(get(&anna, "/evidences/nope/file").await, 404);
 }
 
 #[tokio::test]

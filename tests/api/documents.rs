@@ -312,10 +312,7 @@ async fn who_may_download_which(app: &TestApp, libretto: &Value, dossier: &Value
     };
     let libretto_field = format!("libretto:{}:v1", libretto.as_str().unwrap());
     let attestato_field = format!("ivc-attestato:{}", dossier.as_str().unwrap());
-    assert_eq!(
-        fields("citizen"),
-        [attestato_field, libretto_field]
-    );
+    assert_eq!(fields("citizen"), [attestato_field, libretto_field]);
     assert_eq!(fields("operator").len(), 5, "{rows:?}");
     assert!(
         rows.iter()
