@@ -157,7 +157,7 @@ impl Application {
             })?;
         let audit = crate::store::audit::AuditWriter::spawn(store.db().clone());
         let app = AppState {
-            ivc: config.ivc.policy(),
+            ivc: config.ivc.policy(config.ivc_region()),
             config,
             audit,
             links: Arc::new(links),

@@ -271,8 +271,10 @@ async fn delivery(
             residence_municipality: v(&person.residence_municipality),
             residence_province: v(&person.residence_province),
         },
+        // only the active ones: a removed propensity is no longer the citizen's profile
         propensities: propensities
             .into_iter()
+            .filter(|p| p.removed_on.is_none())
             .map(PortalPropensity::from)
             .collect(),
         education_titles: titles

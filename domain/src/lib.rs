@@ -9,6 +9,7 @@ pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
+pub mod pact;
 
 pub use error::{DomainError, DomainResult};
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

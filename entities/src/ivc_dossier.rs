@@ -22,6 +22,9 @@ pub struct Model {
     pub provider: String,
     pub office: Option<String>,
     pub program: Option<String>,
+    /// A domicile in the region declared at the request (province sigla), when the residence
+    /// is elsewhere (seed 003 "residenti o domiciliati").
+    pub domicile_province: Option<String>,
     pub adhesion_signed_on: Option<Date>,
     /// The cap and unit cost of the region when the dossier was requested (seed 003).
     pub max_minutes: i32,
@@ -47,6 +50,12 @@ pub struct Model {
     pub certification_passed: Option<bool>,
     pub certificate_number: Option<String>,
     pub certification_decided_on: Option<Date>,
+    /// The qualification the certificate attests, its EQF level, and the exam commission
+    /// (the third party of D.Lgs 13/2013 art. 5) that decided.
+    pub certificate_qualification_code: Option<String>,
+    pub certificate_qualification_name: Option<String>,
+    pub certificate_eqf_level: Option<i16>,
+    pub exam_commission: Option<String>,
     pub closed_on: Option<Date>,
     pub close_reason: Option<String>,
     pub created_at: DateTimeUtc,

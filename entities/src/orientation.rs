@@ -26,6 +26,20 @@ pub struct Model {
     pub pact_office: Option<String>,
     pub pact_operator: Option<String>,
     pub search_plan: Option<String>,
+    /// `PactStatus` (domain::pact); null before a pact is drafted or signed.
+    pub pact_status: Option<String>,
+    /// Signed versions frozen in `pact_version`.
+    pub pact_versions: i32,
+    /// JSON of the pact's working content (the plan being agreed).
+    pub pact_draft: Option<String>,
+    /// `UserCategory` (domain::pact): what sets when the pact is due (V16).
+    pub user_category: Option<String>,
+    /// When the category began: the DID, the INPS application, the Garanzia Giovani adhesion.
+    pub category_since: Option<Date>,
+    /// The day the pact is due at the latest (V16), while it is not signed.
+    pub pact_due_on: Option<Date>,
+    /// JSON of the structured profiling (seed 001 "profilazione qualitativa").
+    pub profiling: Option<String>,
     pub created_at: DateTimeUtc,
     pub created_by: String,
     pub updated_at: DateTimeUtc,

@@ -22,6 +22,9 @@ pub struct Model {
     pub notes: Option<String>,
     pub created_at: DateTimeUtc,
     pub created_by: String,
+    /// Removed from the active ones (DOMAIN.md §9: active/inactive); kept in the history.
+    pub removed_on: Option<Date>,
+    pub removed_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261203_000011_deferred_ddl;
 mod m20261206_000012_exact_identity;
 mod m20261207_000013_consent_at_intake;
 mod m20261208_000014_consent_by_citizen;
+mod m20261208_000015_pact_lifecycle;
 mod shared;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_exact_identity::Migration),
             Box::new(m20261207_000013_consent_at_intake::Migration),
             Box::new(m20261208_000014_consent_by_citizen::Migration),
+            Box::new(m20261208_000015_pact_lifecycle::Migration),
         ]
     }
 }

@@ -192,6 +192,15 @@ impl Config {
             }
         }
         self.ivc.validate()?;
+        if self.ivc.residence_required
+            && crate::domain::ivc::rules::region_provinces(self.ivc_region()).is_none()
+        {
+            return invalid(format!(
+                "ivc.residence_required: fascicolo knows the provinces of TOS and PIE, not of \
+                 {}: set ivc.residence_required = false",
+                self.ivc_region()
+            ));
+        }
         self.audit.validate()?;
         if let Some(url) = &self.portal.url
             && !(url.starts_with("http://") || url.starts_with("https://"))

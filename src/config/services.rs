@@ -162,11 +162,16 @@ pub struct IvcConfig {
     /// working day: a longer session is refused as an entry error.
     #[serde(default = "default_ivc_max_session_minutes")]
     pub max_session_minutes: i32,
+    /// seed 003: only people "residenti o domiciliati" in the region (its provinces: shipped
+    /// for TOS and PIE).
+    #[serde(default = "yes")]
+    pub residence_required: bool,
 }
 
 impl IvcConfig {
-    /// The policy the domain's IVC rules and the IVC service apply, built once at start-up.
-    pub fn policy(&self) -> crate::domain::ivc::IvcPolicy {
+    /// The policy the domain's IVC rules and the IVC service apply, built once at start-up,
+    /// for the dossiers' `region`.
+    pub fn policy(&self, region: &str) -> crate::domain::ivc::IvcPolicy {
         crate::domain::ivc::IvcPolicy {
             min_age: self.min_age,
             max_age: self.max_age,
@@ -178,6 +183,11 @@ impl IvcConfig {
             max_session_minutes: self.max_session_minutes,
             hourly_cost_cents: self.hourly_cost_cents(),
             one_path_per_citizen: self.one_path_per_citizen,
+            residence_provinces: if self.residence_required {
+                crate::domain::ivc::rules::region_provinces(region)
+            } else {
+                None
+            },
         }
     }
 }
@@ -197,6 +207,7 @@ impl Default for IvcConfig {
             interview_min_minutes: default_ivc_interview_min_minutes(),
             interview_max_minutes: default_ivc_interview_max_minutes(),
             max_session_minutes: default_ivc_max_session_minutes(),
+            residence_required: true,
         }
     }
 }

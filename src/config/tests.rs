@@ -205,6 +205,21 @@ fn ivc_defaults_follow_the_seeds_and_bad_values_are_named() {
     assert_eq!(config.ivc_region(), config.documents.region);
     let piemonte = format!("{base}[ivc]\nregion = \"PIE\"\npublic_body = \"Regione Piemonte\"\n");
     assert_eq!(Config::from_toml(&piemonte).unwrap().ivc_region(), "PIE");
+    // seed 003 "residenti o domiciliati": on by default, with the region's provinces
+    let policy = Config::from_toml(&piemonte).unwrap().ivc.policy("PIE");
+    assert_eq!(policy.residence_provinces.map(<[_]>::len), Some(8));
+    let umbria = format!("{base}[ivc]\nregion = \"UMB\"\n");
+    let err = Config::from_toml(&umbria).unwrap_err().to_string();
+    assert!(err.contains("ivc.residence_required"), "{err}");
+    let off = format!("{base}[ivc]\nregion = \"UMB\"\nresidence_required = false\n");
+    assert_eq!(
+        Config::from_toml(&off)
+            .unwrap()
+            .ivc
+            .policy("UMB")
+            .residence_provinces,
+        None
+    );
     let err = Config::from_toml(&format!("{base}[ivc]\nmin_age = 70\n"))
         .unwrap_err()
         .to_string();
@@ -247,7 +262,10 @@ fn one_ivc_session_has_a_bounded_length() {
              \"0123456789abcdef0123456789abcdef\"\n[ivc]\nmax_session_minutes = {minutes}\n"
         ))
     };
-    assert_eq!(with("240").unwrap().ivc.policy().max_session_minutes, 240);
+    assert_eq!(
+        with("240").unwrap().ivc.policy("TOS").max_session_minutes,
+        240
+    );
     for bad in ["0", "1561"] {
         let err = with(bad).unwrap_err().to_string();
         assert!(err.contains("max_session_minutes"), "{bad}: {err}");

@@ -247,12 +247,26 @@ pub fn attestato(d: &ivc_dossier::Model, sha256: &str) -> Result<PdfDocument, Ap
     })
 }
 
-/// The certificate: the exam's outcome, with the attestato it followed.
+/// The certificate: the exam's outcome, the qualification certified with its EQF level, the
+/// commission that decided, and the attestato it followed when there was one.
 pub fn certificate(d: &ivc_dossier::Model, sha256: &str) -> Result<PdfDocument, AppError> {
     let number = d.certificate_number.clone().unwrap_or_default();
-    let mut fields = vec![
+    let qualification = match (
+        &d.certificate_qualification_code,
+        &d.certificate_qualification_name,
+        d.certificate_eqf_level,
+    ) {
+        (Some(code), Some(name), Some(eqf)) => format!("{code} {name} (EQF {eqf})"),
+        _ => "—".into(),
+    };
+    let fields = vec![
         ("Numero".into(), number.clone()),
         ("Esito".into(), "superato".into()),
+        ("Qualificazione".into(), qualification),
+        (
+            "Commissione d'esame".into(),
+            or_dash(d.exam_commission.as_deref()),
+        ),
         (
             "Sessione d'esame".into(),
             labels::maybe_date(d.exam_session_on),
@@ -264,27 +278,20 @@ pub fn certificate(d: &ivc_dossier::Model, sha256: &str) -> Result<PdfDocument, 
         ("Ente titolato".into(), d.provider.clone()),
         ("Percorso IVC".into(), d.id.clone()),
     ];
-    let mut blocks = Vec::new();
-    match (&d.attestato, &d.attestato_person) {
-        (Some(a), Some(p)) => {
-            let a: Attestato = parse(a)?;
-            let person: PersonSnapshot = parse(p)?;
-            fields.push((
-                "Qualificazione".into(),
-                format!(
-                    "{} {} (EQF {})",
-                    a.qualification_code, a.qualification_name, a.eqf_level
-                ),
-            ));
-            blocks.push(Block::Fields(fields));
-            blocks.push(Block::Heading("Intestatario".into()));
-            blocks.push(labels::anagrafica(&person));
-            blocks.push(Block::Heading(
-                "Attestato di validazione di riferimento".into(),
-            ));
-            blocks.push(Block::Fields(attestato_fields(&a)));
-        }
-        _ => blocks.push(Block::Fields(fields)),
+    let mut blocks = vec![Block::Fields(fields)];
+    if let (Some(a), Some(p)) = (&d.attestato, &d.attestato_person) {
+        let a: Attestato = parse(a)?;
+        let person: PersonSnapshot = parse(p)?;
+        blocks.push(Block::Heading("Intestatario".into()));
+        blocks.push(labels::anagrafica(&person));
+        blocks.push(Block::Heading(
+            "Attestato di validazione di riferimento".into(),
+        ));
+        blocks.push(Block::Fields(attestato_fields(&a)));
+    } else if let Some(p) = &d.transparency_person {
+        let person: PersonSnapshot = parse(p)?;
+        blocks.push(Block::Heading("Intestatario".into()));
+        blocks.push(labels::anagrafica(&person));
     }
     blocks.extend(labels::verification("Certificato", &number, None, sha256));
     Ok(PdfDocument {

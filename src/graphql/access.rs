@@ -175,6 +175,13 @@ rules! {
     CONSENT_CHANGE: "ConsentChange" => PERSONAL_DATA,
     CODE_LABEL: "CodeLabel" => PERSONAL_DATA,
     SERVICE_PACT: "ServicePact" => PERSONAL_DATA,
+    SERVICE_PACT_VERSION: "ServicePactVersion" => PERSONAL_DATA,
+    PACT_TRANSITION: "PactTransition" => PERSONAL_DATA,
+    NETWORK_SERVICE: "NetworkService" => PERSONAL_DATA,
+    CONDITIONALITY_EVENT: "ConditionalityEvent" => PERSONAL_DATA,
+    // an office's work list: who is due, for the CPI's staff only
+    QUERY_PACTS_DUE: "Query.pactsDue" => STAFF,
+    PACT_DUE: "PactDue" => STAFF,
     PACT_MEASURE: "PactMeasure" => PERSONAL_DATA,
     EDUCATION_TITLE: "EducationTitle" => PERSONAL_DATA,
     PORTAL_TRANSFER: "PortalTransfer" => PERSONAL_DATA,

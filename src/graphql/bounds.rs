@@ -41,9 +41,8 @@ fn listed(name: &str) -> Option<usize> {
         | "office" | "specialCategories" | "certificateNumber" | "number" => CODE,
         "occupationLabel" | "qualificationName" | "publicBody" | "authorisedProvider"
         | "issuer" | "organisation" | "title" | "provider" | "program" | "operator" => LABEL,
-        "reason" | "description" | "notes" | "experiences" | "profilingNotes" | "searchPlan" => {
-            TEXT
-        }
+        "reason" | "description" | "notes" | "note" | "experiences" | "profilingNotes"
+        | "searchPlan" | "ownActions" => TEXT,
         _ => return None,
     })
 }

@@ -285,11 +285,16 @@ impl Citizen {
         }
     }
 
-    /// Job propensities (at most 3, seed 001).
-    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<super::orientation::Propensity>> {
+    /// Job propensities: the active ones (at most 3, seed 001), or with `includeInactive`
+    /// the removed ones too.
+    async fn propensities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_inactive: bool,
+    ) -> Result<Vec<super::orientation::Propensity>> {
         self.audited(ctx, "propensities");
         let code = self.orientation_code(ctx).await?;
-        super::orientation::propensities(ctx, &code).await
+        super::orientation::propensities(ctx, &code, include_inactive).await
     }
 
     /// The current CV, with its validity.

@@ -147,3 +147,83 @@ pub enum TransferStatus {
     /// Not to be sent: the consent that allowed it is no longer in force (`cancelReason`).
     Cancelled,
 }
+
+/// The service pact's lifecycle (DOMAIN.md §9).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::PactStatus")]
+pub enum PactStatus {
+    /// Being prepared with the citizen; not binding yet.
+    Draft,
+    /// Signed: version 1 frozen.
+    Signed,
+    /// Signed again with a changed plan: a newer version frozen.
+    Updated,
+    /// Ended well: the person found work or reached the pact's goal.
+    Concluded,
+    /// Ended by a sanction of conditionality (decadenza).
+    Lapsed,
+    /// Ended otherwise.
+    Closed,
+}
+
+/// Who the person is for the CPI, which sets when the pact is due (V16, seed 002 §3.3).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::UserCategory")]
+pub enum UserCategory {
+    /// In stato di disoccupazione: the pact within 30 days of the DID.
+    Unemployed,
+    /// Percettore of income support: within 15 days of the INPS application.
+    BenefitRecipient,
+    /// Garanzia Giovani: within 60 days of the adhesion.
+    YouthGuarantee,
+    /// A rischio di disoccupazione (art. 19 c.4): no deadline in the seeds.
+    AtRisk,
+    /// Employed on income support (art. 22): convened by the CPI; no deadline in the seeds.
+    EmployedWithSupport,
+}
+
+/// Where the orientation points the person (seed 001).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::OrientationOutcome")]
+pub enum OrientationOutcome {
+    ActiveSearch,
+    Training,
+    SpecialistGuidance,
+    Internship,
+    /// Another service of the network (e.g. social services for a fragile profile).
+    OtherService,
+}
+
+/// Why a pact ended well.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::PactConclusion")]
+pub enum PactConclusion {
+    Employed,
+    GoalReached,
+}
+
+/// A breach of the pact's obligations (D.Lgs 150/2015 art. 21).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::ConditionalityKind")]
+pub enum ConditionalityKind {
+    MissedAppointment,
+    MissedActivity,
+    RefusedSuitableOffer,
+}
+
+/// What a breach cost (art. 21 c.7): nothing, a reduction, or the loss (decadenza).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::pact::Sanction")]
+pub enum Sanction {
+    None,
+    Reduction,
+    /// Decadenza: the pact lapses.
+    Loss,
+}
+
+/// The bodies a breach is reported to (seed 002 §3.1).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportedTo {
+    Inps,
+    Anpal,
+}

@@ -33,6 +33,7 @@ pub struct Query(
     ivc::IvcQuery,
     orientation::OrientationQuery,
     orientation::portal::PortalQuery,
+    orientation::pact_api::PactQuery,
     reporting::ReportingQuery,
     identity::IdentityQuery,
 );
@@ -44,6 +45,7 @@ pub struct Mutation(
     orientation::consent::ConsentMutation,
     orientation::consent::OwnConsentMutation,
     orientation::mutation::OrientationMutation,
+    orientation::pact_api::PactMutation,
     identity::IdentityMutation,
 );
 

@@ -7,17 +7,19 @@
 pub mod consent;
 mod inputs;
 pub mod mutation;
+pub mod pact;
+pub mod pact_api;
 pub mod portal;
 mod types;
 
 pub use inputs::*;
+pub use pact::{ServicePact, service_pact};
 pub use types::*;
 
 use super::access;
 use super::scalars::Date;
 use super::store_loaders::{StoreLoader, failed, grouped_where, inner, loader};
 use crate::domain::FiscalCode;
-use crate::domain::orientation::MeasureStatus;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::orientation as store;
@@ -27,7 +29,8 @@ use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{
-    consent_event, cv, education_title, orientation, pact_measure, portal_transfer, propensity,
+    conditionality_event, consent_event, cv, education_title, orientation, pact_measure,
+    pact_transition, pact_version, portal_transfer, propensity,
 };
 use std::collections::HashMap;
 
@@ -68,6 +71,21 @@ citizen_relation!(
 );
 citizen_relation!(CvsOf, cv::Model, store::cvs_of);
 citizen_relation!(TransfersOf, portal_transfer::Model, outbox::transfers_of);
+citizen_relation!(
+    PactVersionsOf,
+    pact_version::Model,
+    store::pact_life::versions_of
+);
+citizen_relation!(
+    PactStepsOf,
+    pact_transition::Model,
+    store::pact_life::steps_of
+);
+citizen_relation!(
+    BreachesOf,
+    conditionality_event::Model,
+    store::pact_life::breaches_of
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrientationOf(pub FiscalCode);
@@ -117,6 +135,9 @@ pub fn changed(ctx: &Context<'_>, model: orientation::Model) -> OrientationRecor
     l.clear::<EducationTitlesOf>();
     l.clear::<CvsOf>();
     l.clear::<TransfersOf>();
+    l.clear::<PactVersionsOf>();
+    l.clear::<PactStepsOf>();
+    l.clear::<BreachesOf>();
     OrientationRecord(model)
 }
 
@@ -136,10 +157,17 @@ pub async fn record_of(ctx: &Context<'_>, key: &FiscalCode) -> Result<Option<Ori
         .map(OrientationRecord))
 }
 
-pub async fn propensities(ctx: &Context<'_>, key: &FiscalCode) -> Result<Vec<Propensity>> {
+/// The active propensities (those that count among the three and go to the portal), or all
+/// with the removed ones, as kept in the history.
+pub async fn propensities(
+    ctx: &Context<'_>,
+    key: &FiscalCode,
+    include_inactive: bool,
+) -> Result<Vec<Propensity>> {
     Ok(many(ctx, PropensitiesOf(key.clone()))
         .await?
         .into_iter()
+        .filter(|p| include_inactive || p.removed_on.is_none())
         .map(Propensity)
         .collect())
 }
@@ -214,8 +242,40 @@ impl OrientationRecord {
     async fn service_pact(&self, ctx: &Context<'_>) -> Result<Option<ServicePact>> {
         service_pact(ctx, &self.0).await
     }
-    async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<Propensity>> {
-        propensities(ctx, &parse_key(&self.0.id)?).await
+    /// Who the person is for the CPI (V16): it sets when the pact is due.
+    async fn user_category(&self) -> Option<super::enums::UserCategory> {
+        let text = self.0.user_category.as_deref()?;
+        crate::domain::pact::UserCategory::parse(text).map(Into::into)
+    }
+    /// When the category began: the DID, the INPS application, the Garanzia Giovani adhesion.
+    async fn category_since(&self) -> Option<Date> {
+        self.0.category_since.map(Date)
+    }
+    /// The day the pact is due at the latest (V16).
+    async fn pact_due_on(&self) -> Option<Date> {
+        self.0.pact_due_on.map(Date)
+    }
+    /// What the rules accept but flag: a pact signed after its V16 deadline (by how many
+    /// days), or one overdue today.
+    async fn warnings(&self) -> Vec<String> {
+        pact::warnings(&self.0, today())
+    }
+    /// Breaches of the pact's obligations and their sanctions (D.Lgs 150/2015 art. 21),
+    /// oldest first.
+    async fn conditionality_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<pact::ConditionalityEvent>> {
+        pact::breaches(ctx, &self.0).await
+    }
+    /// Job propensities: the active ones (at most 3, seed 001), or with `includeInactive`
+    /// the removed ones too.
+    async fn propensities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_inactive: bool,
+    ) -> Result<Vec<Propensity>> {
+        propensities(ctx, &parse_key(&self.0.id)?, include_inactive).await
     }
     async fn education_titles(&self, ctx: &Context<'_>) -> Result<Vec<EducationTitle>> {
         Ok(many(ctx, EducationTitlesOf(parse_key(&self.0.id)?))
@@ -241,37 +301,6 @@ impl OrientationRecord {
     async fn updated_by(&self) -> &str {
         &self.0.updated_by
     }
-}
-
-pub async fn service_pact(
-    ctx: &Context<'_>,
-    record: &orientation::Model,
-) -> Result<Option<ServicePact>> {
-    let Some(signed_on) = record.pact_signed_on else {
-        return Ok(None);
-    };
-    let state = ctx.data_unchecked::<AppState>();
-    let measures = many(ctx, MeasuresOf(parse_key(&record.id)?)).await?;
-    Ok(Some(ServicePact {
-        signed_on: Date(signed_on),
-        office: record.pact_office.clone(),
-        operator: record.pact_operator.clone(),
-        search_plan: record.search_plan.clone(),
-        measures: measures
-            .into_iter()
-            .map(|m| PactMeasure {
-                id: ID(m.id),
-                measure: CodeLabel::of(state, PACT_MEASURE, m.code),
-                status: MeasureStatus::parse(&m.status)
-                    .unwrap_or(MeasureStatus::Planned)
-                    .into(),
-                planned_on: Date(m.planned_on),
-                started_on: m.started_on.map(Date),
-                done_on: m.done_on.map(Date),
-                notes: m.notes,
-            })
-            .collect(),
-    }))
 }
 
 #[derive(Default)]

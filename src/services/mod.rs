@@ -6,6 +6,7 @@ pub mod identity;
 pub mod ivc;
 pub mod libretto;
 pub mod orientation;
+pub mod pact;
 pub mod portal_contract;
 pub mod prefill;
 pub mod territory;

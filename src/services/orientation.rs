@@ -7,9 +7,10 @@
 use crate::domain::FiscalCode;
 use crate::domain::libretto::check_optional_text;
 use crate::domain::orientation::{MeasureStatus, PropensityDraft, check_cv_prerequisites};
+use crate::domain::pact::PactStatus;
 use crate::error::AppError;
 use crate::store::evidence::{UploadedFile, check_file};
-use crate::store::orientation::{self as store, NewMeasure, PactSigned, RecordUpdate, cv, pact};
+use crate::store::orientation::{self as store, NewMeasure, RecordUpdate, cv, pact};
 use crate::store::reference::{EDUCATION_TITLE, PACT_MEASURE, ReferenceData, SEP_SECTOR};
 use crate::store::write::Actor;
 use chrono::NaiveDate;
@@ -43,84 +44,7 @@ pub fn checked_measure(
     })
 }
 
-/// A Patto di servizio personalizzato to sign, its fields checked.
-pub struct Pact {
-    signed_on: NaiveDate,
-    office: Option<String>,
-    search_plan: Option<String>,
-    profiling_notes: Option<String>,
-    measures: Vec<NewMeasure>,
-}
-
-impl Pact {
-    /// `measures` are checked by the caller with `checked_measure`, after the other fields.
-    pub fn new(
-        actor: &Actor,
-        signed_on: NaiveDate,
-        office: Option<String>,
-        (search_plan, profiling_notes): (Option<String>, Option<String>),
-        today: NaiveDate,
-    ) -> Result<Self, AppError> {
-        not_future("signedOn", signed_on, today)?;
-        let office = actor.office("office", office)?;
-        check_optional_text("searchPlan", search_plan.as_deref(), 4000)?;
-        check_optional_text("profilingNotes", profiling_notes.as_deref(), 4000)?;
-        Ok(Pact {
-            signed_on,
-            office,
-            search_plan,
-            profiling_notes,
-            measures: Vec::new(),
-        })
-    }
-
-    pub fn with_measures(mut self, measures: Vec<NewMeasure>) -> Self {
-        self.measures = measures;
-        self
-    }
-}
-
-/// Signs (or updates) the pact with the agreed measures, not before the intake.
-pub async fn sign_service_pact(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    (fiscal_code, version): (&FiscalCode, i64),
-    pact: Pact,
-) -> Result<Record, AppError> {
-    let action = "signServicePact";
-    store::mutate(
-        db,
-        actor,
-        fiscal_code.as_str(),
-        version,
-        action,
-        async |txn, current| {
-            if pact.signed_on < current.intake_on {
-                return Err(AppError::bad_input(
-                    "signedOn",
-                    format!(
-                        "signedOn: {} is before the intake ({})",
-                        pact.signed_on, current.intake_on
-                    ),
-                ));
-            }
-            pact::add_measures(txn, &current.id, pact.measures, actor).await?;
-            Ok(RecordUpdate {
-                pact: Some(PactSigned {
-                    signed_on: pact.signed_on,
-                    office: pact.office,
-                    operator: actor.subject().to_owned(),
-                    search_plan: pact.search_plan,
-                }),
-                profiling_notes: pact.profiling_notes,
-                ..RecordUpdate::default()
-            })
-        },
-    )
-    .await
-}
-
-/// Adds a measure to a signed pact.
+/// Adds a measure to a pact being drafted or in force.
 pub async fn add_pact_measure(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -135,10 +59,18 @@ pub async fn add_pact_measure(
         version,
         action,
         async |txn, current| {
-            if current.pact_signed_on.is_none() {
+            let status = current.pact_status.as_deref().and_then(PactStatus::parse);
+            if !matches!(
+                status,
+                Some(PactStatus::Draft | PactStatus::Signed | PactStatus::Updated)
+            ) {
                 return Err(AppError::bad_input(
                     "measure",
-                    "measure: the citizen has no service pact yet (signServicePact first)",
+                    format!(
+                        "measure: the citizen's service pact is {}: measures are agreed on a \
+                         pact being drafted or in force (draftServicePact or signServicePact)",
+                        status.map_or("not drafted yet", |s| s.as_str())
+                    ),
                 ));
             }
             pact::add_measures(txn, &current.id, vec![measure], actor).await?;
@@ -220,12 +152,16 @@ pub async fn add_propensity(
     .await
 }
 
+/// Makes a propensity inactive (DOMAIN.md §9: "Propensione: active/inactive; count(active)
+/// ≤ 3"): it leaves the three the citizen may hold and the portal, and stays in the history.
 pub async fn remove_propensity(
     db: &DatabaseConnection,
     actor: &Actor,
     (fiscal_code, version): (&FiscalCode, i64),
-    propensity_id: &str,
+    (propensity_id, on): (&str, NaiveDate),
+    today: NaiveDate,
 ) -> Result<Record, AppError> {
+    not_future("on", on, today)?;
     let action = "removePropensity";
     store::mutate(
         db,
@@ -234,7 +170,7 @@ pub async fn remove_propensity(
         version,
         action,
         async |txn, current| {
-            pact::remove_propensity(txn, &current.id, propensity_id).await?;
+            pact::remove_propensity(txn, &current.id, propensity_id, on, actor).await?;
             Ok(RecordUpdate::default())
         },
     )

@@ -47,6 +47,9 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "orientation",
     "consent_event",
     "pact_measure",
+    "pact_version",
+    "pact_transition",
+    "conditionality_event",
     "propensity",
     "education_title",
     "cv",
@@ -355,6 +358,10 @@ async fn orientation_of(txn: &DatabaseTransaction, code: &str) -> Result<Value, 
         .order_by_asc(portal_transfer::Column::CreatedAt)
         .all(txn)
         .await?;
+    let codes = [code.to_owned()];
+    let pact_versions = crate::store::orientation::pact_life::versions_of(txn, &codes).await?;
+    let pact_steps = crate::store::orientation::pact_life::steps_of(txn, &codes).await?;
+    let breaches = crate::store::orientation::pact_life::breaches_of(txn, &codes).await?;
     let mut document = Map::new();
     document.insert(
         "record".into(),
@@ -363,6 +370,9 @@ async fn orientation_of(txn: &DatabaseTransaction, code: &str) -> Result<Value, 
     for (key, rows) in [
         ("consent_events", values(&consents)),
         ("pact_measures", values(&measures)),
+        ("pact_versions", values(&pact_versions)),
+        ("pact_transitions", values(&pact_steps)),
+        ("conditionality_events", values(&breaches)),
         ("propensities", values(&propensities)),
         ("education_titles", values(&titles)),
         ("cvs", values(&cvs)),

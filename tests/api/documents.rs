@@ -103,8 +103,8 @@ async fn documents(app: &TestApp) -> (Value, Value, Value) {
         "CONTENT_EXPERT",
     );
     let d = IVC.step(app, &d, "addIvcSession", exam).await;
-    let outcome =
-        json!({ "passed": true, "certificateNumber": "CERT-2026-77", "decidedOn": "2026-05-12" });
+    let outcome = json!({ "passed": true, "certificateNumber": "CERT-2026-77", "decidedOn": "2026-05-12",
+        "commission": "Commissione regionale OSS" });
     let d = IVC.step(app, &d, "recordIvcCertification", outcome).await;
     let d = IVC
         .step(
@@ -210,6 +210,7 @@ async fn the_documents_read_back(app: &TestApp, libretto: &Value, dossier: &Valu
                 "10/05/2026",
                 "12/05/2026",
                 "TOS-OSS Operatore socio-sanitario (EQF 3)",
+                "Commissione regionale OSS",
             ],
         ),
     ];

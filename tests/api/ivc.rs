@@ -2,6 +2,7 @@
 //! the rules (terzietà, transitions, eligibility, one path, the attestato's content), optimistic
 //! concurrency under 50 writers, and batched reads — on SQLite and PostgreSQL stores.
 
+mod eligibility;
 mod evidences;
 mod path;
 mod rules;
@@ -25,7 +26,8 @@ const DOSSIER: &str = "id version status outcome allowedTransitions fiscalCode r
     validation { result decidedOn } \
     attestato { number issuedOn publicBody authorisedProvider adaCodes \
       qualification { code name eqfLevel } learningModes assessmentModes anagrafica { familyName } } \
-    certification { examSessionOn passed certificateNumber decidedOn } \
+    certification { examSessionOn passed certificateNumber decidedOn commission \
+      qualification { code name eqfLevel } } \
     closedOn closeReason evidences { id }";
 
 /// 14 on the request dates used below: too young for IVC (seed 003: 15-64).
@@ -33,7 +35,13 @@ fn teenager() -> FiscalCode {
     code("Gialli", "Marco", "2012-06-01", false, "D612")
 }
 
-/// The fixture sources plus a registry that knows the teenager.
+/// Lucia Neri, resident in Milan: outside the region.
+pub(crate) fn outsider() -> FiscalCode {
+    code("Neri", "Lucia", "1980-04-04", true, "F205")
+}
+
+/// The fixture sources plus a registry that knows the teenager and a person resident
+/// outside the region.
 pub(crate) fn ivc_sources(engine: Engine) -> Vec<SourceSpec> {
     let mut all = fixtures::sources(engine, engine);
     let mut young = person(
@@ -43,11 +51,14 @@ pub(crate) fn ivc_sources(engine: Engine) -> Vec<SourceSpec> {
         "2025-01-01 00:00:00",
     );
     young.birth_date = Some(date("2012-06-01"));
+    let mut milanese = person(outsider().as_str(), "NERI", "LUCIA", "2025-01-01 00:00:00");
+    milanese.residence_municipality = Some("015146".into());
+    milanese.residence_province = Some("MI".into());
     all.push(SourceSpec {
         name: "anagrafe",
         engine,
         data: SourceData {
-            persons: vec![young],
+            persons: vec![young, milanese],
             ..SourceData::default()
         },
     });

@@ -37,6 +37,7 @@ mod libretto;
 mod lookups;
 mod metrics;
 mod orientation;
+mod pact;
 mod plain;
 mod pool;
 mod portal_consent;

@@ -22,6 +22,9 @@ pub struct IvcPolicy {
     pub hourly_cost_cents: i64,
     /// seed 003: only for citizens "che non abbiano già fruito del servizio di IVC".
     pub one_path_per_citizen: bool,
+    /// seed 003: for people "residenti o domiciliati" in the region: its provinces (sigle);
+    /// `None` when the rule is off (`ivc.residence_required = false`).
+    pub residence_provinces: Option<&'static [&'static str]>,
 }
 
 impl Default for IvcPolicy {
@@ -37,6 +40,7 @@ impl Default for IvcPolicy {
             max_session_minutes: 8 * 60,
             hourly_cost_cents: 4000,
             one_path_per_citizen: true,
+            residence_provinces: None,
         }
     }
 }

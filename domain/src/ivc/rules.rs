@@ -47,6 +47,61 @@ pub fn check_age(
     Ok(())
 }
 
+/// The provinces (sigle) of a region whose table is shipped: Toscana's ten (DOMAIN.md §3.2)
+/// and Piemonte's eight (seed 003's region).
+pub fn region_provinces(region: &str) -> Option<&'static [&'static str]> {
+    const TOSCANA: [&str; 10] = ["AR", "FI", "GR", "LI", "LU", "MS", "PI", "PO", "PT", "SI"];
+    const PIEMONTE: [&str; 8] = ["AL", "AT", "BI", "CN", "NO", "TO", "VB", "VC"];
+    match region {
+        "TOS" => Some(&TOSCANA),
+        "PIE" => Some(&PIEMONTE),
+        _ => None,
+    }
+}
+
+/// Seed 003 (V18): the service is for people "residenti o domiciliati" in the region. The
+/// person record's residence counts; otherwise a domicile in the region declared at the
+/// request (`domicileProvince`), which the dossier keeps.
+pub fn check_residence(
+    residence_province: Option<&str>,
+    domicile_province: Option<&str>,
+    policy: &IvcPolicy,
+) -> Result<(), DomainError> {
+    let Some(provinces) = policy.residence_provinces else {
+        return Ok(());
+    };
+    let inside = |p: &str| provinces.contains(&p.trim().to_ascii_uppercase().as_str());
+    if let Some(domicile) = domicile_province {
+        if !inside(domicile) {
+            return Err(DomainError::invalid(
+                "domicileProvince",
+                "residence",
+                format!(
+                    "domicileProvince: {} is not a province of the region ({}); seed 003: the \
+                     IVC service is for people \"residenti o domiciliati\" in it",
+                    domicile.trim(),
+                    provinces.join(", ")
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if residence_province.is_some_and(inside) {
+        return Ok(());
+    }
+    Err(DomainError::invalid(
+        "domicileProvince",
+        "residence",
+        format!(
+            "domicileProvince: the person record gives the residence {}, outside the region \
+             ({}); seed 003: the IVC service is for people \"residenti o domiciliati\" in it: \
+             declare the domicile with domicileProvince",
+            residence_province.map_or("as unknown".to_owned(), |p| format!("in {p}")),
+            provinces.join(", ")
+        ),
+    ))
+}
+
 // ---- hours and cost (V18, seed 003) ----
 
 pub fn describe_minutes(minutes: i64) -> String {

@@ -348,7 +348,8 @@ impl<'a> Operator<'a> {
         .await?;
         let passed = stop != NotPassed;
         let number = passed.then(|| format!("TOS-CERT-2025-{:04}", i + 1));
-        let input = json!({ "passed": passed, "certificateNumber": number, "decidedOn": on(62) });
+        let input = json!({ "passed": passed, "certificateNumber": number, "decidedOn": on(62),
+            "commission": "Commissione d'esame regionale, sessione OSS" });
         let d = step(
             &d,
             "recordIvcCertification",

@@ -1,6 +1,7 @@
 //! The IVC mutation inputs. Every change names the dossier and the `version` the client read.
 
 use crate::domain::ivc::content::{AttestatoDraft, CompetenceDraft};
+use crate::error::AppError;
 use crate::graphql::enums::{
     IvcOutcome, IvcStatus, LearningContext, OperatorRole, SessionKind, ValidationResult,
 };
@@ -18,6 +19,9 @@ pub struct RequestIvcInput {
     pub office: Option<String>,
     /// Funding programme, e.g. "IVC PLUS".
     pub program: Option<String>,
+    /// The province (sigla) of a domicile in the region, declared by a person whose residence
+    /// is elsewhere (seed 003: "residenti o domiciliati"); kept on the dossier.
+    pub domicile_province: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -189,6 +193,31 @@ pub struct RecordIvcCertificationInput {
     /// Required when passed.
     pub certificate_number: Option<String>,
     pub decided_on: Date,
+    /// The exam commission that decided (required when passed).
+    pub commission: Option<String>,
+    /// The qualification certified; left out, the attestato's (required without one).
+    pub qualification_code: Option<String>,
+    pub qualification_name: Option<String>,
+    pub eqf_level: Option<i32>,
+}
+
+impl RecordIvcCertificationInput {
+    /// The qualification named, all three fields or none (the attestato's then).
+    pub fn qualification(&mut self) -> Result<Option<(String, String, i32)>, AppError> {
+        match (
+            self.qualification_code.take(),
+            self.qualification_name.take(),
+            self.eqf_level,
+        ) {
+            (None, None, None) => Ok(None),
+            (Some(code), Some(name), Some(eqf)) => Ok(Some((code, name, eqf))),
+            _ => Err(AppError::bad_input(
+                "qualificationCode",
+                "qualificationCode: give the qualification's code, name and eqfLevel together, \
+                 or none of them to certify the attestato's",
+            )),
+        }
+    }
 }
 
 #[derive(InputObject)]

@@ -33,7 +33,7 @@ impl IvcMutation {
             input.requested_on.0,
             &input.provider,
             input.office,
-            input.program,
+            (input.program, input.domicile_province),
             today(),
         )?;
         let key = crate::graphql::identity::current_code(ctx, &input.fiscal_code)?;
@@ -55,6 +55,7 @@ impl IvcMutation {
         let applicant = Applicant {
             fiscal_code: key,
             birth_date: person.birth_date.as_ref().map(|b| b.value),
+            residence_province: person.residence_province.as_ref().map(|p| p.value.clone()),
         };
         let dossier = steps::request(
             state.store.db(),
@@ -296,14 +297,17 @@ impl IvcMutation {
     async fn record_ivc_certification(
         &self,
         ctx: &Context<'_>,
-        input: RecordIvcCertificationInput,
+        mut input: RecordIvcCertificationInput,
     ) -> Result<IvcDossier> {
         let (actor, state) = writer(ctx)?;
         let id = input.id.to_string();
+        let qualification = input.qualification()?;
         let decision = CertificationDecision {
             passed: input.passed,
             certificate_number: input.certificate_number,
             decided_on: input.decided_on.0,
+            qualification,
+            commission: input.commission,
         };
         crate::services::territory::check_dossier(&state.deps(), &actor, &id).await?;
         let dossier = steps::record_certification(

@@ -203,4 +203,8 @@ pub struct IvcCertification {
     pub passed: Option<bool>,
     pub certificate_number: Option<String>,
     pub decided_on: Option<Date>,
+    /// The qualification certified, with its EQF level (a pass only).
+    pub qualification: Option<IvcQualification>,
+    /// The exam commission that decided.
+    pub commission: Option<String>,
 }

@@ -86,6 +86,10 @@ impl IvcDossier {
     async fn program(&self) -> Option<&str> {
         self.0.program.as_deref()
     }
+    /// A domicile in the region declared at the request (seed 003 "residenti o domiciliati").
+    async fn domicile_province(&self) -> Option<&str> {
+        self.0.domicile_province.as_deref()
+    }
     /// Date the Modulo di adesione was signed.
     async fn adhesion_signed_on(&self) -> Option<Date> {
         self.0.adhesion_signed_on.map(Date)
@@ -217,6 +221,19 @@ impl IvcDossier {
             passed: self.0.certification_passed,
             certificate_number: self.0.certificate_number.clone(),
             decided_on: self.0.certification_decided_on.map(Date),
+            qualification: match (
+                &self.0.certificate_qualification_code,
+                &self.0.certificate_qualification_name,
+                self.0.certificate_eqf_level,
+            ) {
+                (Some(code), Some(name), Some(eqf)) => Some(IvcQualification {
+                    code: code.clone(),
+                    name: name.clone(),
+                    eqf_level: i32::from(eqf),
+                }),
+                _ => None,
+            },
+            commission: self.0.exam_commission.clone(),
         })
     }
     async fn closed_on(&self) -> Option<Date> {

@@ -27,11 +27,20 @@ pub struct SignServicePactInput {
     pub signed_on: Date,
     /// As in `recordIntake`.
     pub office: Option<String>,
-    /// Piano degli atti di ricerca attiva.
+    /// Piano degli atti di ricerca attiva, in words.
     pub search_plan: Option<String>,
     pub profiling_notes: Option<String>,
+    /// The CPI's own services (seed 001 "servizi che eroga il CPI").
     #[graphql(default)]
     pub measures: Vec<PactMeasureInput>,
+    /// Services of other actors of the network, with their provider.
+    #[graphql(default)]
+    pub network_services: Vec<super::pact::NetworkServiceInput>,
+    /// The person's own search actions.
+    #[graphql(default)]
+    pub own_actions: Vec<String>,
+    /// Where the orientation points the person.
+    pub outcome: Option<crate::graphql::enums::OrientationOutcome>,
 }
 
 #[derive(InputObject)]
@@ -76,6 +85,8 @@ pub struct RemovePropensityInput {
     pub fiscal_code: FiscalCodeScalar,
     pub version: i64,
     pub propensity_id: ID,
+    /// The day it stops being active; today when left out.
+    pub on: Option<Date>,
 }
 
 #[derive(InputObject)]

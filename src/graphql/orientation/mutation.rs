@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::graphql::access;
 use crate::graphql::libretto::{read_upload, writer};
 use crate::services::consent as transfer;
-use crate::services::orientation::{self as service, Pact, checked_measure};
+use crate::services::orientation::{self as service, checked_measure};
+use crate::services::pact::Pact;
 use crate::store::orientation::NewMeasure;
 use crate::store::reference::ReferenceData;
 use async_graphql::{Context, Object, Result};
@@ -40,29 +41,44 @@ pub struct OrientationMutation;
 
 #[Object(guard = "access::MUTATION")]
 impl OrientationMutation {
-    /// Signs (or updates) the Patto di servizio personalizzato with the agreed measures.
+    /// Signs the Patto di servizio personalizzato with its plan and the agreed measures: from
+    /// none or a draft it becomes SIGNED (version 1, the stipula), a pact in force is signed
+    /// again as UPDATED (the next version); each signed version is frozen. Signed after its
+    /// V16 deadline it is accepted, and the record's `warnings` say by how many days.
     async fn sign_service_pact(
         &self,
         ctx: &Context<'_>,
         input: SignServicePactInput,
     ) -> Result<OrientationRecord> {
         let (actor, state) = writer(ctx)?;
-        let notes = (input.search_plan, input.profiling_notes);
-        let pact = Pact::new(&actor, input.signed_on.0, input.office, notes, today())?;
         let measures = input
             .measures
             .into_iter()
             .map(|m| measure(&state.reference, m, "measures.code"))
             .collect::<Result<Vec<_>, _>>()?;
+        let plan = super::pact::PactPlanInput {
+            search_plan: input.search_plan,
+            network_services: input.network_services,
+            own_actions: input.own_actions,
+            outcome: input.outcome,
+        };
+        let when = (input.signed_on.0, input.office);
+        let pact = Pact::new(
+            &actor,
+            when,
+            plan.into(),
+            input.profiling_notes,
+            (measures, today()),
+        )?;
         let code = record_code(ctx, &input.fiscal_code).await?;
         crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
-        let pact = pact.with_measures(measures);
         let db = state.store.db();
-        let model = service::sign_service_pact(db, &actor, (&code, input.version), pact).await?;
+        let key = (&code, input.version);
+        let model = crate::services::pact::sign_service_pact(db, &actor, key, pact).await?;
         Ok(changed(ctx, model))
     }
 
-    /// Adds a measure to a signed pact.
+    /// Adds a measure to a pact being drafted or in force.
     async fn add_pact_measure(
         &self,
         ctx: &Context<'_>,
@@ -127,6 +143,8 @@ impl OrientationMutation {
         Ok(changed(ctx, model))
     }
 
+    /// Makes a propensity inactive: it no longer counts among the three (seed 001), nor goes
+    /// to the portal, and stays in the history (`propensities(includeInactive: true)`).
     async fn remove_propensity(
         &self,
         ctx: &Context<'_>,
@@ -136,8 +154,12 @@ impl OrientationMutation {
         let code = record_code(ctx, &input.fiscal_code).await?;
         crate::services::territory::check(&state.deps(), &actor, code.as_str()).await?;
         let db = state.store.db();
-        let id = &input.propensity_id;
-        let model = service::remove_propensity(db, &actor, (&code, input.version), id).await?;
+        let removal = (
+            input.propensity_id.as_str(),
+            input.on.map_or_else(today, |d| d.0),
+        );
+        let key = (&code, input.version);
+        let model = service::remove_propensity(db, &actor, key, removal, today()).await?;
         Ok(changed(ctx, model))
     }
 

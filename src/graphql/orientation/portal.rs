@@ -27,7 +27,8 @@ impl PortalCandidate {
     }
     async fn propensities(&self, ctx: &Context<'_>) -> Result<Vec<PortalPropensity>> {
         scope(ctx).note_read(&self.0, "propensities");
-        Ok(propensities(ctx, &self.0)
+        // only the active ones: a removed propensity is no longer the citizen's profile
+        Ok(propensities(ctx, &self.0, false)
             .await?
             .into_iter()
             .map(|p| PortalPropensity(Sent::from(p.0)))

@@ -27,18 +27,6 @@ impl CodeLabel {
     }
 }
 
-/// Patto di servizio personalizzato (D.Lgs 150/2015 art. 20).
-#[derive(SimpleObject)]
-#[graphql(guard = "access::SERVICE_PACT")]
-pub struct ServicePact {
-    pub signed_on: Date,
-    pub office: Option<String>,
-    pub operator: Option<String>,
-    /// Piano degli atti di ricerca attiva.
-    pub search_plan: Option<String>,
-    pub measures: Vec<PactMeasure>,
-}
-
 #[derive(SimpleObject)]
 #[graphql(guard = "access::PACT_MEASURE")]
 pub struct PactMeasure {
@@ -78,6 +66,17 @@ impl Propensity {
     }
     async fn interview_on(&self) -> Date {
         Date(self.0.interview_on)
+    }
+    /// Counts among the three and goes to the portal; false once removed.
+    async fn active(&self) -> bool {
+        self.0.removed_on.is_none()
+    }
+    /// When it was removed, and by whom (it stays in the history).
+    async fn removed_on(&self) -> Option<Date> {
+        self.0.removed_on.map(Date)
+    }
+    async fn removed_by(&self) -> Option<&str> {
+        self.0.removed_by.as_deref()
     }
     async fn sep_sector(&self) -> Option<&str> {
         self.0.sep_sector.as_deref()

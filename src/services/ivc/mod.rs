@@ -32,6 +32,8 @@ pub struct IvcRequest {
     /// As asked; the actor's own office decides (`Actor::office`).
     office: Option<String>,
     program: Option<String>,
+    /// A domicile in the region declared by the person (province sigla).
+    domicile_province: Option<String>,
 }
 
 impl IvcRequest {
@@ -39,7 +41,7 @@ impl IvcRequest {
         requested_on: NaiveDate,
         provider: &str,
         office: Option<String>,
-        program: Option<String>,
+        (program, domicile_province): (Option<String>, Option<String>),
         today: NaiveDate,
     ) -> Result<Self, AppError> {
         if requested_on > today {
@@ -50,11 +52,21 @@ impl IvcRequest {
         }
         check_text("provider", provider, 200)?;
         check_optional_text("program", program.as_deref(), 100)?;
+        let domicile_province = domicile_province.map(|p| p.trim().to_ascii_uppercase());
+        if let Some(p) = &domicile_province
+            && (p.len() != 2 || !p.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            return Err(AppError::bad_input(
+                "domicileProvince",
+                format!("domicileProvince: {p:?} is not a province sigla (two letters, e.g. TO)"),
+            ));
+        }
         Ok(IvcRequest {
             requested_on,
             provider: provider.trim().to_owned(),
             office,
             program,
+            domicile_province,
         })
     }
 }
@@ -63,10 +75,12 @@ impl IvcRequest {
 pub struct Applicant {
     pub fiscal_code: FiscalCode,
     pub birth_date: Option<NaiveDate>,
+    /// The province of residence of the person record.
+    pub residence_province: Option<String>,
 }
 
 /// Opens a dossier (REQUESTED) for a citizen aged `ivc.min_age`-`ivc.max_age` on the request
-/// date, with the cap and unit cost in force then; with the one-path rule, only for a citizen
+/// date, resident or domiciled in the region (seed 003), with the cap and unit cost in force then; with the one-path rule, only for a citizen
 /// who has not used the service before (seed 003).
 pub async fn request(
     db: &DatabaseConnection,
@@ -77,6 +91,11 @@ pub async fn request(
     applicant: Applicant,
 ) -> Result<ivc_dossier::Model, AppError> {
     rules::check_age(applicant.birth_date, request.requested_on, policy)?;
+    rules::check_residence(
+        applicant.residence_province.as_deref(),
+        request.domicile_province.as_deref(),
+        policy,
+    )?;
     store::request(
         db,
         actor,
@@ -87,6 +106,7 @@ pub async fn request(
             provider: request.provider,
             office: actor.office("office", request.office)?,
             program: request.program,
+            domicile_province: request.domicile_province,
             max_minutes: policy.max_minutes,
             hourly_cost_cents: policy.hourly_cost_cents,
             one_path: policy.one_path_per_citizen,

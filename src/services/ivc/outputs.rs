@@ -240,6 +240,44 @@ pub struct CertificationDecision {
     pub passed: bool,
     pub certificate_number: Option<String>,
     pub decided_on: NaiveDate,
+    /// Code, name and EQF level of the qualification certified; left out, the attestato's.
+    pub qualification: Option<(String, String, i32)>,
+    /// The exam commission that decided (the third party of D.Lgs 13/2013 art. 5).
+    pub commission: Option<String>,
+}
+
+/// What a passed exam certifies: the qualification given, else the one of the attestato the
+/// exam followed; a qualification is required when certification followed the validation
+/// without an attestato (V24).
+fn certified(
+    current: &ivc_dossier::Model,
+    given: Option<(String, String, i32)>,
+) -> Result<(String, String, i16), AppError> {
+    let (code, name, eqf) = match given {
+        Some(q) => q,
+        None => {
+            let attestato: Option<crate::domain::ivc::content::Attestato> = current
+                .attestato
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(AppError::internal)?;
+            let a = attestato.ok_or_else(|| {
+                AppError::bad_input(
+                    "qualificationCode",
+                    "qualificationCode: the exam followed the validation without an attestato: \
+                     name the qualification certified (qualificationCode, qualificationName, \
+                     eqfLevel)",
+                )
+            })?;
+            (a.qualification_code, a.qualification_name, a.eqf_level)
+        }
+    };
+    check_text("qualificationCode", &code, 40)?;
+    check_text("qualificationName", &name, 200)?;
+    crate::domain::libretto::check_eqf("eqfLevel", eqf)?;
+    let eqf = i16::try_from(eqf).map_err(AppError::internal)?;
+    Ok((code.trim().to_owned(), name.trim().to_owned(), eqf))
 }
 
 pub async fn record_certification(
@@ -281,11 +319,30 @@ pub async fn record_certification(
                 }
                 (false, None) => {}
             }
+            let commission = decision.commission.as_deref().map(str::trim);
+            match commission {
+                Some(c) => check_text("commission", c, 500)?,
+                None if decision.passed => {
+                    return Err(AppError::bad_input(
+                        "commission",
+                        "commission: a certificate names the exam commission that decided \
+                         (D.Lgs 13/2013 art. 5: a third party)",
+                    ));
+                }
+                None => {}
+            }
+            let qualification = if decision.passed {
+                Some(certified(current, decision.qualification.clone())?)
+            } else {
+                None
+            };
             let update = DossierUpdate {
                 certification: Some(CertificationResult {
                     passed: decision.passed,
                     certificate_number: decision.certificate_number.map(|n| n.trim().to_owned()),
                     decided_on: decision.decided_on,
+                    qualification,
+                    commission: commission.map(str::to_owned),
                 }),
                 ..unchanged()
             };

@@ -97,6 +97,12 @@ pub fn certificate(d: &ivc_dossier::Model) -> Result<Option<String>, AppError> {
             "number": number,
             "examSessionOn": d.exam_session_on,
             "decidedOn": decided_on,
+            "qualification": {
+                "code": d.certificate_qualification_code,
+                "name": d.certificate_qualification_name,
+                "eqfLevel": d.certificate_eqf_level,
+            },
+            "commission": d.exam_commission,
             "attestato": attestato,
         })
         .to_string(),

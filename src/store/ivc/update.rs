@@ -43,6 +43,9 @@ pub struct CertificationResult {
     pub passed: bool,
     pub certificate_number: Option<String>,
     pub decided_on: NaiveDate,
+    /// Code, name and EQF level of the qualification certified (a pass only).
+    pub qualification: Option<(String, String, i16)>,
+    pub commission: Option<String>,
 }
 
 pub struct Closing {
@@ -88,6 +91,14 @@ impl DossierUpdate {
             row.certification_passed = Set(Some(c.passed));
             row.certificate_number = Set(c.certificate_number);
             row.certification_decided_on = Set(Some(c.decided_on));
+            let (code, name, eqf) = match c.qualification {
+                Some((code, name, eqf)) => (Some(code), Some(name), Some(eqf)),
+                None => (None, None, None),
+            };
+            row.certificate_qualification_code = Set(code);
+            row.certificate_qualification_name = Set(name);
+            row.certificate_eqf_level = Set(eqf);
+            row.exam_commission = Set(c.commission);
         }
         if let Some(c) = self.closing {
             row.outcome = Set(Some(c.outcome.as_str().to_owned()));

@@ -6,12 +6,14 @@
 
 pub mod cv;
 pub mod pact;
+pub mod pact_life;
 
 pub use cv::{current_cv, cvs_of};
 pub use pact::{NewMeasure, education_titles_of, measures_of, propensities_of};
 
 use super::write::{self, Actor};
 use crate::domain::consent::JobMatchingConsent;
+use crate::domain::pact::{PactStatus, UserCategory};
 use crate::error::AppError;
 use chrono::{NaiveDate, Utc};
 use entities::{consent_event, orientation};
@@ -68,6 +70,13 @@ pub async fn record_intake(
         pact_office: Set(None),
         pact_operator: Set(None),
         search_plan: Set(None),
+        pact_status: Set(None),
+        pact_versions: Set(0),
+        pact_draft: Set(None),
+        user_category: Set(None),
+        category_since: Set(None),
+        pact_due_on: Set(None),
+        profiling: Set(None),
         created_at: Set(now),
         created_by: Set(actor.subject().to_owned()),
         updated_at: Set(now),
@@ -166,12 +175,19 @@ pub async fn mutate(
 #[derive(Default)]
 pub struct RecordUpdate {
     pub pact: Option<PactSigned>,
+    /// The pact's new state, its signed versions and its current content (JSON).
+    pub pact_state: Option<(PactStatus, i32, String)>,
+    /// The user category, since when, and the day the pact is due (V16).
+    pub category: Option<(UserCategory, NaiveDate, Option<NaiveDate>)>,
+    /// The structured profiling (JSON).
+    pub profiling: Option<String>,
     pub profiling_notes: Option<String>,
     /// The consent columns (not its intake date: that is `intake`'s).
     pub consent: Option<JobMatchingConsent>,
     pub intake: Option<Intake>,
 }
 
+/// The pact's header: `signed_on` is the first signing (the stipula); later versions keep it.
 pub struct PactSigned {
     pub signed_on: NaiveDate,
     pub office: Option<String>,
@@ -194,6 +210,19 @@ impl RecordUpdate {
             row.pact_office = Set(pact.office);
             row.pact_operator = Set(Some(pact.operator));
             row.search_plan = Set(pact.search_plan);
+        }
+        if let Some((status, versions, content)) = self.pact_state {
+            row.pact_status = Set(Some(status.as_str().to_owned()));
+            row.pact_versions = Set(versions);
+            row.pact_draft = Set(Some(content));
+        }
+        if let Some((category, since, due)) = self.category {
+            row.user_category = Set(Some(category.as_str().to_owned()));
+            row.category_since = Set(Some(since));
+            row.pact_due_on = Set(due);
+        }
+        if let Some(profiling) = self.profiling {
+            row.profiling = Set(Some(profiling));
         }
         if let Some(notes) = self.profiling_notes {
             row.profiling_notes = Set(Some(notes));

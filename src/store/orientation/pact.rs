@@ -7,11 +7,13 @@ use crate::error::AppError;
 use crate::store::write::Actor;
 use chrono::{NaiveDate, Utc};
 use entities::{education_title, pact_measure, propensity};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
+#[derive(Clone)]
 pub struct NewMeasure {
     pub code: String,
     pub planned_on: NaiveDate,
@@ -86,6 +88,7 @@ pub async fn propensity_count(
 ) -> Result<usize, AppError> {
     let existing = propensity::Entity::find()
         .filter(propensity::Column::FiscalCode.eq(fiscal_code))
+        .filter(propensity::Column::RemovedOn.is_null())
         .count(txn)
         .await?;
     Ok(usize::try_from(existing).unwrap_or(usize::MAX))
@@ -115,27 +118,51 @@ pub async fn add_propensity(
         notes: Set(draft.notes),
         created_at: Set(Utc::now()),
         created_by: Set(actor.subject().to_owned()),
+        removed_on: Set(None),
+        removed_by: Set(None),
     }
     .insert(txn)
     .await?;
     Ok(())
 }
 
+/// Makes an active propensity inactive on `on`; it stays in the history.
 pub async fn remove_propensity(
     txn: &DatabaseTransaction,
     fiscal_code: &str,
     id: &str,
+    on: NaiveDate,
+    actor: &Actor,
 ) -> Result<(), AppError> {
-    let done = propensity::Entity::delete_many()
+    let found = propensity::Entity::find()
         .filter(propensity::Column::Id.eq(id))
         .filter(propensity::Column::FiscalCode.eq(fiscal_code))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!("propensity {id} is not one of {fiscal_code}"))
+        })?;
+    if let Some(removed) = found.removed_on {
+        return Err(AppError::bad_input(
+            "propensityId",
+            format!("propensityId: propensity {id} was removed on {removed} already"),
+        ));
+    }
+    if on < found.interview_on {
+        return Err(AppError::bad_input(
+            "on",
+            format!(
+                "on: {on} is before the propensity's interview ({})",
+                found.interview_on
+            ),
+        ));
+    }
+    propensity::Entity::update_many()
+        .col_expr(propensity::Column::RemovedOn, Expr::value(on))
+        .col_expr(propensity::Column::RemovedBy, Expr::value(actor.subject()))
+        .filter(propensity::Column::Id.eq(id))
         .exec(txn)
         .await?;
-    if done.rows_affected == 0 {
-        return Err(AppError::NotFound(format!(
-            "propensity {id} is not one of {fiscal_code}"
-        )));
-    }
     Ok(())
 }
 

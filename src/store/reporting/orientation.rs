@@ -32,9 +32,12 @@ pub fn measures_by_code() -> Measured {
     )
 }
 
-/// Propensities by CP2011 major group (the code's first digit).
+/// Active propensities by CP2011 major group (the code's first digit).
 pub fn propensities_by_group() -> Measured {
-    let select = Query::select().from(propensity::Entity).to_owned();
+    let select = Query::select()
+        .from(propensity::Entity)
+        .and_where(Expr::col((propensity::Entity, propensity::Column::RemovedOn)).is_null())
+        .to_owned();
     let key = Expr::cust("SUBSTR(propensity.occupation_code, 1, 1)");
     measured(
         select,

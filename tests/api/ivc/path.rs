@@ -337,14 +337,37 @@ async fn ivc_certification_path() {
             )
             .await;
         let number = passed.then_some("CERT-2026-77");
-        let d = IVC
-            .step(
-                &app,
-                &d,
-                "recordIvcCertification",
-                json!({ "passed": passed, "certificateNumber": number, "decidedOn": "2026-05-12" }),
-            )
-            .await;
+        let mut decision =
+            json!({ "passed": passed, "certificateNumber": number, "decidedOn": "2026-05-12" });
+        if passed {
+            // a certificate names the commission that decided
+            let refused = IVC
+                .refused(&app, &d, "recordIvcCertification", decision.clone())
+                .await;
+            assert!(
+                refused["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("commission:"),
+                "{refused}"
+            );
+            decision["commission"] = json!("Commissione regionale OSS, sessione di maggio");
+        }
+        let d = IVC.step(&app, &d, "recordIvcCertification", decision).await;
+        if passed {
+            // the qualification certified is the attestato's when none is named
+            let c = &d["certification"];
+            assert_eq!(
+                c["commission"],
+                "Commissione regionale OSS, sessione di maggio"
+            );
+            assert_eq!(
+                c["qualification"],
+                json!({ "code": "TOS-OSS", "name": "Operatore socio-sanitario", "eqfLevel": 3 })
+            );
+        } else {
+            assert_eq!(d["certification"]["qualification"], Value::Null);
+        }
         assert_eq!(
             d["status"],
             if passed {
