@@ -3,11 +3,20 @@
 //! Pure: no I/O.
 
 mod checks;
+mod classified;
 pub mod rules;
+mod spells;
+mod warnings;
 
 pub use checks::{
     check_ada, check_ateco, check_cp2011, check_eqf, check_optional_text, check_period, check_text,
 };
+pub use classified::{
+    Apprenticeship, apprenticeship, check_contract_in_force, check_occupation, check_sector_format,
+    check_sector_in_table,
+};
+pub use spells::{FULL_TIME_WEEKLY_HOURS, check_training_period, overlap_warnings};
+pub use warnings::{experience_warnings, value_warnings};
 
 use crate::error::DomainError;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -175,6 +184,10 @@ pub struct ExperienceData {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub contract_type: Option<String>,
+    /// End of an apprenticeship's training period (V5; "data fine periodo formativo").
+    /// Absent from versions frozen before the field existed.
+    #[serde(default)]
+    pub training_period_end: Option<NaiveDate>,
     pub occupation_code: Option<String>,
     pub sector_code: Option<String>,
     pub weekly_hours: Option<f64>,
@@ -282,5 +295,7 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+#[cfg(test)]
+mod experience_tests;
 #[cfg(test)]
 mod tests;

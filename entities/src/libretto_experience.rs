@@ -20,6 +20,8 @@ pub struct Model {
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
     pub contract_type: Option<String>,
+    /// End of an apprenticeship's training period (V5), typed by the operator.
+    pub training_period_end: Option<Date>,
     pub occupation_code: Option<String>,
     pub sector_code: Option<String>,
     pub weekly_hours: Option<f64>,

@@ -133,6 +133,7 @@ fn prefilled(kind: ExperienceKind, source: String, row_id: String) -> Experience
         start_date: None,
         end_date: None,
         contract_type: None,
+        training_period_end: None,
         occupation_code: None,
         sector_code: None,
         weekly_hours: None,

@@ -175,7 +175,7 @@ async fn experiences_are_declared_edited_and_dropped(
         "updateLibrettoExperience",
         json!({ "librettoId": libretto["id"], "version": version(&libretto), "experienceId": beta["id"],
                 "kind": "WORK", "organisation": "Beta S.r.l. (logistica)", "startDate": "2016-05-02",
-                "contractType": "A.01.00", "occupationCode": "8.1.3.1.0" }),
+                "contractType": "A.01.00", "occupationCode": "4.3.1.2.0" }),
     )
     .await;
     let libretto = ok(&body, "updateLibrettoExperience").clone();

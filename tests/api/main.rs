@@ -34,6 +34,7 @@ mod identity_rekey;
 mod import;
 mod ivc;
 mod libretto;
+mod libretto_rules;
 mod lookups;
 mod metrics;
 mod orientation;

@@ -1,11 +1,14 @@
 //! What the operator may type into a libretto (DOMAIN.md §8): the rules of an experience, a
-//! competence, an evidence and a reason, with no I/O. The one rule that needs the reference
-//! tables (a contract type in force on a date) is given by the caller, so that it runs where
-//! it always ran among the others and the first error stays the same.
+//! competence, an evidence and a reason, with no I/O. The one rule that needs the store's
+//! reference tables (a contract type in force on a date) is given by the caller, so that it
+//! runs where it always ran among the others and the first error stays the same; the CP2011
+//! table of V8 is the one the domain ships (`classified`).
 
+use super::classified::{check_occupation, check_sector_format, tagged};
+use super::spells::check_training_period;
 use super::{
     CompetenceData, ExperienceData, ExperienceKind, ExperienceOrigin, LearningContext, check_ada,
-    check_ateco, check_cp2011, check_eqf, check_optional_text, check_period, check_text,
+    check_eqf, check_optional_text, check_period, check_text,
 };
 use crate::codes;
 use crate::error::DomainError;
@@ -20,6 +23,8 @@ pub struct ExperienceFields {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub contract_type: Option<String>,
+    /// End of an apprenticeship's training period (V5).
+    pub training_period_end: Option<NaiveDate>,
     pub occupation_code: Option<String>,
     pub sector_code: Option<String>,
     pub weekly_hours: Option<f64>,
@@ -32,7 +37,9 @@ pub struct ExperienceFields {
 }
 
 /// Checks an experience and builds it under `id`. `contract_type_in_force(code, start)` is
-/// V4: a contract type must be in force at the contract's start date.
+/// V4: a contract type must be in force at the contract's start date. Then V5 (the training
+/// period of an apprenticeship), V8 (the occupation in the CP2011 table) and V9's format; V7's
+/// overlaps and V9's table are warnings (`experience_warnings`), never refusals.
 pub fn experience<E: From<DomainError>>(
     id: String,
     input: ExperienceFields,
@@ -42,7 +49,7 @@ pub fn experience<E: From<DomainError>>(
 ) -> Result<ExperienceData, E> {
     let start = input.start_date;
     let end = input.end_date;
-    check_period("startDate", start, "endDate", end, today)?;
+    check_period("startDate", start, "endDate", end, today).map_err(|e| tagged(e, "V7"))?;
     check_optional_text("organisation", input.organisation.as_deref(), 200)?;
     check_optional_text("title", input.title.as_deref(), 300)?;
     check_optional_text("description", input.description.as_deref(), 2000)?;
@@ -86,11 +93,17 @@ pub fn experience<E: From<DomainError>>(
             )?;
         }
     }
+    check_training_period(
+        input.contract_type.as_deref(),
+        start,
+        end,
+        input.training_period_end,
+    )?;
     if let Some(code) = &input.occupation_code {
-        check_cp2011("occupationCode", code)?;
+        check_occupation("occupationCode", code)?;
     }
     if let Some(code) = &input.sector_code {
-        check_ateco("sectorCode", code)?;
+        check_sector_format("sectorCode", code)?;
     }
     if let Some(level) = input.eqf_level {
         check_eqf("eqfLevel", level)?;
@@ -123,6 +136,7 @@ pub fn experience<E: From<DomainError>>(
         start_date: start,
         end_date: end,
         contract_type: input.contract_type,
+        training_period_end: input.training_period_end,
         occupation_code: input.occupation_code,
         sector_code: input.sector_code,
         weekly_hours: input.weekly_hours,

@@ -69,9 +69,14 @@ pub struct LibrettoExperienceInput {
     pub end_date: Option<Date>,
     /// COB contract type, valid at the start date (work).
     pub contract_type: Option<String>,
-    /// ISTAT CP2011 (work).
+    /// End of the training period ("data fine periodo formativo"): required for an
+    /// apprenticeship (A.03.xx), equal to `endDate` for a seasonal one (A.03.14), refused for
+    /// any other contract (V5).
+    pub training_period_end: Option<Date>,
+    /// ISTAT CP2011 unità professionale (5 levels) of the shipped table (work; V8).
     pub occupation_code: Option<String>,
-    /// ATECO (work).
+    /// ATECO 2007, `NN` to `NN.NN.NN` (work; V9: a code outside the shipped table is a
+    /// warning).
     pub sector_code: Option<String>,
     pub weekly_hours: Option<f64>,
     /// education, vocational, internship or apprenticeship (training).
@@ -217,6 +222,7 @@ impl LibrettoExperienceInput {
             start_date: self.start_date.map(|d| d.0),
             end_date: self.end_date.map(|d| d.0),
             contract_type: self.contract_type.clone(),
+            training_period_end: self.training_period_end.map(|d| d.0),
             occupation_code: self.occupation_code.clone(),
             sector_code: self.sector_code.clone(),
             weekly_hours: self.weekly_hours,

@@ -1,7 +1,7 @@
 //! Sections 1 and 2 of the libretto and its evidences, shared by the working copy and the
 //! frozen versions (and, for evidences, by the IVC dossier).
 
-use crate::domain::libretto::{CompetenceData, EvidenceData, ExperienceData};
+use crate::domain::libretto::{CompetenceData, EvidenceData, ExperienceData, experience_warnings};
 use crate::graphql::access;
 use crate::graphql::enums;
 use crate::graphql::scalars::Date;
@@ -13,95 +13,124 @@ use crate::store::reference::{COMPETENCE_TYPE, CONTRACT_TYPE, EVIDENCE_CATEGORY}
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 /// A work or training experience (section 1) with its provenance.
-pub struct LibrettoExperience(pub(super) ExperienceData);
+pub struct LibrettoExperience {
+    pub(super) data: ExperienceData,
+    pub(super) warnings: Vec<String>,
+}
+
+impl LibrettoExperience {
+    /// The experiences of a libretto or of a version, each with its warnings, computed over
+    /// all of them (V7 compares each with the others) from what is stored.
+    pub(super) fn all(experiences: Vec<ExperienceData>) -> Vec<LibrettoExperience> {
+        let warnings = experience_warnings(&experiences);
+        experiences
+            .into_iter()
+            .zip(warnings)
+            .map(|(data, warnings)| LibrettoExperience { data, warnings })
+            .collect()
+    }
+}
 
 #[Object(guard = "access::LIBRETTO_EXPERIENCE")]
 impl LibrettoExperience {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.data.id.clone())
     }
     async fn kind(&self) -> enums::ExperienceKind {
-        self.0.kind.into()
+        self.data.kind.into()
     }
     /// REGIONAL_DB (copied from a regional source) or SELF_DECLARED (autodichiarazione).
     async fn origin(&self) -> enums::ExperienceOrigin {
-        self.0.origin.into()
+        self.data.origin.into()
     }
     /// The regional source it was copied from.
     async fn source(&self) -> Option<&str> {
-        self.0.source_name.as_deref()
+        self.data.source_name.as_deref()
     }
     /// The row id in that source.
     async fn source_row_id(&self) -> Option<&str> {
-        self.0.source_row_id.as_deref()
+        self.data.source_row_id.as_deref()
     }
     /// Employer (work) or provider (training).
     async fn organisation(&self) -> Option<&str> {
-        self.0.organisation.as_deref()
+        self.data.organisation.as_deref()
     }
     /// Role or course title.
     async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+        self.data.title.as_deref()
     }
     async fn start_date(&self) -> Option<Date> {
-        self.0.start_date.map(Date)
+        self.data.start_date.map(Date)
     }
     async fn end_date(&self) -> Option<Date> {
-        self.0.end_date.map(Date)
+        self.data.end_date.map(Date)
     }
     async fn contract_type(&self) -> Option<&str> {
-        self.0.contract_type.as_deref()
+        self.data.contract_type.as_deref()
     }
     async fn contract_type_label(&self, ctx: &Context<'_>) -> Option<String> {
-        let code = self.0.contract_type.as_deref()?;
+        let code = self.data.contract_type.as_deref()?;
         let state = ctx.data_unchecked::<AppState>();
         state
             .reference
             .find(CONTRACT_TYPE, code)
             .map(|c| c.label.clone())
     }
+    /// End of an apprenticeship's training period ("data fine periodo formativo", V5).
+    async fn training_period_end(&self) -> Option<Date> {
+        self.data.training_period_end.map(Date)
+    }
     async fn occupation_code(&self) -> Option<&str> {
-        self.0.occupation_code.as_deref()
+        self.data.occupation_code.as_deref()
     }
     async fn sector_code(&self) -> Option<&str> {
-        self.0.sector_code.as_deref()
+        self.data.sector_code.as_deref()
     }
     async fn weekly_hours(&self) -> Option<f64> {
-        self.0.weekly_hours
+        self.data.weekly_hours
     }
     async fn training_kind(&self) -> Option<&str> {
-        self.0.training_kind.as_deref()
+        self.data.training_kind.as_deref()
     }
     async fn hours(&self) -> Option<i32> {
-        self.0.hours
+        self.data.hours
     }
     async fn outcome(&self) -> Option<&str> {
-        self.0.outcome.as_deref()
+        self.data.outcome.as_deref()
     }
     async fn qualification_code(&self) -> Option<&str> {
-        self.0.qualification_code.as_deref()
+        self.data.qualification_code.as_deref()
     }
     async fn eqf_level(&self) -> Option<i16> {
-        self.0.eqf_level
+        self.data.eqf_level
     }
     async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+        self.data.description.as_deref()
     }
     /// True when the operator changed a prefilled experience; `original` keeps what the
     /// regional source said.
     async fn edited(&self) -> bool {
-        self.0.edited
+        self.data.edited
     }
     async fn dropped(&self) -> bool {
-        self.0.dropped
+        self.data.dropped
     }
     async fn drop_reason(&self) -> Option<&str> {
-        self.0.drop_reason.as_deref()
+        self.data.drop_reason.as_deref()
     }
-    /// The experience as prefilled from the regional source, before any edit.
+    /// What the rules say of the stored values without refusing them, each naming the field
+    /// and the rule: a regional row is never refused, so V4, V5, V7 (end before start), V8 and
+    /// V9 become warnings on it; and for any experience, V7's overlapping full-time work
+    /// spells and V9's sector codes outside the ATECO 2007 table. Each reads `field: problem
+    /// (Vn)`; computed from the stored experiences, so reads and mutation answers agree.
+    async fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+    /// The experience as prefilled from the regional source, before any edit (its warnings
+    /// are about its own values: there is nothing to overlap with).
     async fn original(&self) -> Result<Option<LibrettoExperience>> {
-        match &self.0.original {
-            Some(json) => Ok(Some(LibrettoExperience(from_json(json)?))),
+        match &self.data.original {
+            Some(json) => Ok(LibrettoExperience::all(vec![from_json(json)?]).pop()),
             None => Ok(None),
         }
     }

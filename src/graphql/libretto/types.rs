@@ -79,11 +79,10 @@ impl Libretto {
             .load_one(ExperiencesOf(self.0.id.clone()))
             .await?
             .unwrap_or_default();
-        Ok(rows
+        let all = rows.into_iter().map(experience_data).collect();
+        Ok(LibrettoExperience::all(all)
             .into_iter()
-            .map(experience_data)
-            .filter(|e| include_dropped || !e.dropped)
-            .map(LibrettoExperience)
+            .filter(|e| include_dropped || !e.data.dropped)
             .collect())
     }
     /// Section 2.
@@ -217,12 +216,9 @@ impl LibrettoVersion {
         PersonInfo(self.content.person.clone())
     }
     async fn experiences(&self) -> Vec<LibrettoExperience> {
-        self.content
-            .experiences
-            .iter()
-            .filter(|e| !e.dropped)
-            .cloned()
-            .map(LibrettoExperience)
+        LibrettoExperience::all(self.content.experiences.clone())
+            .into_iter()
+            .filter(|e| !e.data.dropped)
             .collect()
     }
     async fn competences(&self) -> Vec<LibrettoCompetence> {

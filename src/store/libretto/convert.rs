@@ -18,6 +18,7 @@ pub fn experience_data(m: libretto_experience::Model) -> ExperienceData {
         start_date: m.start_date,
         end_date: m.end_date,
         contract_type: m.contract_type,
+        training_period_end: m.training_period_end,
         occupation_code: m.occupation_code,
         sector_code: m.sector_code,
         weekly_hours: m.weekly_hours,

@@ -49,6 +49,7 @@ pub async fn update_experience(
     row.start_date = Set(data.start_date);
     row.end_date = Set(data.end_date);
     row.contract_type = Set(data.contract_type.clone());
+    row.training_period_end = Set(data.training_period_end);
     row.occupation_code = Set(data.occupation_code.clone());
     row.sector_code = Set(data.sector_code.clone());
     row.weekly_hours = Set(data.weekly_hours);
@@ -125,6 +126,7 @@ pub(super) fn experience_row(
         start_date: Set(e.start_date),
         end_date: Set(e.end_date),
         contract_type: Set(e.contract_type.clone()),
+        training_period_end: Set(e.training_period_end),
         occupation_code: Set(e.occupation_code.clone()),
         sector_code: Set(e.sector_code.clone()),
         weekly_hours: Set(e.weekly_hours),
