@@ -27,8 +27,9 @@ PORT=${PORT:-18089}
 BIN=target/release/fascicolo
 REPORTS=(libretti-by-area libretti-by-status libretti-by-office libretti-by-issue-year
   libretti-citizens-by-gender libretti-citizens-by-age-band libretti-evidences-by-category
-  libretti-experiences-by-origin ivc-dossiers-by-year ivc-attestati-by-year ivc-outcomes
-  ivc-by-sector ivc-users-by-origin)
+  libretti-experiences-by-origin ivc-requests-by-year ivc-dossiers-by-year ivc-attestati-by-year
+  ivc-outcomes ivc-outcome-shares ivc-by-province ivc-by-office ivc-by-sector ivc-users-by-origin
+  ivc-users-by-citizenship)
 FILTERED="libretti-by-area.csv?issuedFrom=2015-01-01&issuedTo=2015-12-31"
 
 if [[ "${BUILD:-1}" == 1 ]]; then cargo build --release --quiet; fi

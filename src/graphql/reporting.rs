@@ -3,16 +3,18 @@
 //! `admin`; for anyone else nothing about fewer than `reporting.min_cell_size` citizens,
 //! neither shown nor recoverable by subtraction from other figures.
 
+mod filters;
+
+pub use filters::{DatesNamed, IvcStatsFilter, LibrettoStatsFilter};
+
 use super::access;
-use super::scalars::Date;
 use super::scope::scope;
 use crate::auth::Role;
-use crate::domain::libretto::LibrettoStatus;
 use crate::error::AppError;
 use crate::reporting::{self as publishing, Family, Plan, Published, Report};
 use crate::state::AppState;
 use crate::store::reporting::{IvcScope, LibrettoScope};
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 
 /// A count that may be withheld: `count` is null and `suppressed` true when the cell is about
 /// fewer than `reporting.min_cell_size` citizens, or would give such a cell away (never for
@@ -26,6 +28,8 @@ pub struct Cell {
     /// A readable name of the key where a reference table has one.
     pub label: Option<String>,
     pub count: Option<i64>,
+    /// `count` over the list's `total` (0.79 for 79 %), where both are published.
+    pub share: Option<f64>,
     pub suppressed: bool,
 }
 
@@ -83,8 +87,13 @@ impl Disclosure {
             .await
             .map_err(AppError::internal)?;
         let list = report.labels();
-        let label =
-            |code: &str| list.and_then(|l| state.reference.find(l, code).map(|c| c.label.clone()));
+        let label = |code: &str| {
+            list.and_then(|l| state.reference.find(l, code).map(|c| c.label.clone()))
+                .or_else(|| report.compiled_label(code).map(str::to_owned))
+        };
+        let total = published.total.filter(|t| *t > 0);
+        // four decimals: a share is for reading, the counts are exact
+        let share = |count: i64| total.map(|t| (count as f64 / t as f64 * 1e4).round() / 1e4);
         Ok(Breakdown {
             cells: published
                 .cells
@@ -93,6 +102,7 @@ impl Disclosure {
                     label: c.key.as_deref().and_then(label),
                     key: c.key,
                     count: c.count,
+                    share: c.count.and_then(share),
                     suppressed: c.count.is_none(),
                 })
                 .collect(),
@@ -100,40 +110,6 @@ impl Disclosure {
             total: published.total,
         })
     }
-}
-
-#[derive(InputObject, Default, Clone)]
-pub struct LibrettoStatsFilter {
-    /// Reporting territory: a province name, or a CPI area such as "Empoli".
-    pub area: Option<String>,
-    /// Issued libretti in this state; by default every issued one not cancelled.
-    pub status: Option<crate::graphql::enums::LibrettoStatus>,
-    /// For roles but `admin`, a 1 January (reports are sliced by whole years).
-    pub issued_from: Option<Date>,
-    /// For roles but `admin`, a 31 December.
-    pub issued_to: Option<Date>,
-    pub office: Option<String>,
-}
-
-impl From<LibrettoStatsFilter> for LibrettoScope {
-    fn from(f: LibrettoStatsFilter) -> Self {
-        LibrettoScope {
-            area: f.area,
-            status: f
-                .status
-                .map(|s| LibrettoStatus::from(s).as_str().to_owned()),
-            issued_from: f.issued_from.map(|d| d.0),
-            issued_to: f.issued_to.map(|d| d.0),
-            office: f.office,
-        }
-    }
-}
-
-#[derive(InputObject, Default, Clone)]
-pub struct IvcStatsFilter {
-    pub region: Option<String>,
-    /// Funding programme, e.g. "IVC PLUS".
-    pub program: Option<String>,
 }
 
 #[derive(Default)]
@@ -167,8 +143,11 @@ impl Lists {
 impl Statistics {
     /// Issued libretti formativi (seed 000 counts "libretti consolidati"). For roles but
     /// `admin`, one of area/office, status or issue years per request.
-    async fn libretti(&self, filter: Option<LibrettoStatsFilter>) -> Result<LibrettoStatistics> {
-        let scope = filter.unwrap_or_default().into();
+    async fn libretti(
+        &self,
+        filter: Option<DatesNamed<LibrettoStatsFilter>>,
+    ) -> Result<LibrettoStatistics> {
+        let scope = filter.map(|f| f.0).unwrap_or_default().into();
         let plan = self
             .0
             .plan(Family::Libretti, &scope, &IvcScope::default())?;
@@ -177,13 +156,10 @@ impl Statistics {
             plan,
         }))
     }
-    /// IVC dossiers (seed 003).
-    async fn ivc(&self, filter: Option<IvcStatsFilter>) -> Result<IvcStatistics> {
-        let f = filter.unwrap_or_default();
-        let scope = IvcScope {
-            region: f.region,
-            program: f.program,
-        };
+    /// IVC dossiers (seed 003). For roles but `admin`, one of region/program, request years
+    /// or release years per request.
+    async fn ivc(&self, filter: Option<DatesNamed<IvcStatsFilter>>) -> Result<IvcStatistics> {
+        let scope = filter.map(|f| f.0).unwrap_or_default().into();
         let plan = self
             .0
             .plan(Family::Ivc, &LibrettoScope::default(), &scope)?;
@@ -255,7 +231,12 @@ pub struct IvcTotals {
 
 #[Object(guard = "access::IVC_STATISTICS")]
 impl IvcStatistics {
-    /// Dossiers by year of request (seed 003: 141, 389, 492, 369 for 2022-2025).
+    /// Requests by the year they were made, withdrawn ones included.
+    async fn requests_by_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.0.run(ctx, Report::IvcRequestsByYear).await
+    }
+    /// Dossiers by the year the Dossier del Cittadino was released, as seed 003 counts them
+    /// (141, 389, 492, 369 for 2022-2025); a request withdrawn before is not one.
     async fn dossiers_by_year(&self, ctx: &Context<'_>) -> Result<Breakdown> {
         self.0.run(ctx, Report::IvcDossiersByYear).await
     }
@@ -268,6 +249,22 @@ impl IvcStatistics {
     async fn outcomes(&self, ctx: &Context<'_>) -> Result<Breakdown> {
         self.0.run(ctx, Report::IvcOutcomes).await
     }
+    /// Released dossiers by the furthest output reached, with their shares of the total:
+    /// DOSSIER_ONLY, DOSSIER_AND_ATTESTATO and QUALIFICATION add up to it; WITH_ATTESTATO is
+    /// the last two together (seed 003: dossier only 21 %, dossier + attestato 79 %, the
+    /// qualified included; qualified ≈ 15 %).
+    async fn outcome_shares(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.0.run(ctx, Report::IvcOutcomeShares).await
+    }
+    /// Released dossiers by province: the `XX` of the office code `CPI-XX-…` (null without
+    /// an office).
+    async fn by_province(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.0.run(ctx, Report::IvcByProvince).await
+    }
+    /// Released dossiers by CPI office.
+    async fn by_office(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.0.run(ctx, Report::IvcByOffice).await
+    }
     /// Dossiers by SEP sector of their competences.
     async fn by_sector(&self, ctx: &Context<'_>) -> Result<Breakdown> {
         self.0.run(ctx, Report::IvcBySector).await
@@ -277,6 +274,12 @@ impl IvcStatistics {
     /// regions 11%); a citizen counts once per region and programme.
     async fn users_by_origin(&self, ctx: &Context<'_>) -> Result<Breakdown> {
         self.0.run(ctx, Report::IvcUsersByOrigin).await
+    }
+    /// Users with a released dossier by citizenship (ISO 3166 alpha-2, labelled), largest
+    /// first, as frozen in the Dossier del Cittadino; UNKNOWN where none was (imported
+    /// dossiers). A citizen counts once per region and programme.
+    async fn users_by_citizenship(&self, ctx: &Context<'_>) -> Result<Breakdown> {
+        self.0.run(ctx, Report::IvcUsersByCitizenship).await
     }
     /// Session hours and their cost over every dossier in scope.
     async fn totals(&self, ctx: &Context<'_>) -> Result<IvcTotals> {

@@ -93,10 +93,14 @@ fn scopes(params: &HashMap<String, String>) -> Result<(LibrettoScope, IvcScope),
             "issuedTo" => libretti.issued_to = Some(date(name, value)?),
             "region" => ivc.region = Some(value.clone()),
             "program" => ivc.program = Some(value.clone()),
+            "requestedFrom" => ivc.requested_from = Some(date(name, value)?),
+            "requestedTo" => ivc.requested_to = Some(date(name, value)?),
+            "releasedFrom" => ivc.released_from = Some(date(name, value)?),
+            "releasedTo" => ivc.released_to = Some(date(name, value)?),
             other => {
                 return Err(format!(
                     "{other}: unknown filter (area, office, status, issuedFrom, issuedTo, \
-                     region, program)"
+                     region, program, requestedFrom, requestedTo, releasedFrom, releasedTo)"
                 ));
             }
         }

@@ -1,6 +1,7 @@
 //! Every report, by the name its CSV export takes (`/reports/<name>.csv`), with what it
 //! counts (`store::reporting`) and how its keys are published.
 
+use crate::domain::codes::FOREIGN_STATES;
 use crate::store::reference::{EVIDENCE_CATEGORY, PACT_MEASURE, SEP_SECTOR};
 use crate::store::reporting::{
     self as store, IvcScope, LibrettoScope, Measured, ivc, libretti, orientation,
@@ -17,11 +18,16 @@ pub enum Report {
     LibrettiCitizensByAgeBand,
     LibrettiEvidencesByCategory,
     LibrettiExperiencesByOrigin,
+    IvcRequestsByYear,
     IvcDossiersByYear,
     IvcAttestatiByYear,
     IvcOutcomes,
+    IvcOutcomeShares,
+    IvcByProvince,
+    IvcByOffice,
     IvcBySector,
     IvcUsersByOrigin,
+    IvcUsersByCitizenship,
     OrientationMeasuresByCode,
     OrientationPropensitiesByOccupationGroup,
     OrientationCvs,
@@ -38,16 +44,30 @@ pub enum Family {
 
 /// How a report's keys are published: as counted, or as sums over the (area, office) key —
 /// its first or second part —, and whether the keys are years (whose ranges a filter asks
-/// for, so their sums are protected too).
+/// for, so their sums are protected too); `Unions`: as counted, and beside them named sums of
+/// them (protected as groups, so that no sum gives a withheld class away).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Axis {
     Codes,
     Years,
     Territory(usize),
+    Unions(&'static [Union]),
 }
 
+/// A key published as the sum of other keys.
+pub type Union = (&'static str, &'static [&'static str]);
+
+/// Seed 003's shares of users with a dossier: "DOSSIER 21%", "Dossier + ATTESTATO DI
+/// VALIDAZIONE 79%" — the qualified included, who passed validation on the way, or went
+/// straight from it to the exam (V24) — and "circa il 15%" with a full qualification, which
+/// is the class QUALIFICATION itself.
+pub const OUTCOME_SHARES: &[Union] = &[(
+    "WITH_ATTESTATO",
+    &["DOSSIER_AND_ATTESTATO", "QUALIFICATION"],
+)];
+
 impl Report {
-    pub const ALL: [Report; 17] = [
+    pub const ALL: [Report; 22] = [
         Self::LibrettiByArea,
         Self::LibrettiByStatus,
         Self::LibrettiByOffice,
@@ -56,11 +76,16 @@ impl Report {
         Self::LibrettiCitizensByAgeBand,
         Self::LibrettiEvidencesByCategory,
         Self::LibrettiExperiencesByOrigin,
+        Self::IvcRequestsByYear,
         Self::IvcDossiersByYear,
         Self::IvcAttestatiByYear,
         Self::IvcOutcomes,
+        Self::IvcOutcomeShares,
+        Self::IvcByProvince,
+        Self::IvcByOffice,
         Self::IvcBySector,
         Self::IvcUsersByOrigin,
+        Self::IvcUsersByCitizenship,
         Self::OrientationMeasuresByCode,
         Self::OrientationPropensitiesByOccupationGroup,
         Self::OrientationCvs,
@@ -77,11 +102,16 @@ impl Report {
             Self::LibrettiCitizensByAgeBand => "libretti-citizens-by-age-band",
             Self::LibrettiEvidencesByCategory => "libretti-evidences-by-category",
             Self::LibrettiExperiencesByOrigin => "libretti-experiences-by-origin",
+            Self::IvcRequestsByYear => "ivc-requests-by-year",
             Self::IvcDossiersByYear => "ivc-dossiers-by-year",
             Self::IvcAttestatiByYear => "ivc-attestati-by-year",
             Self::IvcOutcomes => "ivc-outcomes",
+            Self::IvcOutcomeShares => "ivc-outcome-shares",
+            Self::IvcByProvince => "ivc-by-province",
+            Self::IvcByOffice => "ivc-by-office",
             Self::IvcBySector => "ivc-by-sector",
             Self::IvcUsersByOrigin => "ivc-users-by-origin",
+            Self::IvcUsersByCitizenship => "ivc-users-by-citizenship",
             Self::OrientationMeasuresByCode => "orientation-measures-by-code",
             Self::OrientationPropensitiesByOccupationGroup => {
                 "orientation-propensities-by-occupation-group"
@@ -105,6 +135,14 @@ impl Report {
         }
     }
 
+    /// A label from the code tables compiled in, for keys no reference table lists.
+    pub fn compiled_label(self, key: &str) -> Option<&'static str> {
+        match self {
+            Self::IvcUsersByCitizenship => country(key),
+            _ => None,
+        }
+    }
+
     pub fn family(self) -> Family {
         match self {
             Self::LibrettiByArea
@@ -115,22 +153,29 @@ impl Report {
             | Self::LibrettiCitizensByAgeBand
             | Self::LibrettiEvidencesByCategory
             | Self::LibrettiExperiencesByOrigin => Family::Libretti,
-            Self::IvcDossiersByYear
+            Self::IvcRequestsByYear
+            | Self::IvcDossiersByYear
             | Self::IvcAttestatiByYear
             | Self::IvcOutcomes
+            | Self::IvcOutcomeShares
+            | Self::IvcByProvince
+            | Self::IvcByOffice
             | Self::IvcBySector
-            | Self::IvcUsersByOrigin => Family::Ivc,
+            | Self::IvcUsersByOrigin
+            | Self::IvcUsersByCitizenship => Family::Ivc,
             _ => Family::Orientation,
         }
     }
 
     pub fn axis(self) -> Axis {
         match self {
-            Self::LibrettiByArea => Axis::Territory(0),
-            Self::LibrettiByOffice => Axis::Territory(1),
-            Self::LibrettiByIssueYear | Self::IvcDossiersByYear | Self::IvcAttestatiByYear => {
-                Axis::Years
-            }
+            Self::LibrettiByArea | Self::IvcByProvince => Axis::Territory(0),
+            Self::LibrettiByOffice | Self::IvcByOffice => Axis::Territory(1),
+            Self::LibrettiByIssueYear
+            | Self::IvcRequestsByYear
+            | Self::IvcDossiersByYear
+            | Self::IvcAttestatiByYear => Axis::Years,
+            Self::IvcOutcomeShares => Axis::Unions(OUTCOME_SHARES),
             _ => Axis::Codes,
         }
     }
@@ -150,11 +195,15 @@ impl Report {
             Self::LibrettiCitizensByAgeBand => libretti::holders_by_age_band(db, libretti),
             Self::LibrettiEvidencesByCategory => libretti::evidences_by_category(db, libretti),
             Self::LibrettiExperiencesByOrigin => libretti::experiences_by_origin(db, libretti),
+            Self::IvcRequestsByYear => ivc::requests_by_year(db, ivc),
             Self::IvcDossiersByYear => ivc::dossiers_by_year(db, ivc),
             Self::IvcAttestatiByYear => ivc::attestati_by_year(db, ivc),
             Self::IvcOutcomes => ivc::outcomes(ivc),
+            Self::IvcOutcomeShares => ivc::outcome_classes(ivc),
+            Self::IvcByProvince | Self::IvcByOffice => ivc::by_territory(ivc),
             Self::IvcBySector => ivc::dossiers_by_sector(ivc),
             Self::IvcUsersByOrigin => ivc::users_by_origin(db, ivc),
+            Self::IvcUsersByCitizenship => ivc::users_by_citizenship(db, ivc),
             Self::OrientationMeasuresByCode => orientation::measures_by_code(),
             Self::OrientationPropensitiesByOccupationGroup => orientation::propensities_by_group(),
             Self::OrientationCvs => {
@@ -163,6 +212,18 @@ impl Report {
             Self::OrientationPortalTransfers => orientation::transfers_by_status(),
         }
     }
+}
+
+/// A country by its ISO 3166 alpha-2 code (the citizenship of the regional sources): Italy,
+/// or a foreign state of the compiled table (seed 003's "Principali Stati" among them).
+fn country(iso: &str) -> Option<&'static str> {
+    if iso == "IT" {
+        return Some("Italia");
+    }
+    FOREIGN_STATES
+        .iter()
+        .find(|s| s.iso_alpha2 == iso)
+        .map(|s| s.name)
 }
 
 /// IVC session minutes and cost (seed 003: 40 €/hour) as a one-column report.

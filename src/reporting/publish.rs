@@ -2,7 +2,7 @@
 //! (`suppression`), and the figures the request asks for read from it — each one published
 //! only where it cannot add to what the protected table already gives away.
 
-use super::catalogue::{Axis, Family, Report, ivc_minutes_and_cost};
+use super::catalogue::{Axis, Family, Report, Union, ivc_minutes_and_cost};
 use super::plan::{Plan, Slice};
 use super::suppression::{Grid, Measure, Span, Vector, protect_grid, protect_vector};
 use crate::store::reporting::{FineTable, Key, Measured, fine_table};
@@ -238,6 +238,14 @@ fn groups(axis: Axis, keys: &[Key]) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     match axis {
         Axis::Codes => {}
+        Axis::Unions(unions) => {
+            out.extend(
+                unions
+                    .iter()
+                    .map(|union| members(union, keys))
+                    .filter(|m| m.len() > 1),
+            );
+        }
         Axis::Territory(_) => {
             for part in 0..2 {
                 let mut by = BTreeMap::<Option<String>, Vec<usize>>::new();
@@ -267,7 +275,7 @@ fn groups(axis: Axis, keys: &[Key]) -> Vec<Vec<usize>> {
 fn outputs(axis: Axis, keys: &[Key]) -> Vec<(Option<String>, Vec<usize>)> {
     let part = match axis {
         Axis::Territory(part) => part,
-        Axis::Codes | Axis::Years => 0,
+        Axis::Codes | Axis::Years | Axis::Unions(_) => 0,
     };
     let mut by = BTreeMap::<Option<String>, Vec<usize>>::new();
     for (i, k) in keys.iter().enumerate() {
@@ -275,7 +283,28 @@ fn outputs(axis: Axis, keys: &[Key]) -> Vec<(Option<String>, Vec<usize>)> {
             .or_default()
             .push(i);
     }
+    if let Axis::Unions(unions) = axis {
+        for union in unions {
+            let members = members(union, keys);
+            if !members.is_empty() {
+                by.insert(Some(union.0.to_owned()), members);
+            }
+        }
+    }
     by.into_iter().collect()
+}
+
+/// The keys (indexes) a union adds up.
+fn members(union: &Union, keys: &[Key]) -> Vec<usize> {
+    (0..keys.len())
+        .filter(|&i| {
+            keys[i]
+                .first()
+                .cloned()
+                .flatten()
+                .is_some_and(|k| union.1.contains(&k.as_str()))
+        })
+        .collect()
 }
 
 /// Largest published figure first, then by key; the withheld ones after them, by key, so

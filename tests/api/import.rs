@@ -379,12 +379,12 @@ async fn every_coded_field_is_checked(test: &str, store: Engine) {
     let (_, body) = app
         .post(
             Some(&admin),
-            "{ statistics { ivc { dossiersByYear { total } } } }",
+            "{ statistics { ivc { requestsByYear { total } } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        body["data"]["statistics"]["ivc"]["dossiersByYear"]["total"],
+        body["data"]["statistics"]["ivc"]["requestsByYear"]["total"],
         1
     );
     app.stop().await;

@@ -43,6 +43,7 @@ mod plain;
 mod pool;
 mod portal_consent;
 mod reporting;
+mod reporting_ivc;
 mod search;
 mod seed_demo;
 mod source_cache;

@@ -175,9 +175,16 @@ async fn load_seed_003(app: &TestApp) {
                 ivc_birth_place(i),
             );
             let attestato = k < attestati;
+            // one in ten requested the December before: seed 003 counts the dossier when
+            // released
+            let requested = if k % 10 == 0 {
+                format!("{}-12-15", year - 1)
+            } else {
+                format!("{year}-03-01")
+            };
             let mut line = json!({ "legacyId": format!("PIE-{i:05}"), "fiscalCode": code.as_str(),
                 "region": "PIE", "program": "IVC PLUS", "provider": "Ente titolato",
-                "requestedOn": format!("{year}-03-01"), "transparencyReleasedOn": format!("{year}-04-01"),
+                "requestedOn": requested, "transparencyReleasedOn": format!("{year}-04-01"),
                 "outcome": if attestato { "DOSSIER_AND_ATTESTATO" } else { "DOSSIER_ONLY" },
                 "closedOn": format!("{year}-06-01"), "hours": 10, "sectors": ["23"] });
             if attestato {
@@ -293,6 +300,7 @@ async fn the_statistics_reproduce_seed_000(app: &TestApp) -> Value {
          citizensByAgeBand {{ {CELL} }} experiencesByOrigin {{ {CELL} }} \
          evidencesByCategory {{ {CELL} }} }} \
          ivc(filter: {{ program: \"IVC PLUS\" }}) {{ dossiersByYear {{ {CELL} }} \
+         requestsByYear {{ {CELL} }} outcomeShares {{ cells {{ key count share }} total }} \
          attestatiByYear {{ {CELL} }} outcomes {{ {CELL} }} usersByOrigin {{ {CELL} }} \
          totals {{ hours costEur }} }} }} }}"
     );
@@ -370,6 +378,27 @@ fn the_statistics_reproduce_seed_003(body: &Value) {
     assert_eq!(ivc["dossiersByYear"]["total"], 1_391);
     assert_eq!(ivc["attestatiByYear"]["total"], 1_091);
     assert_eq!(cells(&ivc["outcomes"])["DOSSIER_AND_ATTESTATO"], 1_091);
+    // by request date the years shift: one in ten of each year's dossiers was asked for
+    // the December before
+    let requests = cells(&ivc["requestsByYear"]);
+    let asked: Vec<i64> = ["2021", "2022", "2023", "2024", "2025"]
+        .iter()
+        .map(|y| requests[*y].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        [15, 141 - 15 + 39, 389 - 39 + 50, 492 - 50 + 37, 369 - 37]
+    );
+    // seed 003's shares of the dossiers released: dossier only 21 %, + attestato 79 %
+    let shares: BTreeMap<&str, (&Value, &Value)> = ivc["outcomeShares"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap(), (&c["count"], &c["share"])))
+        .collect();
+    assert_eq!(shares["DOSSIER_ONLY"], (&json!(300), &json!(0.2157)));
+    assert_eq!(shares["WITH_ATTESTATO"], (&json!(1_091), &json!(0.7843)));
+    assert_eq!(ivc["outcomeShares"]["total"], 1_391);
     // the birthplaces the lines were given, against what the stored fiscal codes tell
     let mut born = BTreeMap::<&str, i64>::new();
     for i in 0..1_391 {

@@ -1,29 +1,58 @@
 //! IVC dossiers (seed 003): what each report counts and the citizens behind each figure. A
 //! citizen may hold dossiers of several years, sectors or programmes, so citizens never add
 //! up across a breakdown: every margin is counted by its own statement.
+//!
+//! Seed 003 counts a **Dossier** when the Dossier del Cittadino is released ("Identificazione
+//! … messa in trasparenza di competenze → Dossier del Cittadino"; the chart "Dossier /
+//! Attestati" per year): the reports of dossiers count released ones, by the release date of
+//! the transparency document; `requests_by_year` counts every request, withdrawn ones too.
+
+mod people;
+
+pub use people::{belfiore_of, users_by_citizenship, users_by_origin};
 
 use super::{Columns, Measured, count_all, count_distinct, count_distinct_when, sum_of, year_of};
+use crate::domain::ivc::IvcOutcome;
+use chrono::NaiveDate;
 use entities::{ivc_competence, ivc_dossier};
-use sea_orm::sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
-};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend};
 
+/// Which dossiers a report counts. The dates are inclusive days; for roles but `admin` the
+/// plan (`reporting::plan`) allows whole years only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IvcScope {
     pub region: Option<String>,
     pub program: Option<String>,
+    pub requested_from: Option<NaiveDate>,
+    pub requested_to: Option<NaiveDate>,
+    /// Release of the transparency document (Dossier del Cittadino): a bound keeps only
+    /// released dossiers.
+    pub released_from: Option<NaiveDate>,
+    pub released_to: Option<NaiveDate>,
 }
 
 impl IvcScope {
     fn condition(&self) -> Condition {
-        let col = |c: ivc_dossier::Column| Expr::col((ivc_dossier::Entity, c));
+        use ivc_dossier::Column::{Program, Region, RequestedOn, TransparencyReleasedOn};
         let mut cond = Condition::all();
         if let Some(region) = &self.region {
-            cond = cond.add(col(ivc_dossier::Column::Region).eq(region.clone()));
+            cond = cond.add(column(Region).eq(region.clone()));
         }
         if let Some(program) = &self.program {
-            cond = cond.add(col(ivc_dossier::Column::Program).eq(program.clone()));
+            cond = cond.add(column(Program).eq(program.clone()));
+        }
+        let bounds = [
+            (RequestedOn, self.requested_from, self.requested_to),
+            (TransparencyReleasedOn, self.released_from, self.released_to),
+        ];
+        for (c, from, to) in bounds {
+            if let Some(from) = from {
+                cond = cond.add(column(c).gte(from));
+            }
+            if let Some(to) = to {
+                cond = cond.add(column(c).lte(to));
+            }
         }
         cond
     }
@@ -33,6 +62,13 @@ impl IvcScope {
             .from(ivc_dossier::Entity)
             .cond_where(self.condition())
             .to_owned()
+    }
+
+    /// The dossiers in scope whose Dossier del Cittadino was released (seed 003's "Dossier").
+    fn released(&self) -> SelectStatement {
+        let mut select = self.select();
+        select.and_where(column(ivc_dossier::Column::TransparencyReleasedOn).is_not_null());
+        select
     }
 }
 
@@ -66,13 +102,37 @@ pub fn territory() -> Vec<SimpleExpr> {
     ]
 }
 
-/// Dossiers by the year they were requested.
-pub fn dossiers_by_year(db: &impl ConnectionTrait, scope: &IvcScope) -> Measured {
-    let year = year_of(
-        db.get_database_backend(),
+/// The year of the request (a filter on request years slices by it).
+pub fn request_year(backend: DbBackend) -> Vec<SimpleExpr> {
+    vec![year_of(
+        backend,
         (ivc_dossier::Entity, ivc_dossier::Column::RequestedOn),
-    );
-    measured(scope.select(), vec![year], count_all())
+    )]
+}
+
+/// The year the Dossier del Cittadino was released; none for a dossier not released.
+pub fn release_year(backend: DbBackend) -> Vec<SimpleExpr> {
+    vec![year_of(
+        backend,
+        (
+            ivc_dossier::Entity,
+            ivc_dossier::Column::TransparencyReleasedOn,
+        ),
+    )]
+}
+
+/// Requests (every dossier, withdrawn ones included) by the year they were made.
+pub fn requests_by_year(db: &impl ConnectionTrait, scope: &IvcScope) -> Measured {
+    let year = request_year(db.get_database_backend());
+    measured(scope.select(), year, count_all())
+}
+
+/// Dossiers by the year the Dossier del Cittadino was released (seed 003: 141, 389, 492,
+/// 369 for 2022-2025): a request withdrawn before it is no dossier, and one released the
+/// year after its request counts in the year of the release.
+pub fn dossiers_by_year(db: &impl ConnectionTrait, scope: &IvcScope) -> Measured {
+    let year = release_year(db.get_database_backend());
+    measured(scope.released(), year, count_all())
 }
 
 /// Attestati di validazione by the year they were issued.
@@ -98,6 +158,46 @@ pub fn outcomes(scope: &IvcScope) -> Measured {
     )
 }
 
+/// Released dossiers by the furthest output they reached, open or closed, withdrawn or not:
+/// QUALIFICATION (the certificate), else DOSSIER_AND_ATTESTATO (the attestato di
+/// validazione), else DOSSIER_ONLY. Seed 003 reads them as shares of the users with a
+/// dossier: "% di utenti con DOSSIER 21%; … Dossier + ATTESTATO DI VALIDAZIONE 79%" — the
+/// qualified among the 79 % ("ottengono una qualifica professionale completa sono circa il
+/// 15%"), which `reporting::catalogue` publishes as the sum of the last two classes.
+pub fn outcome_classes(scope: &IvcScope) -> Measured {
+    let (only, attestato, qualification) = (
+        IvcOutcome::DossierOnly.as_str(),
+        IvcOutcome::DossierAndAttestato.as_str(),
+        IvcOutcome::Qualification.as_str(),
+    );
+    // a legacy line may give the outcome without the document's number or date
+    let class = Expr::cust(format!(
+        "CASE WHEN ivc_dossier.outcome = '{qualification}' \
+         OR ivc_dossier.certificate_number IS NOT NULL THEN '{qualification}' \
+         WHEN ivc_dossier.outcome = '{attestato}' \
+         OR ivc_dossier.attestato_issued_on IS NOT NULL THEN '{attestato}' \
+         ELSE '{only}' END"
+    ));
+    measured(scope.released(), vec![class], count_all())
+}
+
+/// Released dossiers by (province, office): `byProvince` and `byOffice` are its sums, as
+/// libretti's areas and offices are. The province is the second part of the CPI office code,
+/// `CPI-XX-…` (the rule of `services::territory::office_province`, in SQL; Empoli's CPI area
+/// keeps its own `EM`, as seed 000 reports it); none for a dossier with no such office.
+pub fn by_territory(scope: &IvcScope) -> Measured {
+    let province = Expr::cust(
+        "CASE WHEN substr(ivc_dossier.office, 1, 4) = 'CPI-' \
+         AND substr(ivc_dossier.office, 7, 1) = '-' AND length(ivc_dossier.office) > 7 \
+         THEN substr(ivc_dossier.office, 5, 2) END",
+    );
+    measured(
+        scope.released(),
+        vec![province, column(ivc_dossier::Column::Office)],
+        count_all(),
+    )
+}
+
 /// Dossiers by the SEP sector of their competences (a dossier counts once per sector).
 pub fn dossiers_by_sector(scope: &IvcScope) -> Measured {
     let select = scope
@@ -113,43 +213,6 @@ pub fn dossiers_by_sector(scope: &IvcScope) -> Measured {
         select,
         vec![sector],
         count_distinct((ivc_dossier::Entity, ivc_dossier::Column::Id)),
-    )
-}
-
-/// Citizens by where they were born, as the fiscal code says: SAME_REGION as the dossier,
-/// OTHER_REGION, ABROAD (a `Z` state code), UNKNOWN (a code no table knows) — seed 003's
-/// "Piemonte 50%, altri Paesi esteri 39%, altre Regioni 11%". A citizen counts once per
-/// (region, programme), so that the figures add up over what a filter slices by.
-pub fn users_by_origin(db: &impl ConnectionTrait, scope: &IvcScope) -> Measured {
-    let select = scope
-        .select()
-        .left_join(
-            Alias::new("birth_place"),
-            Expr::cust(format!(
-                "birth_place.code = {}",
-                belfiore_of("ivc_dossier.fiscal_code", db.get_database_backend())
-            )),
-        )
-        .to_owned();
-    let origin = Expr::cust(
-        "CASE WHEN substr(ivc_dossier.fiscal_code, 12, 1) = 'Z' THEN 'ABROAD' \
-         WHEN birth_place.region = ivc_dossier.region THEN 'SAME_REGION' \
-         WHEN birth_place.code IS NOT NULL THEN 'OTHER_REGION' ELSE 'UNKNOWN' END",
-    );
-    let user = match db.get_database_backend() {
-        DbBackend::MySql => {
-            "CONCAT(ivc_dossier.region, '|', COALESCE(ivc_dossier.program, ''), '|', \
-             ivc_dossier.fiscal_code)"
-        }
-        _ => {
-            "ivc_dossier.region || '|' || COALESCE(ivc_dossier.program, '') || '|' || \
-             ivc_dossier.fiscal_code"
-        }
-    };
-    measured(
-        select,
-        vec![origin],
-        Func::count_distinct(Expr::cust(user)).into(),
     )
 }
 
@@ -174,49 +237,5 @@ pub fn minutes_and_cost(db: &impl ConnectionTrait, scope: &IvcScope) -> Measured
         ),
         rows_additive: false,
         cols_additive: false,
-    }
-}
-
-/// The Belfiore code (characters 12-15) of a stored fiscal code, in SQL. Codes are stored
-/// exactly as held (DOMAIN.md §3.1), so an omocode's last three digits may be letters
-/// (L=0 … V=9): they are turned back into digits, which is all de-omocoding does there.
-pub fn belfiore_of(column: &str, backend: DbBackend) -> String {
-    let mut digits = format!("substr({column}, 13, 3)");
-    for (letter, digit) in "LMNPQRSTUV".chars().zip('0'..='9') {
-        digits = format!("REPLACE({digits}, '{letter}', '{digit}')");
-    }
-    match backend {
-        DbBackend::MySql => format!("CONCAT(substr({column}, 12, 1), {digits})"),
-        _ => format!("substr({column}, 12, 1) || {digits}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::FiscalCode;
-    use sea_orm::{ConnectionTrait, Database, Statement};
-
-    #[tokio::test]
-    async fn an_omocode_is_born_where_its_base_is() {
-        let db = Database::connect("sqlite::memory:").await.unwrap();
-        let base = FiscalCode::parse("RSSMRA85T10A562S").unwrap();
-        for level in 0..=7 {
-            let code = base.omocode_variant(level);
-            let sql = format!(
-                "SELECT {} AS place",
-                belfiore_of(&format!("'{code}'"), DbBackend::Sqlite)
-            );
-            let row = db
-                .query_one_raw(Statement::from_string(DbBackend::Sqlite, sql))
-                .await
-                .unwrap()
-                .unwrap();
-            assert_eq!(
-                row.try_get::<String>("", "place").unwrap(),
-                "A562",
-                "{code}"
-            );
-        }
     }
 }
