@@ -252,5 +252,8 @@ fn strip_accent(c: char) -> char {
     }
 }
 
+mod consistency;
+pub use consistency::{Decoded, tax_number_problem};
+
 #[cfg(test)]
 mod tests;

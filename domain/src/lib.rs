@@ -10,6 +10,7 @@ pub mod ivc;
 pub mod libretto;
 pub mod orientation;
 pub mod pact;
+pub mod profiling;
 
 pub use error::{DomainError, DomainResult};
 pub use fiscal_code::{FiscalCode, FiscalCodeError};

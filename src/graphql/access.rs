@@ -179,6 +179,8 @@ rules! {
     PACT_TRANSITION: "PactTransition" => PERSONAL_DATA,
     NETWORK_SERVICE: "NetworkService" => PERSONAL_DATA,
     CONDITIONALITY_EVENT: "ConditionalityEvent" => PERSONAL_DATA,
+    PROFILING: "Profiling" => PERSONAL_DATA,
+    PROFILING_ASSESSMENT: "ProfilingAssessment" => PERSONAL_DATA,
     // an office's work list: who is due, for the CPI's staff only
     QUERY_PACTS_DUE: "Query.pactsDue" => STAFF,
     PACT_DUE: "PactDue" => STAFF,

@@ -38,11 +38,13 @@ fn listed(name: &str) -> Option<usize> {
         "fiscalCode" | "fiscalCodes" | "code" | "adaCode" | "adaCodes" | "contractType"
         | "occupationCode" | "sectorCode" | "qualificationCode" | "sepSector" | "sector"
         | "trainingKind" | "outcome" | "category" | "type" | "province" | "region" | "area"
-        | "office" | "specialCategories" | "certificateNumber" | "number" => CODE,
+        | "office" | "specialCategories" | "certificateNumber" | "number" | "domicileProvince" => {
+            CODE
+        }
         "occupationLabel" | "qualificationName" | "publicBody" | "authorisedProvider"
         | "issuer" | "organisation" | "title" | "provider" | "program" | "operator" => LABEL,
         "reason" | "description" | "notes" | "note" | "experiences" | "profilingNotes"
-        | "searchPlan" | "ownActions" => TEXT,
+        | "searchPlan" | "ownActions" | "commission" => TEXT,
         _ => return None,
     })
 }

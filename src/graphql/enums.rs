@@ -227,3 +227,38 @@ pub enum ReportedTo {
     Inps,
     Anpal,
 }
+
+/// The quantitative profiling class (`TAB_PROFILING`: 1 Basso … 4 Alto).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::profiling::ProfilingClass")]
+pub enum ProfilingClass {
+    Low,
+    MediumLow,
+    MediumHigh,
+    High,
+}
+
+/// An area of the qualitative profiling (seed 001, "Fase di analisi").
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::profiling::ProfilingArea")]
+pub enum ProfilingArea {
+    ProfessionalProfile,
+    ExperienceQuality,
+    TrainingQuality,
+    SearchAutonomy,
+    SelfPromotion,
+    PersonalConstraints,
+    GoalClarity,
+    LabourMarketKnowledge,
+    SearchMethod,
+    PromotionTools,
+}
+
+/// How an area is rated.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::profiling::AreaLevel")]
+pub enum AreaLevel {
+    Low,
+    Medium,
+    High,
+}

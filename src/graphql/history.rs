@@ -33,6 +33,16 @@ plain_object! {
         fn employer_tax_code(e) -> Option<&str> {
             e.0.row.employer_tax_code.as_deref()
         }
+        /// V3: an employer tax number that is neither a valid codice fiscale nor a partita IVA
+        /// with its check digit, as the source has it; a warning, the row is shown as it is.
+        fn warnings(e) -> Vec<String> {
+            e.0.row
+                .employer_tax_code
+                .as_deref()
+                .and_then(|n| crate::domain::fiscal_code::tax_number_problem("employerTaxCode", n))
+                .into_iter()
+                .collect()
+        }
         fn employer_name(e) -> Option<&str> {
             e.0.row.employer_name.as_deref()
         }

@@ -46,6 +46,7 @@ pub struct Mutation(
     orientation::consent::OwnConsentMutation,
     orientation::mutation::OrientationMutation,
     orientation::pact_api::PactMutation,
+    orientation::profiling::ProfilingMutation,
     identity::IdentityMutation,
 );
 

@@ -10,6 +10,7 @@ pub mod mutation;
 pub mod pact;
 pub mod pact_api;
 pub mod portal;
+pub mod profiling;
 mod types;
 
 pub use inputs::*;
@@ -250,6 +251,10 @@ impl OrientationRecord {
     /// When the category began: the DID, the INPS application, the Garanzia Giovani adhesion.
     async fn category_since(&self) -> Option<Date> {
         self.0.category_since.map(Date)
+    }
+    /// The quantitative class and the qualitative profiling (seed 001), once recorded.
+    async fn profiling(&self) -> Option<profiling::Profiling> {
+        profiling::of(&self.0)
     }
     /// The day the pact is due at the latest (V16).
     async fn pact_due_on(&self) -> Option<Date> {

@@ -140,6 +140,15 @@ plain_object! {
         fn provenance(p) -> Vec<FieldProvenance> {
             p.provenance_list()
         }
+        /// V2: where the birth date, sex or birthplace the codice fiscale encodes (decoded
+        /// from its base) disagree with the record; warnings, never a refusal.
+        fn warnings(p) -> Vec<String> {
+            p.0.fiscal_code.consistency_warnings(
+                p.0.birth_date.as_ref().map(|m| m.value),
+                p.0.gender.as_ref().map(|m| m.value.as_str()),
+                p.0.birth_place_code.as_ref().map(|m| m.value.as_str()),
+            )
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod orientation;
 pub mod pact;
 pub mod portal_contract;
 pub mod prefill;
+pub mod profiling;
 pub mod territory;
 
 use crate::config::Config;

@@ -7,10 +7,7 @@
 
 use crate::domain::FiscalCode;
 use crate::domain::libretto::check_optional_text;
-use crate::domain::pact::{
-    ConditionalityKind, PactConclusion, PactPlan, PactStatus, Sanction, UserCategory,
-    check_category_since,
-};
+use crate::domain::pact::{ConditionalityKind, PactConclusion, PactPlan, PactStatus, Sanction};
 use crate::error::AppError;
 use crate::services::orientation::not_future;
 use crate::store::orientation::pact_life::{self, Breach, FrozenPact};
@@ -346,32 +343,6 @@ pub async fn record_breach(
             let content = current.pact_draft.clone().unwrap_or_else(|| "{}".into());
             Ok(RecordUpdate {
                 pact_state: Some((PactStatus::Lapsed, current.pact_versions, content)),
-                ..RecordUpdate::default()
-            })
-        },
-    )
-    .await
-}
-
-/// Sets who the person is for the CPI and since when (the DID, the INPS application, the
-/// adhesion), which sets the day the pact is due (V16).
-pub async fn set_user_category(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    (fiscal_code, version): (&FiscalCode, i64),
-    (category, since): (UserCategory, NaiveDate),
-    today: NaiveDate,
-) -> Result<Record, AppError> {
-    check_category_since(since, today, "since")?;
-    store::mutate(
-        db,
-        actor,
-        fiscal_code.as_str(),
-        version,
-        "setUserCategory",
-        async |_txn, _current| {
-            Ok(RecordUpdate {
-                category: Some((category, since, category.due_on(since))),
                 ..RecordUpdate::default()
             })
         },

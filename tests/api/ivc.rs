@@ -9,7 +9,7 @@ mod rules;
 mod writes;
 
 use crate::fixtures::{self, code};
-use crate::helpers::{Document, SourceSpec, TestApp, date, mutate_with_file, person};
+use crate::helpers::{Document, SourceSpec, TestApp, date, employment, mutate_with_file, person};
 use fascicolo::domain::FiscalCode;
 use fascicolo::sources::demo::SourceData;
 use fascicolo::testing::Engine;
@@ -54,11 +54,22 @@ pub(crate) fn ivc_sources(engine: Engine) -> Vec<SourceSpec> {
     let mut milanese = person(outsider().as_str(), "NERI", "LUCIA", "2025-01-01 00:00:00");
     milanese.residence_municipality = Some("015146".into());
     milanese.residence_province = Some("MI".into());
+    // a job whose employer's partita IVA has a wrong check digit (V3)
+    let mut job = employment(
+        9001,
+        outsider().as_str(),
+        "Trattoria Da Mario",
+        "2019-03-01",
+        None,
+        "A.01.00",
+    );
+    job.employer_tax_code = Some("01234567890".into());
     all.push(SourceSpec {
         name: "anagrafe",
         engine,
         data: SourceData {
             persons: vec![young, milanese],
+            employments: vec![job],
             ..SourceData::default()
         },
     });

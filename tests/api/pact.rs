@@ -526,3 +526,57 @@ async fn propensities_keep_their_history_sqlite() {
 async fn propensities_keep_their_history_postgres() {
     propensities_keep_their_history("propensity_history_postgres", Engine::Postgres).await;
 }
+
+/// Seed 001's qualitative profiling as structured fields, with the quantitative class.
+async fn profiling_is_structured(test: &str, store: Engine) {
+    let Some(app) = spawn_fixture_app(test, store).await else {
+        return;
+    };
+    let r = intake(&app, MARIO, true).await;
+    let query = "mutation($input: RecordProfilingInput!) { recordProfiling(input: $input) { \
+        version profiling { on quantitativeClass quantitativeIndex fragility by \
+        areas { area level note } } } }";
+    let input = |areas: Value, index: f64| {
+        json!({ "input": { "fiscalCode": MARIO,
+        "version": r["version"], "on": "2026-09-02", "quantitativeClass": "MEDIUM_HIGH",
+        "quantitativeIndex": index, "fragility": true, "areas": areas } })
+    };
+    let goal = json!({ "area": "GOAL_CLARITY", "level": "LOW", "note": "Obiettivo da definire" });
+    for (body, field) in [
+        (
+            app.query(query, input(json!([goal, goal]), 0.4)).await,
+            "areas",
+        ),
+        (
+            app.query(query, input(json!([goal]), 1.5)).await,
+            "quantitativeIndex",
+        ),
+    ] {
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(field),
+            "{body}"
+        );
+    }
+    let tools = json!({ "area": "PROMOTION_TOOLS", "level": "MEDIUM", "note": null });
+    let body = app.query(query, input(json!([goal, tools]), 0.4)).await;
+    assert_eq!(
+        ok(&body, "recordProfiling")["profiling"],
+        json!({ "on": "2026-09-02", "quantitativeClass": "MEDIUM_HIGH", "quantitativeIndex": 0.4,
+            "fragility": true, "by": "tester", "areas": [goal, tools] })
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn profiling_is_structured_sqlite() {
+    profiling_is_structured("profiling_sqlite", Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn profiling_is_structured_postgres() {
+    profiling_is_structured("profiling_postgres", Engine::Postgres).await;
+}

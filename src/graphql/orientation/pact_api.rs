@@ -184,7 +184,9 @@ impl PactMutation {
         let db = state.store.db();
         let category = (input.category.into(), since);
         let key = (&code, input.version);
-        let model = service::set_user_category(db, &actor, key, category, today()).await?;
+        let model =
+            crate::services::profiling::set_user_category(db, &actor, key, category, today())
+                .await?;
         Ok(changed(ctx, model))
     }
 }

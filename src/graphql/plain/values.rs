@@ -54,6 +54,15 @@ impl<T: IntoPlain> IntoPlain for Option<T> {
     }
 }
 
+/// A list of texts (warnings).
+impl IntoPlain for Vec<String> {
+    fn plain(&self, _: &Positioned<Field>, _: &Walk<'_>) -> Option<Value> {
+        Some(Value::List(
+            self.iter().map(|s| Value::String(s.clone())).collect(),
+        ))
+    }
+}
+
 impl<T: PlainFields> IntoPlain for Vec<T> {
     fn plain(&self, field: &Positioned<Field>, walk: &Walk<'_>) -> Option<Value> {
         walk.list(self, field)

@@ -76,3 +76,47 @@ async fn the_residence_rule_can_be_turned_off() {
     assert!(body.get("errors").is_none(), "{body}");
     app.stop().await;
 }
+
+/// V2 and V3 on the profile: what the code encodes against the record, the employer's tax
+/// number against its check digit; warnings, the data shown as the sources have it.
+#[tokio::test]
+async fn the_profile_warns_of_codes_that_disagree() {
+    let Some(app) = spawn_app(
+        "profile_warnings",
+        Engine::Sqlite,
+        ivc_sources(Engine::Sqlite),
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    let query = "query($cf: FiscalCode!) { citizen(fiscalCode: $cf) { person { birthDate warnings } \
+        employments { employerTaxCode warnings } } }";
+    let read =
+        async |code: &str| app.query(query, json!({ "cf": code })).await["data"]["citizen"].clone();
+    let mario = read(crate::fixtures::MARIO).await;
+    assert_eq!(mario["person"]["warnings"], json!([]));
+    assert!(
+        mario["employments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["warnings"] == json!([])),
+        "{mario}"
+    );
+    // Anna's code says 5 March 1990; her record says 1985-12-10
+    let anna = read(crate::fixtures::anna().as_str()).await;
+    assert_eq!(
+        anna["person"]["warnings"],
+        json!(["birthDate: the codice fiscale encodes a birth \
+        on day 5, month 3, year ..90; the person record says 1985-12-10 (V2)"])
+    );
+    let lucia = read(outsider().as_str()).await;
+    assert_eq!(
+        lucia["employments"][0]["warnings"],
+        json!(["employerTaxCode: 01234567890 fails \
+        the partita IVA check digit (expected 7, found 0) (V3)"])
+    );
+    app.stop().await;
+}
