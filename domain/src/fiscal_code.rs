@@ -253,7 +253,7 @@ fn strip_accent(c: char) -> char {
 }
 
 mod consistency;
-pub use consistency::{Decoded, tax_number_problem};
+pub use consistency::{Decoded, partita_iva_check_digit, tax_number_problem};
 
 #[cfg(test)]
 mod tests;

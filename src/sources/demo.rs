@@ -212,25 +212,8 @@ fn stage_titles(stage: EducationStage) -> Vec<&'static EducationTitle> {
         .collect()
 }
 
-/// Check digit of a Partita IVA (or numeric codice fiscale) from its first 10 digits: odd
-/// positions as they are, even positions doubled (minus 9 above 9), `(10 - sum % 10) % 10`.
-pub fn partita_iva_check_digit(first10: &str) -> char {
-    let sum: u32 = first10
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                d
-            } else if d * 2 > 9 {
-                d * 2 - 9
-            } else {
-                d * 2
-            }
-        })
-        .sum();
-    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
-}
+/// The same check digit the V3 check reads (`domain::fiscal_code`).
+pub use crate::domain::fiscal_code::partita_iva_check_digit;
 
 fn cpi_codes() -> HashMap<&'static str, String> {
     let mut codes_by_comune = HashMap::new();
