@@ -9,8 +9,10 @@ use std::fmt;
 /// Why a string is not a valid codice fiscale. Each message names the rule broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FiscalCodeError {
-    #[error("must be 16 characters, got {0}")]
+    #[error("must be 16 characters (or a provisional code of 11 digits), got {0}")]
     Length(usize),
+    #[error("provisional code: check digit is '{found}', expected '{expected}'")]
+    ProvisionalCheckDigit { found: char, expected: char },
     #[error("character {position} ('{found}') must be {expected}")]
     Character {
         position: usize,
@@ -45,6 +47,16 @@ impl FiscalCode {
     pub fn parse(input: &str) -> Result<Self, FiscalCodeError> {
         let code = input.trim().to_ascii_uppercase();
         let bytes = code.as_bytes();
+        // V3 (DOMAIN.md §3.1): a provisional code (codice fiscale provvisorio, given while the
+        // definitive one is pending) is 11 digits with the check digit of a partita IVA
+        if bytes.len() == 11 && bytes.iter().all(u8::is_ascii_digit) {
+            let expected = partita_iva_check_digit(&code[..10]);
+            let found = bytes[10] as char;
+            if found != expected {
+                return Err(FiscalCodeError::ProvisionalCheckDigit { found, expected });
+            }
+            return Ok(FiscalCode(code));
+        }
         if bytes.len() != 16 || !code.is_ascii() {
             return Err(FiscalCodeError::Length(code.chars().count()));
         }
@@ -88,11 +100,17 @@ impl FiscalCode {
         &self.0
     }
 
+    /// A provisional code (11 digits): it carries no birth data and has no omocodia.
+    pub fn is_provisional(&self) -> bool {
+        self.0.len() == 11
+    }
+
     /// True when at least one digit position carries an omocodia letter.
     pub fn is_omocode(&self) -> bool {
-        OMOCODE_POSITIONS
-            .iter()
-            .any(|&p| self.0.as_bytes()[p].is_ascii_uppercase())
+        !self.is_provisional()
+            && OMOCODE_POSITIONS
+                .iter()
+                .any(|&p| self.0.as_bytes()[p].is_ascii_uppercase())
     }
 
     /// The code with every omocodia letter turned back into its digit and the check character
@@ -100,6 +118,9 @@ impl FiscalCode {
     /// variant and its base are two different people (DOMAIN.md §3.1: omocodia exists because
     /// two persons would otherwise share one code), so nothing is ever keyed by the base.
     pub fn base(&self) -> FiscalCode {
+        if self.is_provisional() {
+            return self.clone();
+        }
         let mut body = self.body();
         for &p in &OMOCODE_POSITIONS {
             if let Some(digit) = OMOCODE_LETTERS.iter().position(|&l| l == body[p]) {
@@ -112,6 +133,9 @@ impl FiscalCode {
     /// The variant Agenzia delle Entrate issues at omocodia `level` (1..=7): the `level`
     /// rightmost substitutable digits of the base become letters. Level 0 is the base.
     pub fn omocode_variant(&self, level: usize) -> FiscalCode {
+        if self.is_provisional() {
+            return self.clone();
+        }
         let mut body = self.base().body();
         for &p in OMOCODE_POSITIONS.iter().take(level.min(7)) {
             body[p] = OMOCODE_LETTERS[(body[p] - b'0') as usize];
@@ -124,6 +148,9 @@ impl FiscalCode {
     /// without this code itself. Each is another person; operators see them only as a flag
     /// (`Citizen.possibleOmocodes`).
     pub fn omocode_relatives(&self) -> Vec<FiscalCode> {
+        if self.is_provisional() {
+            return Vec::new();
+        }
         let mut body = self.base().body();
         let mut all = Vec::with_capacity(8);
         let base = FiscalCode::from_body(body);

@@ -8,6 +8,9 @@
 //! "residenti o domiciliati"), and its certificate the qualification, the EQF level and the
 //! exam commission. A propensity removed stays, inactive (`removed_on`), in the citizen's history.
 //!
+//! The code columns that were CHAR(16) become VARCHAR(16), so a provisional code of 11 digits
+//! is stored as written (V3).
+//!
 //! Existing data: a record with `pact_signed_on` had a pact signed once, so it becomes
 //! `SIGNED` with version 1 frozen from the columns it had (the measures stay in
 //! `pact_measure`, as before).
@@ -163,6 +166,24 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        }
+        // V3: a provisional code (11 digits) is a key too; CHAR(16) would pad it with blanks
+        // on PostgreSQL (and the audit chain hashes the code as written), so the code columns
+        // that were CHAR become VARCHAR. SQLite has no such padding and cannot alter a type.
+        if m.get_database_backend() != sea_orm_migration::sea_orm::DatabaseBackend::Sqlite {
+            for table in ["audit_log", "libretto", "ivc_dossier"] {
+                m.alter_table(
+                    Table::alter()
+                        .table(Alias::new(table))
+                        .modify_column(
+                            ColumnDef::new(Alias::new("fiscal_code"))
+                                .string_len(16)
+                                .not_null(),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            }
         }
         // the due list reads by office and due date
         m.create_index(index("ix_orientation_pact_due", O::Table, O::PactDueOn))

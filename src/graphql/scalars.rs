@@ -11,7 +11,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 pub struct FiscalCodeScalar(pub FiscalCode);
 
 /// Codice fiscale of a natural person: 16 characters, omocodia letters accepted, check
-/// character verified. Lowercase input is accepted and normalised.
+/// character verified; or a provisional code of 11 digits with its check digit (V3). Lowercase
+/// input is accepted and normalised.
 #[Scalar(name = "FiscalCode")]
 impl ScalarType for FiscalCodeScalar {
     fn parse(value: Value) -> InputValueResult<Self> {

@@ -300,7 +300,7 @@ pub fn person(code: &str, family: &str, given: &str, updated: &str) -> PersonRow
         given_name: Some(given.to_owned()),
         family_name: Some(family.to_owned()),
         birth_date: Some(date("1985-12-10")),
-        birth_place_code: Some(code[11..15].to_owned()),
+        birth_place_code: code.get(11..15).map(str::to_owned),
         gender: Some("M".into()),
         citizenship: Some("IT".into()),
         residence_municipality: Some("048017".into()),

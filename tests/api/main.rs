@@ -42,6 +42,7 @@ mod pact;
 mod plain;
 mod pool;
 mod portal_consent;
+mod provisional;
 mod reporting;
 mod reporting_ivc;
 mod search;

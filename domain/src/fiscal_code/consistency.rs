@@ -20,12 +20,15 @@ pub struct Decoded {
 }
 
 impl FiscalCode {
-    /// Decodes the birth data from the base code.
-    pub fn decode(&self) -> Decoded {
+    /// Decodes the birth data from the base code; `None` for a provisional code.
+    pub fn decode(&self) -> Option<Decoded> {
+        if self.is_provisional() {
+            return None;
+        }
         let base = self.base();
         let b = base.as_str();
         let day_code: u32 = b[9..11].parse().unwrap_or(0);
-        Decoded {
+        Some(Decoded {
             year_2: b[6..8].parse().unwrap_or(0),
             month: MONTH_LETTERS
                 .iter()
@@ -34,7 +37,7 @@ impl FiscalCode {
             day: day_code % 40,
             female: day_code > 40,
             birth_place: b[11..15].to_owned(),
-        }
+        })
     }
 
     /// V2: each disagreement between the code and the person record, as a warning naming the
@@ -45,7 +48,10 @@ impl FiscalCode {
         gender: Option<&str>,
         birth_place: Option<&str>,
     ) -> Vec<String> {
-        let d = self.decode();
+        // a provisional code encodes nothing to compare
+        let Some(d) = self.decode() else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         if let Some(born) = birth_date {
             let agrees = born.day() == d.day
@@ -108,7 +114,7 @@ mod tests {
         // RSSMRA85T10A562S: born 10 December 1985, male, in A562 (San Giuliano Terme)
         let code = FiscalCode::parse("RSSMRA85T10A562S").unwrap();
         assert_eq!(
-            code.decode(),
+            code.decode().unwrap(),
             Decoded {
                 year_2: 85,
                 month: 12,
@@ -129,7 +135,7 @@ mod tests {
         assert_eq!(variant.decode(), code.decode());
         // a woman's day carries 40
         let paola = FiscalCode::parse("BNCPLA60A62I726C").unwrap();
-        let p = paola.decode();
+        let p = paola.decode().unwrap();
         assert_eq!((p.day, p.month, p.female), (22, 1, true));
         assert_eq!(
             paola.consistency_warnings(None, None, None),
