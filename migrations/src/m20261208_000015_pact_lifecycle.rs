@@ -36,6 +36,7 @@ enum Orientation {
 #[derive(DeriveIden)]
 enum IvcDossier {
     Table,
+    TransparencyReleasedOn,
     DomicileProvince,
     CertificateQualificationCode,
     CertificateQualificationName,
@@ -185,6 +186,14 @@ impl MigrationTrait for Migration {
                 .await?;
             }
         }
+        // seed 003 counts a dossier in the year its Dossier del Cittadino was released: the
+        // IVC reports group and filter by that date
+        m.create_index(index(
+            "ix_ivc_dossier_released",
+            IvcDossier::Table,
+            IvcDossier::TransparencyReleasedOn,
+        ))
+        .await?;
         // the due list reads by office and due date
         m.create_index(index("ix_orientation_pact_due", O::Table, O::PactDueOn))
             .await?;
@@ -343,6 +352,13 @@ impl MigrationTrait for Migration {
             Index::drop()
                 .name("ix_orientation_pact_due")
                 .table(O::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("ix_ivc_dossier_released")
+                .table(IvcDossier::Table)
                 .to_owned(),
         )
         .await?;

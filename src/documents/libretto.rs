@@ -109,7 +109,11 @@ fn work_table(kept: &[&ExperienceData]) -> Block {
                     .map(|o| format!("{c} {}", o.label))
                     .unwrap_or_else(|| c.to_owned())
             });
-            let role = [occupation, e.title.clone(), contract]
+            // V5: an apprenticeship states the end of its training period
+            let training_end = e
+                .training_period_end
+                .map(|d| format!("fine periodo formativo {}", labels::date(d)));
+            let role = [occupation, e.title.clone(), contract, training_end]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()

@@ -68,11 +68,33 @@ async fn documents(app: &TestApp) -> (Value, Value, Value) {
         app,
         "openLibretto",
         "OpenLibrettoInput",
-        "id",
+        "id version experiences { id organisation }",
         json!({ "fiscalCode": MARIO }),
     )
     .await;
-    let libretto = ok(&body, "openLibretto")["id"].clone();
+    let opened = ok(&body, "openLibretto").clone();
+    let libretto = opened["id"].clone();
+    // the apprenticeship at Delta Snc, with the end of its training period (V5)
+    let delta = opened["experiences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["organisation"] == "Delta Snc")
+        .unwrap()["id"]
+        .clone();
+    let input = json!({ "librettoId": libretto, "version": opened["version"],
+        "experienceId": delta, "kind": "WORK", "organisation": "Delta Snc",
+        "startDate": "2013-01-07", "endDate": "2014-01-06", "contractType": "A.03.09",
+        "trainingPeriodEnd": "2014-01-06", "occupationCode": "5.1.2.2.0" });
+    let body = mutate(
+        app,
+        "updateLibrettoExperience",
+        "LibrettoExperienceInput",
+        "version",
+        input,
+    )
+    .await;
+    ok(&body, "updateLibrettoExperience");
     consolidate_libretto(app, &libretto).await;
     let d = to_transparency(app, MARIO).await;
     let d = IVC
@@ -161,6 +183,7 @@ async fn the_documents_read_back(app: &TestApp, libretto: &Value, dossier: &Valu
                 "Contesto di acquisizione informale",
                 "Dichiarazione della famiglia assistita",
                 "Tecnico-professionale",
+                "fine periodo formativo 06/01/2014",
                 "Pagina 1 di",
             ],
         );
