@@ -98,6 +98,19 @@ async fn deadlines_and_the_due_list(app: &TestApp) -> Value {
     }
     let admin = due(app, &app.token(Role::Admin, None), "2026-09-05", None, 1).await;
     assert!(admin.get("errors").is_none(), "{admin}");
+    // the list costs the same statements for one citizen as for two: one read, one audit
+    let cost = async |first: i32| {
+        let before = app.store_statements();
+        let body = due(app, &operator, "2026-09-05", None, first).await;
+        let listed = body["data"]["pactsDue"]["edges"].as_array().unwrap().len();
+        (listed, app.store_statements() - before)
+    };
+    let (one, two) = (cost(1).await, cost(10).await);
+    assert_eq!((one.0, two.0), (1, 2));
+    assert_eq!(
+        one.1, two.1,
+        "statements for 1 and 2 citizens: {one:?} {two:?}"
+    );
     r
 }
 
