@@ -274,11 +274,18 @@ impl AdminQuery {
     }
 }
 
-/// The audit rows of the person `code` is: the code and the older codes linked to it.
+/// The audit rows of the person `code` is: the code and the older codes linked to it. A
+/// citizen asking about themselves is not shown the rows that may concern another person
+/// (`ambiguousIdentity`): those may be someone else's accesses.
 async fn person_rows(ctx: &Context<'_>, code: &FiscalCode) -> Result<audit::PersonRows> {
     let state = ctx.data_unchecked::<AppState>();
     let family = super::loaders::links(ctx).family(code);
-    Ok(audit::PersonRows::of(state.store.db(), &family)
+    let rows = audit::PersonRows::of(state.store.db(), &family)
         .await
-        .map_err(AppError::from)?)
+        .map_err(AppError::from)?;
+    Ok(if scope(ctx).principal.role == crate::auth::Role::Citizen {
+        rows.unambiguous()
+    } else {
+        rows
+    })
 }

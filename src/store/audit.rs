@@ -189,6 +189,14 @@ impl PersonRows {
         Ok(rows)
     }
 
+    /// Without the rows that may concern another person (written before exact identity under
+    /// a base code two people shared): what the citizen is shown of their own log, since those
+    /// rows may be the other person's accesses.
+    pub fn unambiguous(mut self) -> Self {
+        self.legacy.retain(|(_, ambiguous)| !ambiguous);
+        self
+    }
+
     pub fn condition(&self) -> sea_orm::Condition {
         use sea_orm::Condition;
         let current = audit_log::Column::FiscalCode.is_in(self.codes.clone());

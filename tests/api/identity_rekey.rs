@@ -13,6 +13,7 @@ use fascicolo::store::audit::chain;
 use fascicolo::testing::Engine;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 /// Elena Conti holds the first omocodia variant of her computed code; nobody holds the base.
 fn elena() -> FiscalCode {
@@ -223,7 +224,21 @@ async fn rekey_separates_people(test: &str, store: Engine) {
         let rows = legacy_rows(&app, &admin, &code).await;
         assert_eq!(rows.len(), 1, "{code}: {rows:?}");
         assert_eq!(rows[0]["ambiguousIdentity"], true, "{code}");
+        // the citizen is not shown a row that may be the other person's; Elena sees hers
+        let own = app
+            .state
+            .auth
+            .mint(code.as_str(), Role::Citizen, None, Duration::from_secs(60));
+        let rows = legacy_rows(&app, &own.unwrap(), &code).await;
+        assert_eq!(rows, Vec::<Value>::new(), "{code}");
     }
+    let own = app.state.auth.mint(
+        elena().as_str(),
+        Role::Citizen,
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(legacy_rows(&app, &own.unwrap(), &elena()).await.len(), 1);
     // the chain is intact and the re-keying is recorded as done
     let db = app.state.store.db();
     let report = fascicolo::store::audit::verify::verify(db, None)
