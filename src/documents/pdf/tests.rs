@@ -360,14 +360,3 @@ fn table_rows_stay_whole_and_the_header_repeats() {
         );
     }
 }
-
-/// Writes /tmp/sample.pdf to look at: `cargo test --lib documents -- --ignored`, then
-/// `pdftoppm -png -r 80 -f 1 -l 1 /tmp/sample.pdf /tmp/sample`.
-#[test]
-#[ignore = "writes /tmp/sample.pdf for a look"]
-fn sample_pdf() {
-    let mut doc = sample();
-    doc.blocks.push(Block::Heading("Appendice".into()));
-    doc.blocks.push(table(40));
-    std::fs::write("/tmp/sample.pdf", render(&doc).expect("render")).expect("write");
-}
