@@ -18,6 +18,7 @@ mod m20261207_000013_consent_at_intake;
 mod m20261208_000014_consent_by_citizen;
 mod m20261208_000015_pact_lifecycle;
 mod m20261209_000016_experience_training_end;
+mod m20261209_000017_ivc_eligibility_and_keys;
 mod shared;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000014_consent_by_citizen::Migration),
             Box::new(m20261208_000015_pact_lifecycle::Migration),
             Box::new(m20261209_000016_experience_training_end::Migration),
+            Box::new(m20261209_000017_ivc_eligibility_and_keys::Migration),
         ]
     }
 }

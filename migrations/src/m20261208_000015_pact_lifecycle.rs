@@ -4,12 +4,8 @@
 //! signed version is frozen in `pact_version`, each step in `pact_transition`, and each breach
 //! of conditionality (D.Lgs 150/2015 art. 21) in `conditionality_event`.
 //!
-//! An IVC dossier keeps the domicile in the region declared at the request (seed 003,
-//! "residenti o domiciliati"), and its certificate the qualification, the EQF level and the
-//! exam commission. A propensity removed stays, inactive (`removed_on`), in the citizen's history.
-//!
-//! The code columns that were CHAR(16) become VARCHAR(16), so a provisional code of 11 digits
-//! is stored as written (V3).
+//! A propensity removed stays, inactive (`removed_on`), in the citizen's history. (The IVC
+//! columns and the code columns of the same issue are migration 000017's.)
 //!
 //! Existing data: a record with `pact_signed_on` had a pact signed once, so it becomes
 //! `SIGNED` with version 1 frozen from the columns it had (the measures stay in
@@ -31,17 +27,6 @@ enum Orientation {
     CategorySince,
     PactDueOn,
     Profiling,
-}
-
-#[derive(DeriveIden)]
-enum IvcDossier {
-    Table,
-    TransparencyReleasedOn,
-    DomicileProvince,
-    CertificateQualificationCode,
-    CertificateQualificationName,
-    CertificateEqfLevel,
-    ExamCommission,
 }
 
 #[derive(DeriveIden)]
@@ -143,57 +128,6 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        // seed 003: "residenti o domiciliati" in the region; a declared domicile is kept
-        // the certificate records the qualification, its EQF level and the exam commission
-        for column in [
-            ColumnDef::new(IvcDossier::DomicileProvince)
-                .string_len(2)
-                .to_owned(),
-            ColumnDef::new(IvcDossier::CertificateQualificationCode)
-                .string_len(40)
-                .to_owned(),
-            ColumnDef::new(IvcDossier::CertificateQualificationName)
-                .string_len(200)
-                .to_owned(),
-            ColumnDef::new(IvcDossier::CertificateEqfLevel)
-                .small_integer()
-                .to_owned(),
-            ColumnDef::new(IvcDossier::ExamCommission).text().to_owned(),
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(IvcDossier::Table)
-                    .add_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        // V3: a provisional code (11 digits) is a key too; CHAR(16) would pad it with blanks
-        // on PostgreSQL (and the audit chain hashes the code as written), so the code columns
-        // that were CHAR become VARCHAR. SQLite has no such padding and cannot alter a type.
-        if m.get_database_backend() != sea_orm_migration::sea_orm::DatabaseBackend::Sqlite {
-            for table in ["audit_log", "libretto", "ivc_dossier"] {
-                m.alter_table(
-                    Table::alter()
-                        .table(Alias::new(table))
-                        .modify_column(
-                            ColumnDef::new(Alias::new("fiscal_code"))
-                                .string_len(16)
-                                .not_null(),
-                        )
-                        .to_owned(),
-                )
-                .await?;
-            }
-        }
-        // seed 003 counts a dossier in the year its Dossier del Cittadino was released: the
-        // IVC reports group and filter by that date
-        m.create_index(index(
-            "ix_ivc_dossier_released",
-            IvcDossier::Table,
-            IvcDossier::TransparencyReleasedOn,
-        ))
-        .await?;
         // the due list reads by office and due date
         m.create_index(index("ix_orientation_pact_due", O::Table, O::PactDueOn))
             .await?;
@@ -355,28 +289,6 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.drop_index(
-            Index::drop()
-                .name("ix_ivc_dossier_released")
-                .table(IvcDossier::Table)
-                .to_owned(),
-        )
-        .await?;
-        for column in [
-            IvcDossier::DomicileProvince,
-            IvcDossier::CertificateQualificationCode,
-            IvcDossier::CertificateQualificationName,
-            IvcDossier::CertificateEqfLevel,
-            IvcDossier::ExamCommission,
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(IvcDossier::Table)
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
         for column in [Propensity::RemovedOn, Propensity::RemovedBy] {
             m.alter_table(
                 Table::alter()

@@ -423,8 +423,8 @@ async fn an_old_pact_becomes_signed(engine: Engine) {
         (steps[0].from_status.as_deref(), steps[0].to_status.as_str()),
         (None, "SIGNED")
     );
-    // migrations 16 and 15 go down and up again
-    migrations::Migrator::down(db, Some(2)).await.unwrap();
+    // migrations 17, 16 and 15 go down and up again
+    migrations::Migrator::down(db, Some(3)).await.unwrap();
     migrations::Migrator::up(db, None).await.unwrap();
     let record = orientation::Entity::find().one(db).await.unwrap().unwrap();
     assert_eq!(record.pact_status.as_deref(), Some("SIGNED"));
