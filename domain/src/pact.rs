@@ -181,6 +181,25 @@ pub fn lateness_warning(
     })
 }
 
+/// V16 for a pact not signed yet: overdue on `today`, by how many days.
+pub fn overdue_warning(
+    category: UserCategory,
+    since: NaiveDate,
+    today: NaiveDate,
+) -> Option<String> {
+    let due = category.due_on(since)?;
+    let late = (today - due).num_days();
+    (late > 0).then(|| {
+        format!(
+            "V16: the pact was due within {} days of {} ({since}), by {due}; it is {late} day{} \
+             overdue",
+            category.deadline_days().unwrap_or_default(),
+            category.start_event(),
+            if late == 1 { "" } else { "s" }
+        )
+    })
+}
+
 /// The category's start date (DID, application, adhesion): known, so not in the future.
 pub fn check_category_since(
     since: NaiveDate,
@@ -229,6 +248,16 @@ pub enum ConditionalityKind {
     RefusedSuitableOffer,
 }
 
+impl ConditionalityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MissedAppointment => "MISSED_APPOINTMENT",
+            Self::MissedActivity => "MISSED_ACTIVITY",
+            Self::RefusedSuitableOffer => "REFUSED_SUITABLE_OFFER",
+        }
+    }
+}
+
 /// What the breach cost, on the art. 21 c.7 ladder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -242,6 +271,14 @@ pub enum Sanction {
 }
 
 impl Sanction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Reduction => "REDUCTION",
+            Self::Loss => "LOSS",
+        }
+    }
+
     /// A justified absence is never sanctioned (art. 21 c.7 "in assenza di giustificato
     /// motivo").
     pub fn check(self, justified: bool) -> Result<(), DomainError> {
@@ -387,6 +424,15 @@ mod tests {
         assert!(late.ends_with("5 days late"), "{late}");
         let one = lateness_warning(UserCategory::BenefitRecipient, since, d("2026-08-17")).unwrap();
         assert!(one.ends_with("1 day late"), "{one}");
+        let overdue = overdue_warning(UserCategory::Unemployed, since, d("2026-09-03")).unwrap();
+        assert!(
+            overdue.ends_with("by 2026-08-31; it is 3 days overdue"),
+            "{overdue}"
+        );
+        assert_eq!(
+            overdue_warning(UserCategory::AtRisk, since, d("2027-01-01")),
+            None
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::domain::ivc::SessionKind;
 use crate::domain::ivc::content::Attestato;
 use crate::domain::libretto::PersonSnapshot;
 use crate::error::AppError;
+use crate::store::libretto::from_json as parse;
 use crate::store::reference::{ReferenceData, SEP_SECTOR};
 use entities::{ivc_competence, ivc_dossier};
 
@@ -48,10 +49,6 @@ impl IvcDocument {
             Self::Certificate => "has no certificate recorded",
         }
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::internal(format!("stored IVC JSON: {e}")))
 }
 
 fn heading(d: &ivc_dossier::Model) -> String {

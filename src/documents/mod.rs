@@ -39,21 +39,37 @@ impl Wanted {
         }
     }
 
-    /// Whose document it is (the code it is stored under); `None` when there is no such
-    /// libretto or dossier.
-    pub async fn owner(&self, db: &impl ConnectionTrait) -> Result<Option<String>, AppError> {
+    /// The libretto or dossier asked for, read once; `None` when there is none. Its owner
+    /// (`Found::owner`) is checked before anything else about it is told.
+    pub async fn find(&self, db: &impl ConnectionTrait) -> Result<Option<Found>, AppError> {
         let found = match self {
             Wanted::Libretto { id, .. } => crate::store::libretto::find(db, id)
                 .await
-                .map(|l| l.fiscal_code),
+                .map(|l| Found::Libretto(Box::new(l))),
             Wanted::Ivc { id, .. } => crate::store::ivc::read::find(db, id)
                 .await
-                .map(|d| d.fiscal_code),
+                .map(|d| Found::Ivc(Box::new(d))),
         };
         match found {
-            Ok(code) => Ok(Some(code)),
+            Ok(found) => Ok(Some(found)),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(other) => Err(other),
+        }
+    }
+}
+
+/// The stored libretto or dossier a document is drawn from.
+pub enum Found {
+    Libretto(Box<entities::libretto::Model>),
+    Ivc(Box<entities::ivc_dossier::Model>),
+}
+
+impl Found {
+    /// The code it is stored under.
+    pub fn owner(&self) -> &str {
+        match self {
+            Found::Libretto(l) => &l.fiscal_code,
+            Found::Ivc(d) => &d.fiscal_code,
         }
     }
 }
@@ -67,15 +83,14 @@ pub struct Rendered {
     pub audit_field: String,
 }
 
-/// Renders the document; NOT_FOUND when it does not exist or was not released yet.
+/// Renders the document of `found`; NOT_FOUND when it was not released yet.
 pub async fn render(
     db: &impl ConnectionTrait,
     reference: &ReferenceData,
-    wanted: &Wanted,
+    (wanted, found): (&Wanted, Found),
 ) -> Result<Rendered, AppError> {
-    let (doc, fiscal_code, file_name, audit_field) = match wanted {
-        Wanted::Libretto { id, version } => {
-            let model = crate::store::libretto::find(db, id).await?;
+    let (doc, fiscal_code, file_name, audit_field) = match (wanted, found) {
+        (Wanted::Libretto { id, version }, Found::Libretto(model)) => {
             let frozen = crate::store::libretto::version_of(db, id, *version)
                 .await?
                 .ok_or_else(|| {
@@ -94,8 +109,7 @@ pub async fn render(
                 format!("libretto:{id}:v{}", frozen.n),
             )
         }
-        Wanted::Ivc { id, document } => {
-            let d = crate::store::ivc::read::find(db, id).await?;
+        (Wanted::Ivc { id, document }, Found::Ivc(d)) => {
             let missing = || AppError::NotFound(format!("IVC dossier {id} {}", document.missing()));
             let doc = match document {
                 IvcDocument::Transparency => {
@@ -126,6 +140,8 @@ pub async fn render(
                 format!("{}:{id}", document.key()),
             )
         }
+        // `find` of the same `Wanted` gives its own kind
+        _ => return Err(AppError::internal("a document read as another kind")),
     };
     let pdf = pdf::render(&doc).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(Rendered {

@@ -93,12 +93,12 @@ async fn download(state: &HttpState, headers: &HeaderMap, wanted: &Wanted) -> Re
     let db = state.app.store.db();
     // whose it is first: nothing about a document someone may not see is told, not even
     // whether it was released
-    match wanted.owner(db).await {
-        Ok(Some(owner)) if principal.may_see(&state.app.links.current(), &owner) => {}
+    let found = match wanted.find(db).await {
+        Ok(Some(found)) if principal.may_see(&state.app.links.current(), found.owner()) => found,
         Ok(_) => return error_response(ErrorCode::NotFound, &wanted.not_found()),
-        Err(err) => return app_error("document owner", &err),
-    }
-    let rendered = match crate::documents::render(db, &state.app.reference, wanted).await {
+        Err(err) => return app_error("document", &err),
+    };
+    let rendered = match crate::documents::render(db, &state.app.reference, (wanted, found)).await {
         Ok(r) => r,
         Err(err) => return app_error("document", &err),
     };

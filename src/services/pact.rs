@@ -27,6 +27,15 @@ fn content_json(value: &serde_json::Value) -> String {
     value.to_string()
 }
 
+/// The record's update when the pact ends in `to`: its versions and plan stay as they were.
+fn ended(current: &Record, to: PactStatus) -> RecordUpdate {
+    let content = current.pact_draft.clone().unwrap_or_else(|| "{}".into());
+    RecordUpdate {
+        pact_state: Some((to, current.pact_versions, content)),
+        ..RecordUpdate::default()
+    }
+}
+
 /// A pact to sign, its fields checked.
 pub struct Pact {
     signed_on: NaiveDate,
@@ -246,11 +255,7 @@ pub async fn end_service_pact(
             let from_text = from.map(PactStatus::as_str);
             pact_life::record_step(txn, &current.id, (from_text, to.as_str()), on, note, actor)
                 .await?;
-            let content = current.pact_draft.clone().unwrap_or_else(|| "{}".into());
-            Ok(RecordUpdate {
-                pact_state: Some((to, current.pact_versions, content)),
-                ..RecordUpdate::default()
-            })
+            Ok(ended(current, to))
         },
     )
     .await
@@ -264,22 +269,6 @@ pub struct BreachInput {
     pub sanction: Sanction,
     pub reported_to: Vec<&'static str>,
     pub note: Option<String>,
-}
-
-fn kind_str(kind: ConditionalityKind) -> &'static str {
-    match kind {
-        ConditionalityKind::MissedAppointment => "MISSED_APPOINTMENT",
-        ConditionalityKind::MissedActivity => "MISSED_ACTIVITY",
-        ConditionalityKind::RefusedSuitableOffer => "REFUSED_SUITABLE_OFFER",
-    }
-}
-
-fn sanction_str(sanction: Sanction) -> &'static str {
-    match sanction {
-        Sanction::None => "NONE",
-        Sanction::Reduction => "REDUCTION",
-        Sanction::Loss => "LOSS",
-    }
 }
 
 /// Records a breach of the pact in force (seed 002 §3.1: the CPI reports it to INPS and
@@ -327,9 +316,9 @@ pub async fn record_breach(
             }
             let row = Breach {
                 on: breach.on,
-                kind: kind_str(breach.kind),
+                kind: breach.kind.as_str(),
                 justified: breach.justified,
-                sanction: sanction_str(breach.sanction),
+                sanction: breach.sanction.as_str(),
                 reported_to: serde_json::json!(breach.reported_to).to_string(),
                 note: breach.note.clone(),
             };
@@ -338,13 +327,9 @@ pub async fn record_breach(
                 return Ok(RecordUpdate::default());
             }
             let step = (from.map(PactStatus::as_str), PactStatus::Lapsed.as_str());
-            let note = Some(format!("decadenza: {}", kind_str(breach.kind)));
+            let note = Some(format!("decadenza: {}", breach.kind.as_str()));
             pact_life::record_step(txn, &current.id, step, breach.on, note, actor).await?;
-            let content = current.pact_draft.clone().unwrap_or_else(|| "{}".into());
-            Ok(RecordUpdate {
-                pact_state: Some((PactStatus::Lapsed, current.pact_versions, content)),
-                ..RecordUpdate::default()
-            })
+            Ok(ended(current, PactStatus::Lapsed))
         },
     )
     .await

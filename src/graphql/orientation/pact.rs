@@ -213,19 +213,12 @@ pub fn warnings(record: &orientation::Model, today: chrono::NaiveDate) -> Vec<St
     ) else {
         return Vec::new();
     };
-    match (record.pact_signed_on, category.due_on(since)) {
-        (Some(signed), _) => rules::lateness_warning(category, since, signed)
-            .into_iter()
-            .collect(),
-        (None, Some(due)) if today > due => vec![format!(
-            "V16: the pact was due within {} days of {} ({since}), by {due}; it is {} days \
-             overdue",
-            category.deadline_days().unwrap_or_default(),
-            category.start_event(),
-            (today - due).num_days()
-        )],
-        _ => Vec::new(),
+    match record.pact_signed_on {
+        Some(signed) => rules::lateness_warning(category, since, signed),
+        None => rules::overdue_warning(category, since, today),
     }
+    .into_iter()
+    .collect()
 }
 
 /// The breaches recorded on the record, oldest first.

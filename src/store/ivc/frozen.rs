@@ -9,7 +9,7 @@ use entities::{ivc_competence, ivc_dossier};
 use serde_json::{Value, json};
 
 fn parsed(text: &str) -> Result<Value, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::internal(format!("stored IVC JSON: {e}")))
+    crate::store::libretto::from_json(text)
 }
 
 /// The Documento di trasparenza, once released.
